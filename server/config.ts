@@ -1,0 +1,89 @@
+/**
+ * Server options: defaults, environment variables and explicit overrides, resolved once at start.
+ * Explicit overrides win over the environment so tests are not at the mercy of the shell they run in.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export type ServerMode = 'development' | 'production';
+
+/** Structured, opt-in logging. The server logs nothing per message unless a `log` is given. */
+export type ServerLog = (event: string, fields?: Record<string, unknown>) => void;
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** Production disables the demo-token endpoint and requires a configured signing secret. */
+  mode: ServerMode;
+  /** HS256 key for join tokens. */
+  signingSecret: string;
+  /** How long a dropped member keeps its seat (and its buffered messages) before it is removed. */
+  resumeGraceMs: number;
+  /** Messages kept for a member while it is away; overflowing evicts the member instead of losing messages. */
+  resumeBufferLimit: number;
+  /** Interval of the WebSocket ping that detects dead connections; 0 disables it. */
+  heartbeatIntervalMs: number;
+  /** Project root: `demo/` and `dist/` are served from here. */
+  rootDir: string;
+  /** Extra static mounts, URL prefix (e.g. `/test-harness/`) to absolute directory. */
+  staticMounts: Record<string, string>;
+  log: ServerLog;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The smallest production secret accepted: 32 bytes is the HS256 key size. */
+export const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function resolveOptions(overrides: Partial<ServerOptions> = {}, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const mode: ServerMode =
+    overrides.mode ?? (env.NODE_ENV === 'production' || env.CCK_MODE === 'production' ? 'production' : 'development');
+  const port = overrides.port ?? integerFromEnv(env, 'PORT', 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`port must be 0-65535, got ${port}`);
+  const resumeGraceMs = overrides.resumeGraceMs ?? integerFromEnv(env, 'CCK_RESUME_GRACE_MS', 15_000);
+  if (!Number.isInteger(resumeGraceMs) || resumeGraceMs < 0) {
+    throw new ConfigError(`resumeGraceMs must be a non-negative integer, got ${resumeGraceMs}`);
+  }
+  const resumeBufferLimit = overrides.resumeBufferLimit ?? 200;
+  if (!Number.isInteger(resumeBufferLimit) || resumeBufferLimit < 0) {
+    throw new ConfigError(`resumeBufferLimit must be a non-negative integer, got ${resumeBufferLimit}`);
+  }
+  return {
+    port,
+    host: overrides.host ?? env.HOST ?? '0.0.0.0',
+    mode,
+    signingSecret: overrides.signingSecret ?? signingSecretFor(mode, env.CCK_SIGNING_SECRET),
+    resumeGraceMs,
+    resumeBufferLimit,
+    heartbeatIntervalMs: overrides.heartbeatIntervalMs ?? 30_000,
+    rootDir: overrides.rootDir ?? DEFAULT_ROOT,
+    staticMounts: overrides.staticMounts ?? {},
+    log: overrides.log ?? (() => {}),
+  };
+}
+
+function signingSecretFor(mode: ServerMode, configured: string | undefined): string {
+  if (mode === 'production') {
+    if (!configured || configured.length < MIN_PRODUCTION_SECRET_LENGTH) {
+      throw new ConfigError(
+        `production mode needs CCK_SIGNING_SECRET of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters`,
+      );
+    }
+    return configured;
+  }
+  // A fresh secret per process: development tokens die with the process, which is what a demo wants.
+  return configured || randomBytes(32).toString('base64url');
+}
+
+function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new ConfigError(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return value;
+}

@@ -1,0 +1,561 @@
+/**
+ * `CallEngine`: one conversation's calls for one role, with no DOM. It turns user intents
+ * (start, accept, reject, mute, video, end) and the other side's signaling messages into state
+ * transitions, media and events.
+ *
+ * Answering is made fast by preparing while it rings: the caller's invite is followed at once by
+ * an offer, so the callee's peer connection negotiates and connects ICE/DTLS while the customer
+ * still decides, without touching a camera or a microphone. Accepting then only captures media
+ * and attaches it (`replaceTrack`, no renegotiation).
+ */
+import { TypedEmitter } from '../internal/typed-emitter.js';
+import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionFactory } from '../media/media-session.js';
+import { createPeerSession } from '../media/peer-session.js';
+import type { MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
+import { randomId } from '../signaling/protocol.js';
+import type { SignalingTransport } from '../signaling/transport.js';
+import { canTransition, IDLE, isInCall, type CallState, type EndReason } from './call-state.js';
+import { checkCallSupport, LocalMedia, type DeviceList } from './devices.js';
+import { CallError } from './errors.js';
+import type { CallEngineEvents, MediaState } from './events.js';
+
+export interface CallEngineOptions {
+  /** The conversation's signaling. The engine takes it over: `dispose()` closes it. */
+  transport: SignalingTransport;
+  /** `false` for voice-only deployments: video calls and turning video on are refused. Default `true`. */
+  allowVideo?: boolean;
+  /** STUN/TURN servers for the peer connection. Default: none (host candidates only). */
+  iceServers?: RTCIceServer[];
+  /** `relay` forces media through TURN. Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The deployment's media region, handed to the media session. */
+  region?: string;
+  /** How long a call rings before it is missed. Default 45 s. */
+  ringTimeoutMs?: number;
+  /** How long an accepted call may take to connect, or a broken one to reconnect. Default 20 s. */
+  connectTimeoutMs?: number;
+  /** Shown to the customer while ringing. */
+  displayName?: string;
+  /** The media strategy. Default: peer-to-peer. */
+  mediaSessionFactory?: MediaSessionFactory;
+  /** Where devices come from. Default: `navigator.mediaDevices`. */
+  mediaDevices?: () => MediaDevices;
+}
+
+type ResolvedOptions = Required<Omit<CallEngineOptions, 'transport' | 'region' | 'displayName' | 'iceTransportPolicy'>> &
+  Pick<CallEngineOptions, 'region' | 'displayName' | 'iceTransportPolicy'>;
+
+const MEDIA_OFF: MediaState = Object.freeze({ muted: false, videoEnabled: false });
+
+export class CallEngine extends TypedEmitter<CallEngineEvents> {
+  readonly role: ParticipantRole;
+  readonly conversationId: string;
+  readonly options: Readonly<ResolvedOptions>;
+  readonly #transport: SignalingTransport;
+  readonly #media: LocalMedia;
+  readonly #unsubscribe: Array<() => void> = [];
+  #state: CallState = IDLE;
+  #session: MediaSession | undefined;
+  #localMediaState: MediaState = MEDIA_OFF;
+  #remoteMediaState: MediaState | null = null;
+  /** Both sides agreed to the call: local tracks are attached and media may flow. */
+  #accepted = false;
+  #ringTimer: ReturnType<typeof setTimeout> | undefined;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #audioOutput: string | undefined;
+  #connecting: Promise<void> | undefined;
+  #disposed = false;
+
+  constructor(options: CallEngineOptions) {
+    super();
+    const { transport, ...rest } = options;
+    this.#transport = transport;
+    this.role = transport.role;
+    this.conversationId = transport.conversationId;
+    this.options = Object.freeze({
+      allowVideo: true,
+      iceServers: [],
+      ringTimeoutMs: 45_000,
+      connectTimeoutMs: 20_000,
+      mediaSessionFactory: createPeerSession,
+      mediaDevices: () => navigator.mediaDevices,
+      ...stripUndefined(rest),
+    });
+    this.#media = new LocalMedia(this.options.mediaDevices);
+    this.#unsubscribe.push(
+      transport.on('message', (message) => this.#onMessage(message)),
+      transport.on('presence', (presence) => this.#onPresence(presence)),
+      transport.on('close', ({ reason }) => this.#onTransportClosed(reason)),
+      transport.on('error', ({ code, message }) => this.emit('error', CallError.signaling(`${code}: ${message}`))),
+      this.#media.on('devicechange', () => this.emit('devicechange')),
+      this.#media.on('trackended', (track) => this.#onTrackEnded(track)),
+    );
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get transport(): SignalingTransport {
+    return this.#transport;
+  }
+
+  /** The local preview, while a call holds media. */
+  get localStream(): MediaStream | null {
+    return this.#media.stream.getTracks().length > 0 ? this.#media.stream : null;
+  }
+
+  /** The other side's media, while a call is set up. */
+  get remoteStream(): MediaStream | null {
+    return this.#session?.remoteStream ?? null;
+  }
+
+  get localMediaState(): MediaState {
+    return this.#localMediaState;
+  }
+
+  /** `null` until the other side reported its state in this call. */
+  get remoteMediaState(): MediaState | null {
+    return this.#remoteMediaState;
+  }
+
+  get connectionState(): MediaConnectionState {
+    return this.#session?.connectionState ?? 'new';
+  }
+
+  get audioOutputDeviceId(): string | undefined {
+    return this.#audioOutput;
+  }
+
+  /** Joins the conversation's signaling. Calls do this themselves; a callee calls it to be reachable. */
+  connect(): Promise<void> {
+    this.#assertUsable('connect');
+    if (this.#transport.state === 'open' || this.#transport.state === 'reconnecting') return Promise.resolve();
+    this.#connecting ??= this.#transport.connect().then(
+      () => {
+        this.#connecting = undefined;
+      },
+      (error: unknown) => {
+        this.#connecting = undefined;
+        throw CallError.signaling(`could not join the conversation: ${messageOf(error)}`, error);
+      },
+    );
+    return this.#connecting;
+  }
+
+  /** Agent: rings the customer. Resolves once the invite is sent; the media prompt comes first. */
+  async startCall({ video = false }: { video?: boolean } = {}): Promise<void> {
+    this.#assertUsable('start a call');
+    if (this.role !== 'agent') throw CallError.invalidState('start a call as a customer', this.#state.phase);
+    if (isInCall(this.#state.phase)) throw CallError.invalidState('start a call', this.#state.phase);
+    if (video && !this.options.allowVideo) throw videoNotAllowed();
+    checkCallSupport();
+    await this.connect();
+
+    const callId = randomId();
+    this.#transition({ phase: 'outgoing', callId, video, direction: 'outgoing', callerName: this.options.displayName });
+    if (!(await this.#captureFor(callId, video))) return;
+
+    this.#openSession(callId, video ? ['audio', 'video'] : ['audio']);
+    this.#send('call-invite', { callId, video, ...(this.options.displayName ? { callerName: this.options.displayName } : {}) });
+    this.#sendMediaState();
+    this.#ringTimer = setTimeout(() => {
+      this.#send('call-cancel', { callId, reason: 'missed' });
+      this.#finish('missed');
+    }, this.options.ringTimeoutMs);
+  }
+
+  /** Customer: answers the ringing call, with the camera or audio only. */
+  async accept({ video = false }: { video?: boolean } = {}): Promise<void> {
+    this.#assertUsable('accept');
+    const { phase, callId } = this.#state;
+    if (phase !== 'incoming' || !callId) throw CallError.invalidState('accept', phase);
+    if (video && !this.options.allowVideo) throw videoNotAllowed();
+    clearTimeout(this.#ringTimer);
+    this.#transition({ ...this.#state, phase: 'connecting' });
+    // Tell the caller first: its media starts flowing while our own devices start up.
+    this.#send('call-accept', { callId, video });
+    if (!(await this.#captureFor(callId, video))) return;
+    await this.#attachLocalTracks();
+    if (!this.#isCurrent(callId)) return;
+    this.#sendMediaState();
+    this.#markAccepted();
+  }
+
+  /** Customer: declines the ringing call. */
+  reject(): void {
+    this.#assertUsable('reject');
+    const { phase, callId } = this.#state;
+    if (phase !== 'incoming' || !callId) throw CallError.invalidState('reject', phase);
+    this.#send('call-reject', { callId });
+    this.#finish('rejected');
+  }
+
+  /** Hangs up: cancels a ringing outgoing call, rejects an incoming one, ends a connected one. */
+  end(): void {
+    const { phase, callId } = this.#state;
+    if (!callId) return;
+    switch (phase) {
+      case 'outgoing':
+        this.#send('call-cancel', { callId, reason: 'cancelled' });
+        this.#finish('cancelled');
+        break;
+      case 'incoming':
+        this.reject();
+        break;
+      case 'connecting':
+      case 'active':
+        this.#send('call-end', { callId });
+        this.#finish('local-ended');
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Mutes the microphone: nothing is sent until unmuted, and the other side is told. */
+  async setMuted(muted: boolean): Promise<void> {
+    const callId = this.#requireMedia('change mute');
+    const track = this.#media.audioTrack;
+    if (track) track.enabled = !muted;
+    this.#setLocalMediaState({ muted });
+    if (this.#accepted) await this.#session?.setTrack('audio', muted ? null : track);
+    if (this.#isCurrent(callId)) this.#sendMediaState();
+  }
+
+  /**
+   * Turns the camera on or off. Off stops the camera (its light goes out). On in a voice call
+   * upgrades it to video: a new video slot is negotiated.
+   */
+  async setVideoEnabled(enabled: boolean): Promise<void> {
+    const callId = this.#requireMedia('change video');
+    if (enabled) {
+      if (!this.options.allowVideo) throw videoNotAllowed();
+      let track: MediaStreamTrack;
+      try {
+        track = await this.#media.startVideo();
+      } catch (error) {
+        const callError = CallError.fromDeviceError(error, 'camera');
+        this.emit('error', callError);
+        throw callError;
+      }
+      // The call may have ended while the camera prompt was open: leave no light on.
+      if (!this.#isCurrent(callId)) return this.#media.stopVideo();
+      this.#setLocalMediaState({ videoEnabled: true });
+      if (this.#accepted) await this.#session?.setTrack('video', track);
+    } else {
+      this.#media.stopVideo();
+      this.#setLocalMediaState({ videoEnabled: false });
+      if (this.#accepted) await this.#session?.setTrack('video', null);
+    }
+    if (this.#isCurrent(callId)) this.#sendMediaState();
+  }
+
+  listDevices(): Promise<DeviceList> {
+    return this.#media.listDevices();
+  }
+
+  /** Switches microphone, camera or speaker, mid-call or ahead of the next one. */
+  async switchDevice(kind: 'microphone' | 'camera' | 'speaker', deviceId: string): Promise<void> {
+    this.#assertUsable('switch devices');
+    if (kind === 'speaker') {
+      this.#audioOutput = deviceId;
+      this.emit('audiooutputchange', deviceId);
+      return;
+    }
+    const callId = this.#state.callId;
+    const track = await this.#media.switchDevice(kind, deviceId);
+    if (!track || !callId || !this.#isCurrent(callId)) return;
+    this.emit('localstream', this.#media.stream);
+    if (!this.#accepted) return;
+    if (kind === 'camera') await this.#session?.setTrack('video', track);
+    else await this.#session?.setTrack('audio', this.#localMediaState.muted ? null : track);
+  }
+
+  /** Re-establishes the media path (ICE restart), e.g. after the network changed. Automatic on failure. */
+  restartIce(): void {
+    this.#session?.restartIce();
+  }
+
+  /** The peer connection's statistics, while a call has one. */
+  getStats(): Promise<RTCStatsReport | null> {
+    return this.#session ? this.#session.getStats() : Promise.resolve(null);
+  }
+
+  /** Ends any call, closes the transport, removes every listener. The engine cannot be used again. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.end();
+    this.#finishSilently();
+    this.#disposed = true;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#media.dispose();
+    this.#transport.close();
+    this.removeAllListeners();
+  }
+
+  // --- incoming messages -------------------------------------------------------------------
+
+  #onMessage(message: SignalingMessage): void {
+    if (message.from === this.role) return;
+    switch (message.type) {
+      case 'call-invite':
+        return this.#onInvite(message.payload);
+      case 'call-ringing':
+        if (this.#isPhase(message.payload.callId, 'outgoing')) this.emit('ringing', { callId: message.payload.callId });
+        return;
+      case 'call-accept':
+        return void this.#onAccept(message.payload.callId);
+      case 'call-reject':
+        if (this.#isPhase(message.payload.callId, 'outgoing')) this.#finish('rejected');
+        return;
+      case 'call-cancel':
+        // Also while accepting: the cancel may cross our accept on the wire.
+        if (this.#isCurrent(message.payload.callId)) this.#finish(message.payload.reason);
+        return;
+      case 'call-end':
+        if (this.#isCurrent(message.payload.callId)) this.#finish('remote-ended');
+        return;
+      case 'media-state':
+        return this.#onRemoteMediaState(message.payload);
+      case 'sdp':
+        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'sdp', description: message.payload.description });
+        return;
+      case 'ice':
+        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'ice', candidate: message.payload.candidate });
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onInvite({ callId, video, callerName }: PayloadOf<'call-invite'>): void {
+    if (this.role !== 'customer') return;
+    if (isInCall(this.#state.phase)) {
+      // Busy: one call per conversation at a time.
+      if (this.#state.callId !== callId) this.#send('call-reject', { callId });
+      return;
+    }
+    this.#transition({ phase: 'incoming', callId, video, direction: 'incoming', ...(callerName ? { callerName } : {}) });
+    this.emit('incoming', { callId, video, ...(callerName ? { callerName } : {}) });
+    this.#openSession(callId, []);
+    this.#send('call-ringing', { callId });
+    // The caller owns the ring timeout; this one only guards against a caller that vanished.
+    this.#ringTimer = setTimeout(() => this.#finish('missed'), this.options.ringTimeoutMs + 5_000);
+  }
+
+  async #onAccept(callId: string): Promise<void> {
+    if (!this.#isPhase(callId, 'outgoing')) return;
+    clearTimeout(this.#ringTimer);
+    this.#transition({ ...this.#state, phase: 'connecting' });
+    await this.#attachLocalTracks();
+    if (!this.#isCurrent(callId)) return;
+    this.#sendMediaState();
+    this.#markAccepted();
+  }
+
+  #onRemoteMediaState({ callId, muted, videoEnabled }: PayloadOf<'media-state'>): void {
+    if (!this.#isCurrent(callId)) return;
+    this.#remoteMediaState = Object.freeze({ muted, videoEnabled });
+    this.emit('remotemediastate', this.#remoteMediaState);
+  }
+
+  #onPresence(presence: { role: ParticipantRole; present: boolean }): void {
+    this.emit('presence', presence);
+    // The server reports absence only after its resume grace period: the other side is gone.
+    if (!presence.present && presence.role !== this.role && isInCall(this.#state.phase)) {
+      const reason: EndReason = this.#state.phase === 'outgoing' ? 'missed' : this.#state.phase === 'incoming' ? 'cancelled' : 'remote-ended';
+      this.#finish(reason);
+    }
+  }
+
+  #onTransportClosed(reason: string): void {
+    if (this.#disposed || !isInCall(this.#state.phase)) return;
+    this.#fail(CallError.signaling(`signaling closed: ${reason}`));
+  }
+
+  #onTrackEnded(track: MediaStreamTrack): void {
+    if (!this.#state.callId) return;
+    // A device unplugged or revoked mid-call: reflect it instead of sending nothing silently.
+    if (track.kind === 'video') {
+      this.#setLocalMediaState({ videoEnabled: false });
+      void this.#session?.setTrack('video', null);
+      this.#sendMediaState();
+    }
+    this.emit('error', new CallError('device-not-found', `the ${track.kind === 'video' ? 'camera' : 'microphone'} stopped`, {
+      device: track.kind === 'video' ? 'camera' : 'microphone',
+    }));
+  }
+
+  // --- media -------------------------------------------------------------------------------
+
+  /** Captures for the call; on failure ends it as failed. Returns whether the call goes on. */
+  async #captureFor(callId: string, video: boolean): Promise<boolean> {
+    try {
+      const { videoError } = await this.#media.capture(video);
+      if (!this.#isCurrent(callId)) {
+        // Ended while the permission prompt was open.
+        this.#media.stopAll();
+        return false;
+      }
+      this.#setLocalMediaState({ muted: false, videoEnabled: this.#media.videoTrack !== null });
+      this.emit('localstream', this.#media.stream);
+      if (videoError) this.emit('videofallback', videoError);
+      return true;
+    } catch (error) {
+      const callError = CallError.fromDeviceError(error, 'microphone');
+      if (this.#isCurrent(callId)) this.#fail(callError);
+      throw callError;
+    }
+  }
+
+  #openSession(callId: string, kinds: MediaKind[]): void {
+    const session = this.options.mediaSessionFactory({
+      polite: this.role === 'customer',
+      iceServers: this.options.iceServers,
+      ...(this.options.region ? { region: this.options.region } : {}),
+      ...(this.options.iceTransportPolicy ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
+    });
+    this.#session = session;
+    session.on('signal', (signal) => {
+      if (!this.#isCurrent(callId)) return;
+      if (signal.type === 'sdp') this.#send('sdp', { callId, description: signal.description });
+      else this.#send('ice', { callId, candidate: signal.candidate });
+    });
+    session.on('remotetrack', () => this.emit('remotestream', session.remoteStream));
+    session.on('connectionstatechange', (state) => this.#onConnectionState(callId, state));
+    session.on('error', (error) => this.emit('error', CallError.media(error.message, error)));
+    session.prepare(kinds);
+    this.emit('remotestream', session.remoteStream);
+  }
+
+  async #attachLocalTracks(): Promise<void> {
+    const session = this.#session;
+    if (!session) return;
+    await session.setTrack('audio', this.#localMediaState.muted ? null : this.#media.audioTrack);
+    if (this.#media.videoTrack) await session.setTrack('video', this.#media.videoTrack);
+  }
+
+  #markAccepted(): void {
+    this.#accepted = true;
+    if (this.connectionState === 'connected') this.#activate();
+    else this.#armConnectTimer();
+  }
+
+  #onConnectionState(callId: string, state: MediaConnectionState): void {
+    if (!this.#isCurrent(callId)) return;
+    this.emit('connectionstate', state);
+    if (state === 'connected') {
+      clearTimeout(this.#connectTimer);
+      if (this.#accepted && this.#state.phase === 'connecting') this.#activate();
+    } else if ((state === 'reconnecting' || state === 'failed') && this.#accepted) {
+      this.#armConnectTimer();
+    }
+  }
+
+  #activate(): void {
+    this.#transition({ ...this.#state, phase: 'active', activeSince: Date.now() });
+  }
+
+  #armConnectTimer(): void {
+    clearTimeout(this.#connectTimer);
+    this.#connectTimer = setTimeout(
+      () => this.#fail(CallError.media('the media connection could not be established')),
+      this.options.connectTimeoutMs,
+    );
+  }
+
+  #setLocalMediaState(change: Partial<MediaState>): void {
+    this.#localMediaState = Object.freeze({ ...this.#localMediaState, ...change });
+    this.emit('localmediastate', this.#localMediaState);
+  }
+
+  #sendMediaState(): void {
+    const { callId } = this.#state;
+    if (callId) this.#send('media-state', { callId, ...this.#localMediaState });
+  }
+
+  // --- lifecycle ---------------------------------------------------------------------------
+
+  #fail(error: CallError): void {
+    const { phase, callId } = this.#state;
+    if (callId) {
+      if (phase === 'outgoing') this.#send('call-cancel', { callId, reason: 'cancelled' });
+      else if (phase === 'incoming') this.#send('call-reject', { callId });
+      else if (phase === 'connecting' || phase === 'active') this.#send('call-end', { callId });
+    }
+    this.emit('error', error);
+    this.#finish('failed', error);
+  }
+
+  /** Releases everything the call held, then announces the end: listeners see the tracks already stopped. */
+  #finish(endReason: EndReason, error?: CallError): void {
+    if (!isInCall(this.#state.phase)) return;
+    this.#release();
+    this.#transition({ ...this.#state, phase: 'ended', endReason, ...(error ? { error } : {}) });
+  }
+
+  #finishSilently(): void {
+    if (isInCall(this.#state.phase)) this.#release();
+  }
+
+  #release(): void {
+    clearTimeout(this.#ringTimer);
+    clearTimeout(this.#connectTimer);
+    this.#session?.close();
+    this.#session = undefined;
+    this.#media.stopAll();
+    this.#accepted = false;
+    this.#remoteMediaState = null;
+    this.#localMediaState = MEDIA_OFF;
+    this.emit('localstream', null);
+    this.emit('remotestream', null);
+  }
+
+  #transition(next: CallState): void {
+    const previous = this.#state;
+    if (!canTransition(previous.phase, next.phase)) return;
+    this.#state = Object.freeze(next);
+    this.emit('statechange', this.#state, previous);
+  }
+
+  #send<T extends MessageType>(type: T, payload: PayloadOf<T>): void {
+    try {
+      this.#transport.send({ type, payload } as Parameters<SignalingTransport['send']>[0]);
+    } catch (error) {
+      this.emit('error', CallError.signaling(`could not send ${type}: ${messageOf(error)}`, error));
+    }
+  }
+
+  #isCurrent(callId: string): boolean {
+    return this.#state.callId === callId && isInCall(this.#state.phase);
+  }
+
+  #isPhase(callId: string, phase: CallState['phase']): boolean {
+    return this.#state.callId === callId && this.#state.phase === phase;
+  }
+
+  #requireMedia(action: string): string {
+    this.#assertUsable(action);
+    const { phase, callId } = this.#state;
+    const holdsMedia = phase === 'outgoing' || phase === 'connecting' || phase === 'active';
+    if (!holdsMedia || !callId) throw CallError.invalidState(action, phase);
+    return callId;
+  }
+
+  #assertUsable(action: string): void {
+    if (this.#disposed) throw CallError.invalidState(action, 'disposed');
+  }
+}
+
+function videoNotAllowed(): CallError {
+  return new CallError('video-not-allowed', 'this deployment is voice-only: video is not allowed');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

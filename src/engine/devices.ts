@@ -1,0 +1,199 @@
+/**
+ * The local side of media: capturing the microphone and camera, falling back to audio when the
+ * camera cannot be had, listing and switching devices, and stopping every track it ever started.
+ * The engine asks for media only after the user starts or accepts a call.
+ */
+import { TypedEmitter } from '../internal/typed-emitter.js';
+import { CallError } from './errors.js';
+
+export interface DeviceInfo {
+  readonly deviceId: string;
+  readonly label: string;
+  readonly groupId: string;
+}
+
+export interface DeviceList {
+  readonly microphones: readonly DeviceInfo[];
+  readonly cameras: readonly DeviceInfo[];
+  readonly speakers: readonly DeviceInfo[];
+}
+
+export interface SelectedDevices {
+  microphone?: string;
+  camera?: string;
+  speaker?: string;
+}
+
+export type LocalMediaEvents = {
+  devicechange: [];
+  /** A captured track ended on its own (device unplugged, permission revoked). */
+  trackended: [MediaStreamTrack];
+};
+
+/** Fails early, with the right code, where calls cannot work at all. */
+export function checkCallSupport(): void {
+  if (typeof globalThis.isSecureContext === 'boolean' && !globalThis.isSecureContext) {
+    throw new CallError('insecure-context', 'calls need a secure context (https:// or localhost)');
+  }
+  if (typeof RTCPeerConnection === 'undefined' || !globalThis.navigator?.mediaDevices?.getUserMedia) {
+    throw new CallError('unsupported-browser', 'this browser does not support WebRTC calls');
+  }
+}
+
+export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
+  /** The tracks currently in use: at most one audio and one video track. */
+  readonly stream = new MediaStream();
+  readonly selected: SelectedDevices = {};
+  readonly #devices: () => MediaDevices;
+  /** Every track this object ever captured, so `stopAll` leaves no light on. */
+  readonly #captured = new Set<MediaStreamTrack>();
+  #watchingDevices = false;
+  readonly #onDeviceChange = () => this.emit('devicechange');
+
+  constructor(mediaDevices?: () => MediaDevices) {
+    super();
+    this.#devices = mediaDevices ?? (() => navigator.mediaDevices);
+  }
+
+  get audioTrack(): MediaStreamTrack | null {
+    return this.stream.getAudioTracks()[0] ?? null;
+  }
+
+  get videoTrack(): MediaStreamTrack | null {
+    return this.stream.getVideoTracks()[0] ?? null;
+  }
+
+  /**
+   * Captures the microphone, and the camera when `video` is asked. A camera that is denied, missing
+   * or busy does not fail the call: the result carries that error as `videoError` and holds audio only.
+   */
+  async capture(video: boolean): Promise<{ videoError?: CallError }> {
+    checkCallSupport();
+    this.#watchDevices();
+    if (video) {
+      try {
+        const stream = await this.#devices().getUserMedia({ audio: this.#audioConstraints(), video: this.#videoConstraints() });
+        this.#adopt(stream);
+        return {};
+      } catch (error) {
+        // Which device failed is unknown from a combined request: ask for audio alone to find out.
+        const videoError = CallError.fromDeviceError(error, 'camera');
+        await this.#captureAudio();
+        return { videoError };
+      }
+    }
+    await this.#captureAudio();
+    return {};
+  }
+
+  /** Starts the camera (mid-call). Throws a `CallError` when it cannot. */
+  async startVideo(): Promise<MediaStreamTrack> {
+    checkCallSupport();
+    if (this.videoTrack) return this.videoTrack;
+    let stream: MediaStream;
+    try {
+      stream = await this.#devices().getUserMedia({ video: this.#videoConstraints() });
+    } catch (error) {
+      throw CallError.fromDeviceError(error, 'camera');
+    }
+    this.#adopt(stream);
+    return this.videoTrack!;
+  }
+
+  /** Stops the camera so its light goes off. */
+  stopVideo(): void {
+    const track = this.videoTrack;
+    if (track) this.#release(track);
+  }
+
+  /** Captures from another device of the same kind and returns the new track; the old one is stopped. */
+  async switchDevice(kind: 'microphone' | 'camera', deviceId: string): Promise<MediaStreamTrack | null> {
+    const current = kind === 'microphone' ? this.audioTrack : this.videoTrack;
+    if (kind === 'microphone') this.selected.microphone = deviceId;
+    else this.selected.camera = deviceId;
+    if (!current) return null;
+    let stream: MediaStream;
+    try {
+      stream = await this.#devices().getUserMedia(
+        kind === 'microphone' ? { audio: this.#audioConstraints() } : { video: this.#videoConstraints() },
+      );
+    } catch (error) {
+      throw CallError.fromDeviceError(error, kind);
+    }
+    const track = stream.getTracks()[0]!;
+    track.enabled = current.enabled;
+    this.#release(current);
+    this.#adopt(new MediaStream([track]));
+    return track;
+  }
+
+  async listDevices(): Promise<DeviceList> {
+    const devices = await this.#devices().enumerateDevices();
+    const pick = (kind: MediaDeviceKind): DeviceInfo[] =>
+      devices
+        .filter((d) => d.kind === kind && d.deviceId !== '')
+        .map((d) => ({ deviceId: d.deviceId, label: d.label, groupId: d.groupId }));
+    return { microphones: pick('audioinput'), cameras: pick('videoinput'), speakers: pick('audiooutput') };
+  }
+
+  /** Stops every track ever captured and stops listening for device changes. */
+  stopAll(): void {
+    for (const track of this.#captured) {
+      track.onended = null;
+      track.stop();
+    }
+    this.#captured.clear();
+    for (const track of this.stream.getTracks()) this.stream.removeTrack(track);
+  }
+
+  dispose(): void {
+    this.stopAll();
+    if (this.#watchingDevices) {
+      this.#devices().removeEventListener('devicechange', this.#onDeviceChange);
+      this.#watchingDevices = false;
+    }
+  }
+
+  async #captureAudio(): Promise<void> {
+    try {
+      this.#adopt(await this.#devices().getUserMedia({ audio: this.#audioConstraints() }));
+    } catch (error) {
+      throw CallError.fromDeviceError(error, 'microphone');
+    }
+  }
+
+  #adopt(stream: MediaStream): void {
+    for (const track of stream.getTracks()) {
+      const previous = track.kind === 'audio' ? this.audioTrack : this.videoTrack;
+      if (previous) this.#release(previous);
+      this.#captured.add(track);
+      this.stream.addTrack(track);
+      track.onended = () => {
+        this.stream.removeTrack(track);
+        this.emit('trackended', track);
+      };
+    }
+  }
+
+  #release(track: MediaStreamTrack): void {
+    track.onended = null;
+    track.stop();
+    this.#captured.delete(track);
+    this.stream.removeTrack(track);
+  }
+
+  #audioConstraints(): MediaTrackConstraints | boolean {
+    return this.selected.microphone ? { deviceId: { exact: this.selected.microphone } } : true;
+  }
+
+  #videoConstraints(): MediaTrackConstraints {
+    const base: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
+    return this.selected.camera ? { ...base, deviceId: { exact: this.selected.camera } } : base;
+  }
+
+  #watchDevices(): void {
+    if (this.#watchingDevices) return;
+    this.#devices().addEventListener('devicechange', this.#onDeviceChange);
+    this.#watchingDevices = true;
+  }
+}

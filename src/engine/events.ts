@@ -1,0 +1,46 @@
+/**
+ * Everything a `CallEngine` reports, as listener-argument tuples. Elements and hosts render from
+ * these events only; in particular the other side's mute/camera state is what its engine said.
+ */
+import type { MediaConnectionState } from '../media/media-session.js';
+import type { ParticipantRole } from '../signaling/protocol.js';
+import type { CallState } from './call-state.js';
+import type { CallError } from './errors.js';
+
+export interface MediaState {
+  readonly muted: boolean;
+  readonly videoEnabled: boolean;
+}
+
+export interface IncomingCall {
+  readonly callId: string;
+  readonly video: boolean;
+  readonly callerName?: string;
+}
+
+export type CallEngineEvents = {
+  /** Every phase change: `(state, previous)`. */
+  statechange: [CallState, CallState];
+  /** Caller side: the other side confirmed it is ringing. */
+  ringing: [{ readonly callId: string }];
+  /** Callee side: a call is ringing here. */
+  incoming: [IncomingCall];
+  /** The local preview stream (`null` when the call ends). Tracks are added and removed on it. */
+  localstream: [MediaStream | null];
+  /** The other side's media (`null` when the call ends). Tracks are added to it as they arrive. */
+  remotestream: [MediaStream | null];
+  localmediastate: [MediaState];
+  /** The other side's mute/camera state, as its engine reported it. */
+  remotemediastate: [MediaState];
+  /** The media path: connecting, connected, reconnecting (ICE restart), failed. */
+  connectionstate: [MediaConnectionState];
+  /** The camera could not be used; the call goes on with audio. Carries why. */
+  videofallback: [CallError];
+  error: [CallError];
+  /** Devices were plugged in or removed; call `listDevices()` again. */
+  devicechange: [];
+  /** The chosen speaker; renderers apply it with `HTMLMediaElement.setSinkId`. */
+  audiooutputchange: [string];
+  /** The other member of the conversation connected or left. */
+  presence: [{ readonly role: ParticipantRole; readonly present: boolean }];
+};

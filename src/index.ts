@@ -1,0 +1,34 @@
+/** chat-call-kit public API. Anything not exported here is internal. */
+export { CallEngine, type CallEngineOptions } from './engine/call-engine.js';
+export { type CallState, type CallPhase, type EndReason } from './engine/call-state.js';
+export { CallError, CALL_ERROR_CODES, type CallErrorCode, type MediaDeviceRole } from './engine/errors.js';
+export type { CallEngineEvents, MediaState, IncomingCall } from './engine/events.js';
+export type { DeviceInfo, DeviceList } from './engine/devices.js';
+export type {
+  MediaSession,
+  MediaSessionFactory,
+  MediaSessionOptions,
+  MediaSessionEvents,
+  MediaSignal,
+  MediaKind,
+  MediaConnectionState,
+} from './media/media-session.js';
+export { PeerSession, createPeerSession } from './media/peer-session.js';
+export type { SignalingTransport, TransportEvents, TransportState, OutgoingMessage } from './signaling/transport.js';
+export { WebSocketTransport, type WebSocketTransportOptions } from './signaling/websocket-transport.js';
+export { MemoryHub, MemoryTransport } from './signaling/memory-transport.js';
+export {
+  PROTOCOL_VERSION,
+  PROTOCOL_ERROR_CODES,
+  MAX_MESSAGE_BYTES,
+  parseMessage,
+  validateMessage,
+  createMessage,
+  type SignalingMessage,
+  type MessageType,
+  type MessageOf,
+  type PayloadOf,
+  type ParticipantRole,
+  type ProtocolErrorCode,
+} from './signaling/protocol.js';
+export { TypedEmitter, type EventMap, type Listener } from './internal/typed-emitter.js';

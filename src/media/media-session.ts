@@ -1,0 +1,54 @@
+/**
+ * The media strategy interface. The engine drives one `MediaSession` per call; the default is
+ * peer-to-peer (`PeerSession`), an SFU session plugs in behind the same shape.
+ */
+import type { TypedEmitter } from '../internal/typed-emitter.js';
+import type { PayloadOf } from '../signaling/protocol.js';
+
+export type MediaKind = 'audio' | 'video';
+
+/** What a session asks the engine to deliver to the other side. */
+export type MediaSignal =
+  | { type: 'sdp'; description: PayloadOf<'sdp'>['description'] }
+  | { type: 'ice'; candidate: PayloadOf<'ice'>['candidate'] };
+
+/**
+ * - `new`: nothing negotiated yet. `connecting`: negotiating / ICE checking.
+ * - `connected`: media can flow. `reconnecting`: the path broke and is being restored (ICE restart).
+ * - `failed`: the path could not be restored. `closed`: `close()` was called.
+ */
+export type MediaConnectionState = 'new' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+export type MediaSessionEvents = {
+  signal: [MediaSignal];
+  remotetrack: [MediaStreamTrack];
+  connectionstatechange: [MediaConnectionState];
+  error: [Error];
+};
+
+export interface MediaSessionOptions {
+  /** The polite side yields on offer collisions (perfect negotiation). The customer is polite. */
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** The deployment's media region; an SFU session picks its server by it. */
+  region?: string;
+}
+
+export interface MediaSession extends Pick<TypedEmitter<MediaSessionEvents>, 'on' | 'once' | 'off'> {
+  readonly connectionState: MediaConnectionState;
+  /** Every track the other side sends, kept in one stream for rendering. */
+  readonly remoteStream: MediaStream;
+  /** Opens slots for these kinds without any local track, so negotiation and ICE can run early. */
+  prepare(kinds: readonly MediaKind[]): void;
+  /** Sends `track` (or stops sending with `null`) for its kind, opening a slot if there is none. */
+  setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void>;
+  /** Applies a signal the other side's session emitted. Signals are applied in arrival order. */
+  handleSignal(signal: MediaSignal): Promise<void>;
+  /** Re-establishes the network path (ICE restart). */
+  restartIce(): void;
+  getStats(): Promise<RTCStatsReport>;
+  close(): void;
+}
+
+export type MediaSessionFactory = (options: MediaSessionOptions) => MediaSession;

@@ -1,0 +1,116 @@
+/**
+ * Join tokens: what verifies, what does not, and how the signaling endpoint answers a join with a
+ * bad token (an error reply; the connection stays open and can still join with a good token).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { issueToken, verifyToken } from '../../server/auth.js';
+import { startServer } from '../../server/server.js';
+import type { RunningServer } from '../../server/server.js';
+import { TestClient, freshConversation, message } from './helpers.js';
+
+const SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
+
+describe('issueToken / verifyToken', () => {
+  it('round-trips role, conversation, subject and expiry', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const token = await issueToken({ role: 'agent', conversationId: 'c-1', subject: 'alice', expiresIn: 60 }, SECRET);
+    const result = await verifyToken(token, SECRET);
+    assert.ok(result.ok);
+    assert.deepEqual({ ...result.claims, expiresAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined });
+    assert.ok(result.claims.expiresAt >= before + 60 && result.claims.expiresAt <= before + 61);
+  });
+
+  it('gives each token a random subject unless one is given', async () => {
+    const a = await verifyToken(await issueToken({ role: 'customer', conversationId: 'c' }, SECRET), SECRET);
+    const b = await verifyToken(await issueToken({ role: 'customer', conversationId: 'c' }, SECRET), SECRET);
+    assert.ok(a.ok && b.ok);
+    assert.notEqual(a.claims.subject, b.claims.subject);
+  });
+
+  it('reports an expired token as token-expired', async () => {
+    const token = await issueToken({ role: 'agent', conversationId: 'c', expiresIn: -60 }, SECRET);
+    assert.deepEqual(await verifyToken(token, SECRET).then((r) => !r.ok && r.code), 'token-expired');
+  });
+
+  it('reports a token signed with another secret as token-invalid, even when it is also expired', async () => {
+    const forged = await issueToken({ role: 'agent', conversationId: 'c' }, 'some-other-secret-of-sufficient-length');
+    const forgedExpired = await issueToken({ role: 'agent', conversationId: 'c', expiresIn: -60 }, 'another-secret-entirely-0123456789');
+    for (const token of [forged, forgedExpired]) {
+      const result = await verifyToken(token, SECRET);
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.code, 'token-invalid');
+    }
+  });
+
+  it('reports garbage, unsigned (alg none) and claim-less tokens as token-invalid', async () => {
+    const unsigned = new UnsecuredJWT({ role: 'agent', cid: 'c' }).setSubject('x').setExpirationTime('1h').encode();
+    const noRole = await new SignJWT({ cid: 'c' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(SECRET));
+    const noExpiry = await new SignJWT({ role: 'agent', cid: 'c' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('x')
+      .sign(new TextEncoder().encode(SECRET));
+    for (const token of ['garbage', '', 'a.b.c', unsigned, noRole, noExpiry, 'x'.repeat(10_000)]) {
+      const result = await verifyToken(token, SECRET);
+      assert.equal(!result.ok && result.code, 'token-invalid', `expected token-invalid for ${token.slice(0, 40)}`);
+    }
+  });
+});
+
+describe('join: token checks on the signaling endpoint', () => {
+  let server: RunningServer;
+
+  before(async () => {
+    server = await startServer({ port: 0, host: '127.0.0.1', signingSecret: SECRET, heartbeatIntervalMs: 0 });
+  });
+
+  after(() => server.close());
+
+  const refusals: Array<{ name: string; code: string; token: (conversationId: string) => Promise<string> }> = [
+    {
+      name: 'a token for another conversation',
+      code: 'forbidden',
+      token: () => issueToken({ role: 'agent', conversationId: 'another-conversation' }, SECRET),
+    },
+    {
+      name: 'a token for the other role',
+      code: 'forbidden',
+      token: (conversationId) => issueToken({ role: 'customer', conversationId }, SECRET),
+    },
+    {
+      name: 'an expired token',
+      code: 'token-expired',
+      token: (conversationId) => issueToken({ role: 'agent', conversationId, expiresIn: -5 }, SECRET),
+    },
+    {
+      name: 'a token with a forged signature',
+      code: 'token-invalid',
+      token: (conversationId) => issueToken({ role: 'agent', conversationId }, 'not-the-server-secret-not-the-server-secret'),
+    },
+    { name: 'a garbage token', code: 'token-invalid', token: async () => 'not.a.jwt' },
+  ];
+
+  for (const refusal of refusals) {
+    it(`refuses a join as agent with ${refusal.name} (${refusal.code}) and keeps the connection joinable`, async () => {
+      const conversationId = freshConversation('auth');
+      const client = await TestClient.open(server.signalingUrl);
+      const bad = message('join', conversationId, 'agent', { token: await refusal.token(conversationId) });
+      client.send(bad);
+      const error = await client.expectError(refusal.code, bad.id);
+      assert.equal(error.conversationId, conversationId);
+
+      // Not joined: relaying is still refused...
+      client.send(message('call-end', conversationId, 'agent', { callId: 'c' }));
+      await client.expectError('not-joined');
+      // ...and a good token still works on the same connection.
+      client.send(message('join', conversationId, 'agent', { token: await issueToken({ role: 'agent', conversationId }, SECRET) }));
+      assert.equal((await client.expect('joined')).payload.resumed, false);
+      client.close();
+    });
+  }
+});

@@ -1,0 +1,19 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromiumArgs, chromiumExecutable } from './test/support/chromium.mjs';
+
+const executablePath = chromiumExecutable();
+
+export default {
+  files: ['test/engine/**/*.test.ts', 'test/components/**/*.test.ts', 'test/providers/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { headless: true, ...(executablePath ? { executablePath } : {}), args: chromiumArgs },
+    }),
+  ],
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 300000,
+};
