@@ -1,12 +1,21 @@
-// Bundles the tsc output (dist/*.js) for browsers that load the SDK without a bundler.
-// dist/chat-call-kit.esm.js: one ES module with every dependency inside (demo pages, CDN use).
+// Bundles the tsc output (dist/**/*.js) for pages that load the SDK without a bundler. Both bundles
+// define the elements on load and expose the public API:
+// - dist/chat-call-kit.min.js: IIFE for a <script> tag, API on `window.ChatCallKit`;
+// - dist/chat-call-kit.esm.js: the same as one ES module (`<script type="module">`, CDN use).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
+const plugins = [nodeResolve({ browser: true }), terser({ ecma: 2020, module: true, format: { comments: false } })];
+
 export default [
   {
-    input: 'dist/index.js',
+    input: 'dist/bundles/script-tag.js',
+    output: { file: 'dist/chat-call-kit.min.js', format: 'iife', name: 'ChatCallKit', sourcemap: true },
+    plugins,
+  },
+  {
+    input: 'dist/bundles/script-tag.js',
     output: { file: 'dist/chat-call-kit.esm.js', format: 'es', sourcemap: true },
-    plugins: [nodeResolve({ browser: true }), terser({ ecma: 2020, module: true })],
+    plugins,
   },
 ];

@@ -4,6 +4,7 @@ export { type CallState, type CallPhase, type EndReason } from './engine/call-st
 export { CallError, CALL_ERROR_CODES, type CallErrorCode, type MediaDeviceRole } from './engine/errors.js';
 export type { CallEngineEvents, MediaState, IncomingCall } from './engine/events.js';
 export type { DeviceInfo, DeviceList } from './engine/devices.js';
+export type { NetworkQuality } from './engine/network-quality.js';
 export type {
   MediaSession,
   MediaSessionFactory,
@@ -32,3 +33,10 @@ export {
   type ProtocolErrorCode,
 } from './signaling/protocol.js';
 export { TypedEmitter, type EventMap, type Listener } from './internal/typed-emitter.js';
+
+// Element classes (not defined here: import 'chat-call-kit/chat-call-panel.js' etc. to define them).
+export { ChatCallPanel } from './components/chat-call-panel/chat-call-panel.component.js';
+export { CallControls } from './components/call-controls/call-controls.component.js';
+export { CobrowseLauncher, type VisualEngagementKind, type VisualEngagementRequestEvent } from './components/cobrowse-launcher/cobrowse-launcher.component.js';
+export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent } from './events/index.js';
+export { registerTranslation, translationFor, type Translation } from './i18n/localize.js';

@@ -18,6 +18,7 @@ import { canTransition, IDLE, isInCall, type CallState, type EndReason } from '.
 import { checkCallSupport, LocalMedia, type DeviceList } from './devices.js';
 import { CallError } from './errors.js';
 import type { CallEngineEvents, MediaState } from './events.js';
+import { NetworkQualityMonitor, type NetworkQuality } from './network-quality.js';
 
 export interface CallEngineOptions {
   /** The conversation's signaling. The engine takes it over: `dispose()` closes it. */
@@ -65,6 +66,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   #audioOutput: string | undefined;
   #connecting: Promise<void> | undefined;
   #disposed = false;
+  readonly #quality = new NetworkQualityMonitor(
+    () => this.getStats(),
+    (quality) => this.emit('networkquality', quality),
+  );
 
   constructor(options: CallEngineOptions) {
     super();
@@ -121,6 +126,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   get connectionState(): MediaConnectionState {
     return this.#session?.connectionState ?? 'new';
+  }
+
+  /** `poor` while an active call's round trip or packet loss would be heard. */
+  get networkQuality(): NetworkQuality {
+    return this.#quality.quality;
   }
 
   get audioOutputDeviceId(): string | undefined {
@@ -455,6 +465,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   #activate(): void {
     this.#transition({ ...this.#state, phase: 'active', activeSince: Date.now() });
+    this.#quality.start();
   }
 
   #armConnectTimer(): void {
@@ -502,6 +513,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   #release(): void {
     clearTimeout(this.#ringTimer);
     clearTimeout(this.#connectTimer);
+    this.#quality.stop();
     this.#session?.close();
     this.#session = undefined;
     this.#media.stopAll();

@@ -6,6 +6,7 @@ import type { MediaConnectionState } from '../media/media-session.js';
 import type { ParticipantRole } from '../signaling/protocol.js';
 import type { CallState } from './call-state.js';
 import type { CallError } from './errors.js';
+import type { NetworkQuality } from './network-quality.js';
 
 export interface MediaState {
   readonly muted: boolean;
@@ -34,6 +35,8 @@ export type CallEngineEvents = {
   remotemediastate: [MediaState];
   /** The media path: connecting, connected, reconnecting (ICE restart), failed. */
   connectionstate: [MediaConnectionState];
+  /** The active call's network got `poor` (choppy) or `good` again. */
+  networkquality: [NetworkQuality];
   /** The camera could not be used; the call goes on with audio. Carries why. */
   videofallback: [CallError];
   error: [CallError];

@@ -44,6 +44,8 @@ interface Entry {
   readonly conversationId: string;
   readonly role: ParticipantRole;
   readonly port: MemoryTransportPort;
+  /** Dropped by `disconnect()` and not back yet (its seat may have expired meanwhile). */
+  dropped: boolean;
 }
 
 interface Seat {
@@ -78,6 +80,7 @@ export class MemoryHub {
     const seat = this.#conversations.get(conversationId)?.get(role);
     if (!seat?.connected) return false;
     seat.connected = false;
+    seat.entry.dropped = true;
     seat.entry.port.dropped();
     seat.graceTimer = setTimeout(() => this.#unseat(seat), this.#graceMs);
     return true;
@@ -89,11 +92,7 @@ export class MemoryHub {
    * dropped transport was found.
    */
   reconnect(role: ParticipantRole, conversationId: string): boolean {
-    const seat = this.#conversations.get(conversationId)?.get(role);
-    const entry =
-      seat && !seat.connected
-        ? seat.entry
-        : [...this.#entries].find((e) => e.role === role && e.conversationId === conversationId && !this.#isSeated(e));
+    const entry = [...this.#entries].find((e) => e.dropped && e.role === role && e.conversationId === conversationId);
     if (!entry) return false;
     entry.port.reconnect();
     return true;
@@ -114,7 +113,7 @@ export class MemoryHub {
   }
 
   #attach(conversationId: string, role: ParticipantRole, port: MemoryTransportPort): MemoryHubLink {
-    const entry: Entry = { conversationId, role, port };
+    const entry: Entry = { conversationId, role, port, dropped: false };
     this.#entries.add(entry);
     return {
       join: () => this.#join(entry),
@@ -128,6 +127,7 @@ export class MemoryHub {
   }
 
   #join(entry: Entry): MemoryJoinResult {
+    entry.dropped = false;
     let seats = this.#conversations.get(entry.conversationId);
     if (!seats) {
       seats = new Map();
@@ -208,9 +208,6 @@ export class MemoryHub {
     to.port.receive(JSON.stringify(createMessage('error', { conversationId: to.conversationId, from: 'server', payload })));
   }
 
-  #isSeated(entry: Entry): boolean {
-    return this.#conversations.get(entry.conversationId)?.get(entry.role)?.entry === entry;
-  }
 
   /** One FIFO for everything the hub delivers: microtasks run in the order they were queued. */
   #schedule(task: () => void): void {
@@ -302,6 +299,7 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
     this.#state = 'open';
     for (const text of this.#queue.splice(0)) this.#link.send(text);
     this.emit('statechange', 'open');
+    if (this.#state !== 'open') return;
     const other = otherRole(this.role);
     this.emit('presence', { role: other, present: result.info.present.includes(other) });
     const pending = this.#pendingConnect;

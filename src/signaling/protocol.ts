@@ -62,9 +62,13 @@ const payloads = {
   join: v.strictObject({ token: v.pipe(v.string(), v.minLength(1), v.maxLength(4_096)) }),
   /** Client -> server: leave on purpose (no grace period, the other side is told at once). */
   leave: v.strictObject({}),
-  /** Server -> client: the join succeeded. `present` lists the roles currently connected. */
+  /**
+   * Server -> client: the join succeeded. `present` lists the roles holding a seat, the joiner included
+   * (a member within its resume grace period still holds its seat). `resumed`: the seat was kept and
+   * the messages relayed while away follow, in order.
+   */
   joined: v.strictObject({ role: Role, present: v.array(Role), resumed: v.boolean() }),
-  /** Server -> client: another member connected or left. */
+  /** Server -> client: the other member took its seat, or lost it (leave, or grace period over). */
   presence: v.strictObject({ role: Role, present: v.boolean() }),
   /** Server -> client: a message was refused. `replyTo` is the refused message's id when known. */
   error: v.strictObject({
@@ -88,6 +92,8 @@ const payloads = {
   /** The sender's own media state, as its engine knows it. */
   'media-state': v.strictObject({ callId: Id, muted: v.boolean(), videoEnabled: v.boolean() }),
   sdp: v.strictObject({ callId: Id, description: SessionDescription }),
+  /** A chat line between the two members (the demo's chat; hosts usually have their own chat). */
+  'chat-message': v.strictObject({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(4_000)) }),
   ice: v.strictObject({ callId: Id, candidate: IceCandidate }),
 } as const;
 
@@ -105,6 +111,7 @@ export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'media-state',
   'sdp',
   'ice',
+  'chat-message',
 ]);
 
 /** Types only the server may send. */

@@ -268,6 +268,8 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
     const queued = this.#queue.splice(0);
     for (const text of queued) socket?.send(text);
     this.#setState('open');
+    // A statechange listener may have closed us already.
+    if (this.#state !== 'open') return;
     const other = otherRole(this.role);
     this.emit('presence', { role: other, present: message.payload.present.includes(other) });
     const pending = this.#pendingConnect;

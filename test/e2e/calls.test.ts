@@ -78,7 +78,7 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     await customer.waitFor((h) => h.firstFrameAt() !== undefined);
     const agentFrame = (await agent.run((h) => h.firstFrameAt()))!;
     const customerFrame = (await customer.run((h) => h.firstFrameAt()))!;
-    assert.ok(agentWatch <= acceptedAt && customerWatch <= acceptedAt);
+    assert.ok(agentWatch <= acceptedAt && customerWatch <= acceptedAt, 'frame watches started before the accept');
     t.diagnostic(`accept-to-first-remote-frame: agent sees customer ${Math.round(agentFrame - acceptedAt)} ms, customer sees agent ${Math.round(customerFrame - acceptedAt)} ms`);
 
     const [agentIn, customerIn] = await Promise.all([agent.inboundGrowth(1_000), customer.inboundGrowth(1_000)]);

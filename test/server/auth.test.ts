@@ -8,24 +8,24 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { issueToken, verifyToken } from '../../server/auth.js';
 import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
-import { TestClient, freshConversation, message } from './helpers.js';
+import { SUITE_TIMEOUT_MS, TestClient, freshConversation, message } from './helpers.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
 
-describe('issueToken / verifyToken', () => {
+describe('issueToken / verifyToken', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('round-trips role, conversation, subject and expiry', async () => {
     const before = Math.floor(Date.now() / 1000);
     const token = await issueToken({ role: 'agent', conversationId: 'c-1', subject: 'alice', expiresIn: 60 }, SECRET);
     const result = await verifyToken(token, SECRET);
-    assert.ok(result.ok);
+    assert.ok(result.ok, 'the token verifies');
     assert.deepEqual({ ...result.claims, expiresAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined });
-    assert.ok(result.claims.expiresAt >= before + 60 && result.claims.expiresAt <= before + 61);
+    assert.ok(result.claims.expiresAt >= before + 60 && result.claims.expiresAt <= before + 61, 'exp is 60 s from now');
   });
 
   it('gives each token a random subject unless one is given', async () => {
     const a = await verifyToken(await issueToken({ role: 'customer', conversationId: 'c' }, SECRET), SECRET);
     const b = await verifyToken(await issueToken({ role: 'customer', conversationId: 'c' }, SECRET), SECRET);
-    assert.ok(a.ok && b.ok);
+    assert.ok(a.ok && b.ok, 'both tokens verify');
     assert.notEqual(a.claims.subject, b.claims.subject);
   });
 
@@ -62,7 +62,7 @@ describe('issueToken / verifyToken', () => {
   });
 });
 
-describe('join: token checks on the signaling endpoint', () => {
+describe('join: token checks on the signaling endpoint', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
 
   before(async () => {

@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
 import { CLOSE_CODES } from '../../src/signaling/protocol.js';
-import { LogWatcher, TestClient, freshConversation, invite, join, joinPair, message, token } from './helpers.js';
+import { LogWatcher, SUITE_TIMEOUT_MS, TestClient, freshConversation, invite, join, joinPair, message, token } from './helpers.js';
 
-describe('conversations: relay and membership', () => {
+describe('conversations: relay and membership', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
 
   before(async () => {
@@ -103,7 +103,7 @@ describe('conversations: relay and membership', () => {
   });
 });
 
-describe('conversations: resuming after a dropped connection', () => {
+describe('conversations: resuming after a dropped connection', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
   const logs = new LogWatcher();
 
@@ -154,7 +154,7 @@ describe('conversations: resuming after a dropped connection', () => {
   });
 });
 
-describe('conversations: grace period expiry', () => {
+describe('conversations: grace period expiry', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
   const logs = new LogWatcher();
 

@@ -13,6 +13,9 @@ import type { MessageOf, MessageType, ParticipantRole, PayloadOf, SignalingMessa
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
+/** Every suite's time limit: a regression that leaves a promise pending fails instead of hanging the run. */
+export const SUITE_TIMEOUT_MS = 10_000;
+
 let counter = 0;
 /** A conversation id no other test uses. */
 export function freshConversation(label = 'conv'): string {

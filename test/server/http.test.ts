@@ -12,11 +12,11 @@ import { verifyToken } from '../../server/auth.js';
 import { ConfigError, resolveOptions } from '../../server/config.js';
 import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
-import { freshConversation, httpGet, join } from './helpers.js';
+import { SUITE_TIMEOUT_MS, freshConversation, httpGet, join } from './helpers.js';
 
 const PRODUCTION_SECRET = 'p'.repeat(40);
 
-describe('GET /api/demo-token in development mode', () => {
+describe('GET /api/demo-token in development mode', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
 
   before(async () => {
@@ -32,7 +32,7 @@ describe('GET /api/demo-token in development mode', () => {
     assert.match(String(response.headers['content-type']), /^application\/json/);
     const { token } = JSON.parse(response.body) as { token: string };
     const verified = await verifyToken(token, server.options.signingSecret);
-    assert.ok(verified.ok);
+    assert.ok(verified.ok, 'the demo token verifies with the server secret');
     assert.equal(verified.claims.role, 'customer');
     assert.equal(verified.claims.conversationId, conversationId);
 
@@ -68,7 +68,7 @@ describe('GET /api/demo-token in development mode', () => {
   }
 });
 
-describe('GET /api/demo-token in production mode', () => {
+describe('GET /api/demo-token in production mode', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('does not exist (404)', async () => {
     const server = await startServer({ port: 0, host: '127.0.0.1', mode: 'production', signingSecret: PRODUCTION_SECRET, heartbeatIntervalMs: 0 });
     try {
@@ -81,7 +81,7 @@ describe('GET /api/demo-token in production mode', () => {
   });
 });
 
-describe('static files', () => {
+describe('static files', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
   let root: string;
   let harness: string;
@@ -210,14 +210,14 @@ describe('static files', () => {
   });
 });
 
-describe('configuration from the environment', () => {
+describe('configuration from the environment', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('defaults to development on 0.0.0.0:8080 with a random secret and a 15 s grace period', () => {
     const options = resolveOptions({}, {});
     assert.equal(options.mode, 'development');
     assert.equal(options.port, 8080);
     assert.equal(options.host, '0.0.0.0');
     assert.equal(options.resumeGraceMs, 15_000);
-    assert.ok(options.signingSecret.length >= 32);
+    assert.ok(options.signingSecret.length >= 32, 'a random secret of at least 32 characters');
     assert.notEqual(resolveOptions({}, {}).signingSecret, options.signingSecret);
   });
 

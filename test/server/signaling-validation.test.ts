@@ -12,7 +12,7 @@ import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
 import { MAX_MESSAGE_BYTES } from '../../src/signaling/protocol.js';
 import type { ParticipantRole } from '../../src/signaling/protocol.js';
-import { TestClient, freshConversation, invite, join, joinPair, message, token } from './helpers.js';
+import { SUITE_TIMEOUT_MS, TestClient, freshConversation, invite, join, joinPair, message, token } from './helpers.js';
 import type { TestClient as Client } from './helpers.js';
 
 let server: RunningServer;
@@ -31,7 +31,7 @@ async function assertStillWorksAndNothingLeaked(agent: Client, customer: Client,
   assert.equal(received.id, sentinel.id, `the customer received something else first: ${JSON.stringify(received)}`);
 }
 
-describe('signaling: malformed frames get an error and the connection stays open', () => {
+describe('signaling: malformed frames get an error and the connection stays open', { timeout: SUITE_TIMEOUT_MS }, () => {
   const cases: Array<{ name: string; code: string; frame: (conversationId: string) => { data: unknown; binary?: boolean; id?: string } }> = [
     { name: 'text that is not JSON', code: 'invalid-json', frame: () => ({ data: '{"v":1,"type":' }) },
     { name: 'JSON that is not an object', code: 'invalid-message', frame: () => ({ data: '[1,2,3]' }) },
@@ -136,7 +136,10 @@ describe('signaling: malformed frames get an error and the connection stays open
     for (const frame of garbage) agent.send(frame);
     for (let i = 0; i < garbage.length; i += 1) {
       const error = await agent.expect('error');
-      assert.ok(['invalid-json', 'invalid-message', 'unsupported-version', 'unknown-type'].includes(error.payload.code));
+      assert.ok(
+        ['invalid-json', 'invalid-message', 'unsupported-version', 'unknown-type'].includes(error.payload.code),
+        `unexpected code ${error.payload.code}`,
+      );
     }
     await assertStillWorksAndNothingLeaked(agent, customer, conversationId);
     agent.close();
@@ -154,7 +157,7 @@ describe('signaling: malformed frames get an error and the connection stays open
   });
 });
 
-describe('signaling: the first message must be join', () => {
+describe('signaling: the first message must be join', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('refuses a relayed message before join with not-joined, then lets the same connection join', async () => {
     const conversationId = freshConversation('prejoin');
     const client = await TestClient.open(server.signalingUrl);
@@ -189,7 +192,7 @@ describe('signaling: the first message must be join', () => {
   });
 });
 
-describe('signaling: relaying needs a recipient', () => {
+describe('signaling: relaying needs a recipient', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('answers a message sent while alone in the conversation with peer-not-present', async () => {
     const conversationId = freshConversation('alone');
     const { client } = await join(server, conversationId, 'agent');

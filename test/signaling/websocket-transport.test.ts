@@ -14,7 +14,7 @@ import type { ParticipantRole, SignalingMessage } from '../../src/signaling/prot
 import type { TransportEvents, TransportState } from '../../src/signaling/transport.js';
 import { TransportError, WebSocketTransport } from '../../src/signaling/websocket-transport.js';
 import type { WebSocketTransportOptions } from '../../src/signaling/websocket-transport.js';
-import { freshConversation } from '../server/helpers.js';
+import { SUITE_TIMEOUT_MS, freshConversation } from '../server/helpers.js';
 
 let server: RunningServer;
 const transports: WebSocketTransport[] = [];
@@ -121,7 +121,7 @@ function flakyWebSocket(failures: number, dead: string) {
 
 const invite = (callId = 'call-1') => ({ type: 'call-invite', payload: { callId, video: false } }) as const;
 
-describe('WebSocketTransport: joining and relaying', () => {
+describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('connects, joins, goes open and reports the other member as absent', async () => {
     const agent = await transport('agent', freshConversation('ws'));
     const events = record(agent);
@@ -191,7 +191,7 @@ describe('WebSocketTransport: joining and relaying', () => {
   });
 });
 
-describe('WebSocketTransport: send() refuses what the server would refuse', () => {
+describe('WebSocketTransport: send() refuses what the server would refuse', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('throws forbidden for a type that is not relayed, and nothing is sent', async () => {
     const agent = await transport('agent', freshConversation('ws'));
     await agent.connect();
@@ -225,7 +225,7 @@ describe('WebSocketTransport: send() refuses what the server would refuse', () =
   });
 });
 
-describe('WebSocketTransport: reconnecting', () => {
+describe('WebSocketTransport: reconnecting', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('reconnects after the server drops the socket, resumes, and delivers queued sends in order', async () => {
     const conversationId = freshConversation('ws-drop');
     const agent = await transport('agent', conversationId);
@@ -251,8 +251,11 @@ describe('WebSocketTransport: reconnecting', () => {
     assert.deepEqual(ids(customerEvents.messages), ['down-1', 'down-2', 'down-3']);
     assert.deepEqual(customer.lastJoin?.resumed, true);
     assert.deepEqual(customerEvents.states, ['connecting', 'open', 'reconnecting', 'open']);
-    // Within the grace period the agent never saw the customer leave.
-    assert.ok(agentEvents.presence.every((p) => p.present));
+    // Absent before the customer joined, then present; within the grace period the agent never saw it leave.
+    assert.deepEqual(agentEvents.presence, [
+      { role: 'customer', present: false },
+      { role: 'customer', present: true },
+    ]);
   });
 
   it('backs off exponentially between failed attempts, then joins', async () => {
@@ -267,7 +270,7 @@ describe('WebSocketTransport: reconnecting', () => {
     const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
     // 40, 80, 160 ms nominal; each gap also includes the refused connection's own (small) time.
     for (const [i, nominal] of [40, 80, 160].entries()) assert.ok(gaps[i] >= nominal - 2, `gap ${i} was ${gaps[i]} ms, expected >= ${nominal}`);
-    assert.ok(gaps[2] > gaps[1] && gaps[1] > gaps[0]);
+    assert.ok(gaps[2] > gaps[1] && gaps[1] > gaps[0], `gaps grow: ${gaps.join(', ')}`);
     // Before the first join, retries stay in `connecting` (the engine treats `reconnecting` as joined-before).
     assert.deepEqual(events.states, ['connecting', 'open']);
   });
@@ -280,7 +283,7 @@ describe('WebSocketTransport: reconnecting', () => {
     });
     await agent.connect();
     const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
-    assert.ok(gaps.slice(1).every((gap) => gap >= 58 && gap < 250), `gaps ${gaps.join(', ')}`);
+    assert.ok(gaps.slice(1).every((gap) => gap >= 58 && gap < 290), `gaps ${gaps.join(', ')}`);
   });
 
   it('gives up after maxAttempts: connect() rejects with connection-failed and the transport closes', async () => {
@@ -314,7 +317,7 @@ describe('WebSocketTransport: reconnecting', () => {
   });
 });
 
-describe('WebSocketTransport: a refused join is final', () => {
+describe('WebSocketTransport: a refused join is final', { timeout: SUITE_TIMEOUT_MS }, () => {
   const refusals: Array<{ name: string; code: string; token: (conversationId: string) => Promise<string> }> = [
     { name: 'a token for another conversation', code: 'forbidden', token: () => tokenFor('agent', 'elsewhere') },
     {
@@ -362,11 +365,11 @@ describe('WebSocketTransport: a refused join is final', () => {
     await sleep(100);
     assert.equal(attempts.length, 1);
     assert.equal(secondTab.state, 'open');
-    assert.ok(!events.states.includes('reconnecting'));
+    assert.ok(!events.states.includes('reconnecting'), `states: ${events.states.join(', ')}`);
   });
 });
 
-describe('WebSocketTransport: close()', () => {
+describe('WebSocketTransport: close()', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('leaves at once (the other side sees presence false despite the 10 s grace) and stops everything', async () => {
     const conversationId = freshConversation('ws-close');
     const { Flaky, attempts } = flakyWebSocket(0, '');
@@ -414,7 +417,7 @@ describe('WebSocketTransport: close()', () => {
   });
 });
 
-describe('WebSocketTransport: what the server sends is validated', () => {
+describe('WebSocketTransport: what the server sends is validated', { timeout: SUITE_TIMEOUT_MS }, () => {
   let fake: WebSocketServer;
   let fakeUrl: string;
 

@@ -1,0 +1,11 @@
+import { CobrowseLauncher } from './cobrowse-launcher.component.js';
+
+export { CobrowseLauncher };
+
+if (!customElements.get('cobrowse-launcher')) customElements.define('cobrowse-launcher', CobrowseLauncher);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cobrowse-launcher': CobrowseLauncher;
+  }
+}

@@ -1,0 +1,3 @@
+export type { CallStateChangeEvent } from './call-state-change.js';
+export type { CallErrorEvent } from './call-error.js';
+export type { CallRequestEndEvent } from './call-request-end.js';

@@ -1,0 +1,39 @@
+/**
+ * React wrappers (`chat-call-kit/react`): each element as a React component with its properties
+ * and events mapped (`onCallStateChange`, `onCallError`, `onCallRequestEnd`, ...).
+ */
+import { createComponent, type EventName } from '@lit/react';
+import * as React from 'react';
+import { CallControls as CallControlsElement } from '../components/call-controls/call-controls.js';
+import { ChatCallPanel as ChatCallPanelElement } from '../components/chat-call-panel/chat-call-panel.js';
+import { CobrowseLauncher as CobrowseLauncherElement, type VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.js';
+import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent } from '../events/index.js';
+
+export const ChatCallPanel = createComponent({
+  tagName: 'chat-call-panel',
+  elementClass: ChatCallPanelElement,
+  react: React,
+  events: {
+    onCallStateChange: 'call-state-change' as EventName<CallStateChangeEvent>,
+    onCallError: 'call-error' as EventName<CallErrorEvent>,
+    onCallRequestEnd: 'call-request-end' as EventName<CallRequestEndEvent>,
+  },
+});
+
+export const CallControls = createComponent({
+  tagName: 'call-controls',
+  elementClass: CallControlsElement,
+  react: React,
+  events: {
+    onCallRequestEnd: 'call-request-end' as EventName<CallRequestEndEvent>,
+  },
+});
+
+export const CobrowseLauncher = createComponent({
+  tagName: 'cobrowse-launcher',
+  elementClass: CobrowseLauncherElement,
+  react: React,
+  events: {
+    onVisualEngagementRequest: 'visual-engagement-request' as EventName<VisualEngagementRequestEvent>,
+  },
+});

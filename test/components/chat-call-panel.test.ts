@@ -1,0 +1,254 @@
+/**
+ * <chat-call-panel> rendering real engines: an agent panel and a customer panel in one page, joined
+ * by the in-memory transport, with real peer connections and fake devices.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/components/chat-call-panel/chat-call-panel.js';
+import type { ChatCallPanel } from '../../src/components/chat-call-panel/chat-call-panel.component.js';
+import { CallEngine, type CallEngineOptions } from '../../src/engine/call-engine.js';
+import { MemoryHub } from '../../src/signaling/memory-transport.js';
+
+const engines: CallEngine[] = [];
+let count = 0;
+
+/** The host attribute `role="agent|customer"` is the public API DESIGN.md fixes; ARIA ignores unknown roles. */
+const a11y = { ignoredRules: ['aria-roles', 'aria-allowed-role'] };
+
+function engines2(options: Partial<CallEngineOptions> = {}, refuseMicrophone = false) {
+  const hub = new MemoryHub();
+  const conversationId = `panel-${++count}`;
+  const denying = {
+    getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
+    enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  } as unknown as MediaDevices;
+  const agent = new CallEngine({
+    transport: hub.createTransport({ conversationId, role: 'agent' }),
+    displayName: 'Alex',
+    ...(refuseMicrophone ? { mediaDevices: () => denying } : {}),
+    ...options,
+  });
+  const customer = new CallEngine({ transport: hub.createTransport({ conversationId, role: 'customer' }), ...options });
+  engines.push(agent, customer);
+  return { agent, customer };
+}
+
+async function panels(options: Partial<CallEngineOptions> = {}, lang = 'en', refuseMicrophone = false) {
+  const { agent, customer } = engines2(options, refuseMicrophone);
+  const wrapper = await fixture<HTMLDivElement>(html`
+    <div lang=${lang} style="width: 320px">
+      <chat-call-panel role="agent" .engine=${agent}></chat-call-panel>
+      <chat-call-panel role="customer" .engine=${customer}></chat-call-panel>
+    </div>
+  `);
+  const [agentPanel, customerPanel] = [...wrapper.querySelectorAll('chat-call-panel')] as ChatCallPanel[];
+  await customer.connect();
+  await agent.connect();
+  return { agent, customer, agentPanel: agentPanel!, customerPanel: customerPanel!, wrapper };
+}
+
+const $ = <T extends Element = HTMLElement>(el: ChatCallPanel, selector: string) => el.shadowRoot!.querySelector<T>(selector);
+const byText = (el: ChatCallPanel, text: string) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLElement>('button')].find((b) => (b.textContent ?? '').trim() === text || b.getAttribute('aria-label') === text);
+const nameOf = (button: HTMLElement | null | undefined) => (button?.getAttribute('aria-label') ?? button?.textContent ?? '').trim();
+
+async function openMenuAndPick(panel: ChatCallPanel, item: 'Voice call' | 'Video call') {
+  $<HTMLButtonElement>(panel, '[part~="menu-button"]')!.click();
+  await panel.updateComplete;
+  byText(panel, item)!.click();
+}
+
+afterEach(() => {
+  for (const engine of engines.splice(0)) engine.dispose();
+  document.documentElement.lang = 'en';
+});
+
+describe('<chat-call-panel>', () => {
+  describe('agent, before a call', () => {
+    it('offers More commands with Voice call and Video call in a real ARIA menu', async () => {
+      const { agentPanel } = await panels();
+      const button = $<HTMLButtonElement>(agentPanel, '[part~="menu-button"]')!;
+      expect(nameOf($(agentPanel, '[part~="menu-button"] .visually-hidden'))).to.equal('More commands');
+      expect(button.getAttribute('aria-haspopup')).to.equal('menu');
+      expect(button.getAttribute('aria-expanded')).to.equal('false');
+      await expect(agentPanel).to.be.accessible(a11y);
+      button.click();
+      await agentPanel.updateComplete;
+      const items = [...agentPanel.shadowRoot!.querySelectorAll('[role="menuitem"]')].map((i) => i.textContent!.trim());
+      expect(items).to.deep.equal(['Voice call', 'Video call']);
+      expect(button.getAttribute('aria-expanded')).to.equal('true');
+      await expect(agentPanel).to.be.accessible(a11y);
+    });
+
+    it('works from the keyboard: arrows move, Escape closes and returns focus to the button', async () => {
+      const { agentPanel } = await panels();
+      $<HTMLButtonElement>(agentPanel, '[part~="menu-button"]')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await agentPanel.updateComplete;
+      const active = () => agentPanel.shadowRoot!.activeElement?.textContent?.trim();
+      expect(active()).to.equal('Voice call');
+      await sendKeys({ press: 'ArrowDown' });
+      expect(active()).to.equal('Video call');
+      await sendKeys({ press: 'ArrowDown' });
+      expect(active()).to.equal('Voice call', 'wraps around');
+      await sendKeys({ press: 'End' });
+      expect(active()).to.equal('Video call');
+      await sendKeys({ press: 'Escape' });
+      await agentPanel.updateComplete;
+      expect($(agentPanel, '[role="menu"]')!.hidden).to.equal(true);
+      expect(agentPanel.shadowRoot!.activeElement).to.equal($(agentPanel, '[part~="menu-button"]'));
+    });
+
+    it('offers only Voice call in a voice-only deployment', async () => {
+      const { agentPanel } = await panels({ allowVideo: false });
+      $<HTMLButtonElement>(agentPanel, '[part~="menu-button"]')!.click();
+      await agentPanel.updateComplete;
+      const items = [...agentPanel.shadowRoot!.querySelectorAll('[role="menuitem"]')].map((i) => i.textContent!.trim());
+      expect(items).to.deep.equal(['Voice call']);
+    });
+  });
+
+  describe('customer, ringing', () => {
+    it('shows the caller and the call kind with Accept with audio, Accept with video and Reject', async () => {
+      const { agentPanel, customerPanel } = await panels();
+      await openMenuAndPick(agentPanel, 'Video call');
+      await waitUntil(() => $(customerPanel, '[part~="ringing"]'), 'customer rings');
+      expect($(customerPanel, '.ringing-text')!.textContent).to.equal('Alex is calling you (video call)');
+      expect(['Accept with audio', 'Accept with video', 'Reject'].map((n) => !!byText(customerPanel, n))).to.deep.equal([true, true, true]);
+      await expect(customerPanel).to.be.accessible(a11y);
+      expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('Calling the customer…');
+      await expect(agentPanel).to.be.accessible(a11y);
+    });
+
+    it('offers no video answer for a voice call', async () => {
+      const { agentPanel, customerPanel } = await panels();
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => $(customerPanel, '[part~="ringing"]'));
+      expect(byText(customerPanel, 'Accept with video')).to.equal(undefined);
+      expect($(customerPanel, '.ringing-text')!.textContent).to.contain('voice call');
+    });
+
+    it('Reject ends the call on both sides and the agent is told it was declined', async () => {
+      const { agentPanel, customerPanel, agent } = await panels();
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => byText(customerPanel, 'Reject'));
+      byText(customerPanel, 'Reject')!.click();
+      await waitUntil(() => agent.state.phase === 'ended');
+      await agentPanel.updateComplete;
+      expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('The call was declined');
+      expect($(agentPanel, '[part~="menu-button"]')).to.exist;
+      await expect(agentPanel).to.be.accessible(a11y);
+    });
+  });
+
+  describe('in a call', () => {
+    it('shows remote video, the timer and the controls on both sides, and the remote mute from the engine', async () => {
+      const { agentPanel, customerPanel, agent, customer } = await panels();
+      await openMenuAndPick(agentPanel, 'Video call');
+      await waitUntil(() => byText(customerPanel, 'Accept with video'));
+      byText(customerPanel, 'Accept with video')!.click();
+      await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'active', { timeout: 10_000 });
+      await waitUntil(() => agent.remoteMediaState?.videoEnabled && customer.remoteMediaState?.videoEnabled);
+      for (const panel of [agentPanel, customerPanel]) {
+        await panel.updateComplete;
+        const remote = $<HTMLVideoElement>(panel, '[part~="remote-video"]')!;
+        expect(remote.hidden).to.equal(false);
+        await waitUntil(() => remote.videoWidth > 0, 'remote video decodes', { timeout: 5_000 });
+        expect($(panel, '[part~="timer"]')!.textContent).to.match(/^0:0\d$/);
+        expect($(panel, 'call-controls')).to.exist;
+        await expect(panel).to.be.accessible(a11y);
+      }
+      expect($(agentPanel, '[part~="remote-video"]')!.getAttribute('aria-label')).to.equal('Customer video');
+
+      await customer.setMuted(true);
+      await waitUntil(() => $(agentPanel, '[part~="indicators"]')!.textContent!.includes('Customer is muted'));
+      await customer.setVideoEnabled(false);
+      await waitUntil(() => $(agentPanel, '[part~="avatar"]'), 'avatar replaces the video');
+      expect($(agentPanel, '[part~="indicators"]')!.textContent).to.contain('Customer camera is off');
+      await expect(agentPanel).to.be.accessible(a11y);
+    });
+
+    it('fires call-state-change with the state and the previous state', async () => {
+      const { agentPanel, customerPanel } = await panels();
+      const changed = oneEvent(customerPanel, 'call-state-change');
+      await openMenuAndPick(agentPanel, 'Voice call');
+      const event = await changed;
+      expect(event.detail.state.phase).to.equal('incoming');
+      expect(event.detail.previous.phase).to.equal('idle');
+      expect(event.bubbles && event.composed).to.equal(true);
+    });
+  });
+
+  describe('errors', () => {
+    it('explains a denied microphone in words with what to do, and fires call-error', async () => {
+      const { agentPanel } = await panels({}, 'en', true);
+      const errored = oneEvent(agentPanel, 'call-error');
+      await openMenuAndPick(agentPanel, 'Voice call');
+      const event = await errored;
+      expect(event.detail.error.code).to.equal('permission-denied');
+      await agentPanel.updateComplete;
+      const alert = $(agentPanel, '[role="alert"]')!;
+      expect(alert.textContent).to.contain('Access to your microphone or camera is blocked.');
+      expect(alert.textContent).to.contain('site settings');
+      await expect(agentPanel).to.be.accessible(a11y);
+      byText(agentPanel, 'Dismiss')!.click();
+      await agentPanel.updateComplete;
+      expect(alert.textContent!.trim()).to.equal('');
+    });
+
+    it('says it in Portuguese for a pt-BR page', async () => {
+      const { agentPanel } = await panels({}, 'pt-BR', true);
+      const errored = oneEvent(agentPanel, 'call-error');
+      await openMenuAndPick(agentPanel, 'Chamada de voz');
+      await errored;
+      await agentPanel.updateComplete;
+      expect($(agentPanel, '[role="alert"]')!.textContent).to.contain('O acesso ao microfone ou à câmera está bloqueado.');
+    });
+  });
+
+  describe('localization', () => {
+    it('uses the product wording in pt-BR', async () => {
+      const { agentPanel, customerPanel } = await panels({}, 'pt-BR');
+      expect(nameOf($(agentPanel, '[part~="menu-button"] .visually-hidden'))).to.equal('Mais comandos');
+      $<HTMLButtonElement>(agentPanel, '[part~="menu-button"]')!.click();
+      await agentPanel.updateComplete;
+      const items = [...agentPanel.shadowRoot!.querySelectorAll('[role="menuitem"]')].map((i) => i.textContent!.trim());
+      expect(items).to.deep.equal(['Chamada de voz', 'Chamada de vídeo']);
+      byText(agentPanel, 'Chamada de vídeo')!.click();
+      await waitUntil(() => byText(customerPanel, 'Aceitar com vídeo'));
+      expect(byText(customerPanel, 'Aceitar com áudio')).to.exist;
+      expect(byText(customerPanel, 'Rejeitar')).to.exist;
+    });
+
+    it('follows the document language when no ancestor sets one, and re-renders when it changes', async () => {
+      const { agent } = engines2();
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="agent" .engine=${agent}></chat-call-panel>`);
+      document.documentElement.lang = 'pt-BR';
+      await waitUntil(() => $(panel, '.visually-hidden')!.textContent === 'Mais comandos');
+      document.documentElement.lang = 'en';
+      await waitUntil(() => $(panel, '.visually-hidden')!.textContent === 'More commands');
+    });
+  });
+
+  describe('layout', () => {
+    it('fits a 320 px wide chat widget without horizontal scrolling while ringing', async () => {
+      const { agentPanel, customerPanel } = await panels();
+      await openMenuAndPick(agentPanel, 'Video call');
+      await waitUntil(() => $(customerPanel, '[part~="ringing"]'));
+      const base = $(customerPanel, '[part~="base"]')!;
+      expect(customerPanel.getBoundingClientRect().width).to.equal(320);
+      expect(base.scrollWidth).to.be.at.most(base.clientWidth);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('stops listening to the engine when removed from the document', async () => {
+      const { agentPanel, agent } = await panels();
+      expect(agent.listenerCount('statechange')).to.be.greaterThan(0);
+      agentPanel.remove();
+      expect(agent.listenerCount('statechange')).to.equal(0);
+    });
+  });
+});
