@@ -5,17 +5,19 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-const plugins = [nodeResolve({ browser: true }), terser({ ecma: 2020, module: true, format: { comments: false } })];
+// `module` lets terser drop unused top-level names: right for the ES module, wrong for the IIFE,
+// whose top-level `var ChatCallKit` is the page's API.
+const plugins = (module) => [nodeResolve({ browser: true }), terser({ ecma: 2020, module, format: { comments: false } })];
 
 export default [
   {
     input: 'dist/bundles/script-tag.js',
     output: { file: 'dist/chat-call-kit.min.js', format: 'iife', name: 'ChatCallKit', sourcemap: true },
-    plugins,
+    plugins: plugins(false),
   },
   {
     input: 'dist/bundles/script-tag.js',
     output: { file: 'dist/chat-call-kit.esm.js', format: 'es', sourcemap: true },
-    plugins,
+    plugins: plugins(true),
   },
 ];

@@ -40,3 +40,19 @@ export { CallControls } from './components/call-controls/call-controls.component
 export { CobrowseLauncher, type VisualEngagementKind, type VisualEngagementRequestEvent } from './components/cobrowse-launcher/cobrowse-launcher.component.js';
 export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent } from './events/index.js';
 export { registerTranslation, translationFor, type Translation } from './i18n/localize.js';
+
+// Agent capacity, calling options and media regions.
+export { CALLING_OPTIONS, type CallingOption } from './engine/calling.js';
+export { SignalingCapacityReporter, type CapacityReporter, type CallStartInfo, type CallEndInfo } from './engine/capacity-reporter.js';
+export {
+  DEFAULT_MEDIA_REGIONS,
+  setMediaRegions,
+  mediaRegions,
+  resolveMediaRegion,
+  UnknownRegionError,
+  type MediaRegion,
+  type MediaRegionMap,
+  type ResolvedMediaRegion,
+} from './media/regions.js';
+export { SERVER_BOUND_TYPES } from './signaling/protocol.js';
+export type { ServerNotice } from './signaling/transport.js';

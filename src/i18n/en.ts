@@ -84,7 +84,14 @@ const en = {
       title: 'Video is turned off for this service.',
       action: 'Use a voice call instead.',
     },
+    'calls-disabled': {
+      title: 'Calls are turned off for this service.',
+      action: 'Carry on in the chat.',
+    },
   } satisfies Record<CallErrorCode, { title: string; action: string }>,
+  // call-controls
+  callControls: 'Call controls',
+  // end call-controls
 };
 
 export type Translation = typeof en;

@@ -83,7 +83,14 @@ const ptBR: Translation = {
       title: 'O vídeo está desativado neste serviço.',
       action: 'Use uma chamada de voz.',
     },
+    'calls-disabled': {
+      title: 'As chamadas estão desativadas neste serviço.',
+      action: 'Continue a conversa pelo chat.',
+    },
   },
+  // call-controls
+  callControls: 'Controles da chamada',
+  // end call-controls
 };
 
 export default ptBR;

@@ -6,7 +6,8 @@ import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import { CallControls as CallControlsElement } from '../components/call-controls/call-controls.js';
 import { ChatCallPanel as ChatCallPanelElement } from '../components/chat-call-panel/chat-call-panel.js';
-import { CobrowseLauncher as CobrowseLauncherElement, type VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.js';
+import { CobrowseLauncher as CobrowseLauncherElement } from '../components/cobrowse-launcher/cobrowse-launcher.js';
+import type { VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.component.js';
 import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent } from '../events/index.js';
 
 export const ChatCallPanel = createComponent({

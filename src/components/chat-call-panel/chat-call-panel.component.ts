@@ -9,10 +9,12 @@ import type { ParticipantRole } from '../../signaling/protocol.js';
 import { WebSocketTransport } from '../../signaling/websocket-transport.js';
 import '../call-controls/call-controls.js';
 import { EngineController } from '../engine-controller.js';
+import { srcObject } from '../src-object.js';
 import { CallTimerController } from './call-timer-controller.js';
 import styles from './chat-call-panel.styles.js';
 import { MenuController } from './menu-controller.js';
 import { RingTone } from './ring-tone.js';
+import { VideoOnlyStream } from './video-only-stream.js';
 
 /** `allow-video="false"` turns video off; absent or any other value keeps it on. */
 const booleanDefaultTrue = {
@@ -29,6 +31,9 @@ const booleanDefaultTrue = {
  * it when removed from the document). The agent gets a **More commands** menu with **Voice call**
  * and **Video call**; the customer is rung with **Accept with audio**, **Accept with video** and
  * **Reject**. A ring tone sounds only after the page has had a user gesture, unless `silent`.
+ *
+ * @attr {string} lang - The locale (`en`, `pt-BR`, or one added with `registerTranslation`). Defaults to the
+ *   nearest ancestor's `lang`, then the document's.
  *
  * @fires {CallStateChangeEvent} call-state-change - The call changed phase. `detail: { state, previous }`.
  * @fires {CallErrorEvent} call-error - The engine reported an error. `detail: { error }` with a stable `error.code`.
@@ -83,6 +88,8 @@ export class ChatCallPanel extends CallKitElement {
   );
   readonly #timer = new CallTimerController(this);
   readonly #ring = new RingTone();
+  readonly #remoteVideo = new VideoOnlyStream();
+  readonly #localVideo = new VideoOnlyStream();
   #ownedEngine: CallEngine | undefined;
 
   @query('[part~="menu-button"]') private menuButton?: HTMLButtonElement;
@@ -105,8 +112,8 @@ export class ChatCallPanel extends CallKitElement {
   @property({ type: Boolean, reflect: true }) silent = false;
 
   /** The last error the engine reported, shown until dismissed or the next call. */
-  @state() errorShown: CallError | undefined;
-  @state() videoFallbackShown = false;
+  @state() private errorShown: CallError | undefined;
+  @state() private videoFallbackShown = false;
 
   /** The engine this panel renders. Set it to share an engine you made; otherwise the panel makes one. */
   @property({ attribute: false })
@@ -282,31 +289,34 @@ export class ChatCallPanel extends CallKitElement {
     const strings = this.localize.strings;
     const other = this.#otherSide();
     const remote = engine.remoteMediaState;
-    const remoteVideoOn = remote?.videoEnabled === true;
-    const local = engine.localMediaState;
+    // The other side's camera state comes from its engine; a frozen last frame is never shown.
+    const remoteVideo = remote?.videoEnabled ? this.#remoteVideo.of(engine.remoteStream) : null;
+    const localVideo = engine.localMediaState.videoEnabled ? this.#localVideo.of(engine.localStream) : null;
     return html`
       <div part="videos" class="videos">
         <div class="tile remote">
-          <video
-            part="remote-video"
-            aria-label=${strings.remoteVideo(other)}
-            ?hidden=${!remoteVideoOn}
-            .srcObject=${engine.remoteStream}
-            autoplay
-            playsinline
-            muted
-          ></video>
-          ${remoteVideoOn ? nothing : html`<div part="avatar" class="avatar" aria-hidden="true">${other.slice(0, 1)}</div>`}
+          ${remoteVideo
+            ? html`<video
+                part="remote-video"
+                aria-label=${strings.remoteVideo(other)}
+                ${srcObject(remoteVideo)}
+                .muted=${true}
+                autoplay
+                playsinline
+              ></video>`
+            : html`<div part="avatar" class="avatar" aria-hidden="true">${other.slice(0, 1)}</div>`}
           <ul part="indicators" class="indicators">
             ${remote?.muted ? html`<li>${strings.remoteMuted(other)}</li>` : nothing}
             ${remote && !remote.videoEnabled && engine.state.video ? html`<li>${strings.remoteCameraOff(other)}</li>` : nothing}
           </ul>
         </div>
-        ${local.videoEnabled
-          ? html`<video part="local-video" class="tile local" aria-label=${strings.yourVideo} .srcObject=${engine.localStream} autoplay playsinline muted></video>`
+        ${localVideo
+          ? html`<video part="local-video" class="tile local" aria-label=${strings.yourVideo} ${srcObject(localVideo)} .muted=${true} autoplay playsinline></video>`
           : nothing}
       </div>
-      <audio .srcObject=${engine.remoteStream} autoplay></audio>
+      <!-- Sound plays here only: the videos are muted by property (a cloned template's muted attribute
+           would not mute them), so there is one audio sink to route with setSinkId. -->
+      <audio ${srcObject(engine.remoteStream)} autoplay></audio>
     `;
   }
 

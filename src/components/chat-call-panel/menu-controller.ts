@@ -25,18 +25,14 @@ export class MenuController implements ReactiveController {
   }
 
   readonly onButtonKeyDown = (event: KeyboardEvent): void => {
-    if (event.key === 'ArrowDown' || event.key === 'Enter' || event.key === ' ') {
+    // Enter and Space arrive as a click; the arrows open the menu at either end.
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      void this.show('first');
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      void this.show('last');
+      void this.show(event.key === 'ArrowDown' ? 'first' : 'last');
     }
   };
 
-  readonly onButtonClick = (event: MouseEvent): void => {
-    // Keyboard activation is handled in keydown; a real click toggles.
-    if (event.detail === 0) return;
+  readonly onButtonClick = (): void => {
     if (this.open) this.close(false);
     else void this.show('first');
   };

@@ -1,0 +1,8 @@
+// @custom-elements-manifest/analyzer: documents every element from its JSDoc into custom-elements.json.
+// The element classes and their define() files are analysed; styles and internal helpers are not.
+export default {
+  globs: ['src/components/*/*.ts'],
+  exclude: ['src/components/**/*.styles.ts', 'src/components/**/*-controller.ts', 'src/components/**/ring-tone.ts'],
+  outdir: '.',
+  litelement: true,
+};
