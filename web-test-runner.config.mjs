@@ -1,14 +1,18 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumExecutable } from './test/support/chromium.mjs';
+import { reactEsmPlugin } from './test/support/react-esm-plugin.mjs';
 
 const executablePath = chromiumExecutable();
 
 export default {
-  files: ['test/engine/**/*.test.ts', 'test/components/**/*.test.ts', 'test/providers/**/*.test.ts'],
+  files: ['test/engine/**/*.test.ts', 'test/components/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/react/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    reactEsmPlugin(),
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { headless: true, ...(executablePath ? { executablePath } : {}), args: chromiumArgs },

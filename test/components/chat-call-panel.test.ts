@@ -181,6 +181,71 @@ describe('<chat-call-panel>', () => {
     });
   });
 
+  describe('states around media', () => {
+    it('shows Connecting… while the customer\'s devices start, then the call', async () => {
+      const hub = new MemoryHub();
+      let answerPrompt!: () => void;
+      const held = new Promise<void>((resolve) => (answerPrompt = resolve));
+      const holding = {
+        getUserMedia: async (c: MediaStreamConstraints) => {
+          await held;
+          return navigator.mediaDevices.getUserMedia(c);
+        },
+        enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
+        addEventListener: () => {},
+        removeEventListener: () => {},
+      } as unknown as MediaDevices;
+      const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'agent' }) });
+      const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'customer' }), mediaDevices: () => holding });
+      engines.push(agent, customer);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="customer" .engine=${customer}></chat-call-panel>`);
+      await customer.connect();
+      await agent.startCall({ video: false });
+      await waitUntil(() => byText(panel, 'Accept with audio'));
+      byText(panel, 'Accept with audio')!.click();
+      await waitUntil(() => $(panel, '[part~="status"]')?.textContent === 'Connecting…', 'connecting is shown');
+      await expect(panel).to.be.accessible(a11y);
+      answerPrompt();
+      await waitUntil(() => $(panel, '[part~="status"]')?.textContent === 'In a call', 'then the call', { timeout: 10_000 });
+      await expect(panel).to.be.accessible(a11y);
+    });
+
+    it('tells the agent the call goes on with audio when the camera is unavailable', async () => {
+      const hub = new MemoryHub();
+      const noCamera = {
+        getUserMedia: (c: MediaStreamConstraints) =>
+          c.video ? Promise.reject(new DOMException('in use', 'NotReadableError')) : navigator.mediaDevices.getUserMedia(c),
+        enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
+        addEventListener: () => {},
+        removeEventListener: () => {},
+      } as unknown as MediaDevices;
+      const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'agent' }), mediaDevices: () => noCamera });
+      const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'customer' }) });
+      engines.push(agent, customer);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="agent" .engine=${agent}></chat-call-panel>`);
+      await customer.connect();
+      await openMenuAndPick(panel, 'Video call');
+      await waitUntil(() => $(panel, '[part~="notice"]'), 'a notice appears');
+      expect($(panel, '[part~="notice"]')!.textContent).to.equal('Your camera is not available, so the call goes on with audio only.');
+      expect(agent.state.phase).to.equal('outgoing');
+      await expect(panel).to.be.accessible(a11y);
+    });
+
+    it('shows the customer that the agent ended the call', async () => {
+      const { agentPanel, customerPanel, agent, customer } = await panels();
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => byText(customerPanel, 'Accept with audio'));
+      byText(customerPanel, 'Accept with audio')!.click();
+      await waitUntil(() => agent.state.phase === 'active', 'active', { timeout: 10_000 });
+      agent.end();
+      await waitUntil(() => customer.state.phase === 'ended');
+      await customerPanel.updateComplete;
+      expect($(customerPanel, '[part~="status"]')!.textContent).to.equal('The other side ended the call');
+      expect($(customerPanel, 'call-controls')).to.equal(null);
+      await expect(customerPanel).to.be.accessible(a11y);
+    });
+  });
+
   describe('errors', () => {
     it('explains a denied microphone in words with what to do, and fires call-error', async () => {
       const { agentPanel } = await panels({}, 'en', true);

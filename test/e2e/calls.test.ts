@@ -242,6 +242,23 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     await assertAllCapturedTracksEnded(customer, 'customer');
   });
 
+  it('a signaling drop mid-call: the transport rejoins, the call goes on and later messages still arrive', async () => {
+    const { agent, customer } = await connectedCall(false, false);
+    const dropped = server.dropConnections({ role: 'agent' });
+    assert.equal(dropped, 1, 'the agent socket was cut');
+    // Sent while the transport is down: queued, then delivered after the rejoin.
+    await agent.waitFor((h) => h.log().transport.includes('reconnecting'));
+    await agent.run((h) => h.setMuted(true));
+    await customer.waitFor((h) => h.log().remoteMedia.at(-1)?.muted === true);
+    assert.equal(await agent.phase(), 'active');
+    assert.equal(await customer.phase(), 'active');
+    const customerIn = await customer.inboundGrowth(1_000);
+    assert.equal(customerIn.audio, 0, 'the mute sent while reconnecting took effect');
+    await customer.run((h) => h.end());
+    await agent.waitForPhase('ended');
+    assert.equal((await agent.log()).endReason, 'remote-ended');
+  });
+
   it('an ICE restart mid-call renegotiates the path and media keeps flowing', async () => {
     const { agent, customer } = await connectedCall(true, true);
     const before = await agent.run((h) => h.iceUsernameFragment());
