@@ -1,8 +1,15 @@
 // The demo's glue: reads the query (conversation, lang, video), gets a demo token, configures the
-// page's <chat-call-panel> through its attributes, and runs a small two-way text chat over the
-// panel's own signaling transport. All call behaviour comes from the elements.
+// page's <chat-call-panel> through its attributes (and the deployment's `GET /api/config`), and runs
+// a small two-way text chat over the panel's own signaling transport. All call behaviour comes from
+// the elements.
+//
+// Without `conversation`, the customer portal offers "Request a chat": the reference server routes
+// the request to an agent (or queues it) and the portal joins the conversation it got. The agent
+// console with `agent=<name>` (and no `conversation`) is that agent's desk: see agent-desk.js.
 const role = document.body.classList.contains('agent') ? 'agent' : 'customer';
 const params = new URLSearchParams(location.search);
+const requestMode = role === 'customer' && !params.has('conversation');
+const deskAgent = role === 'agent' && !params.has('conversation') ? params.get('agent') : null;
 const conversation = params.get('conversation') ?? 'demo';
 const lang = params.get('lang') === 'pt-BR' ? 'pt-BR' : 'en';
 const allowVideo = params.get('video') !== 'off';
@@ -26,6 +33,11 @@ const words = {
     joined: (who) => `${who} joined the chat`,
     left: (who) => `${who} left the chat`,
     ended: 'You ended the conversation.',
+    requestChat: 'Request a chat',
+    requesting: 'Finding an agent…',
+    queued: (position) => `All our agents are busy. You are number ${position} in the queue.`,
+    assigned: 'An agent is on the way.',
+    requestFailed: 'The chat could not be requested. Please try again.',
   },
   'pt-BR': {
     agentTitle: 'Console do agente',
@@ -45,6 +57,11 @@ const words = {
     joined: (who) => `${who} entrou no chat`,
     left: (who) => `${who} saiu do chat`,
     ended: 'Você encerrou a conversa.',
+    requestChat: 'Solicitar um chat',
+    requesting: 'Procurando um agente…',
+    queued: (position) => `Todos os nossos agentes estão ocupados. Você é o número ${position} na fila.`,
+    assigned: 'Um agente já vai atender você.',
+    requestFailed: 'Não foi possível solicitar o chat. Tente de novo.',
   },
 }[lang];
 
@@ -52,7 +69,6 @@ document.documentElement.lang = lang;
 for (const node of document.querySelectorAll('[data-text]')) node.textContent = words[node.dataset.text];
 for (const node of document.querySelectorAll('[data-label]')) node.setAttribute('aria-label', words[node.dataset.label]);
 const conversationCode = document.getElementById('conversation');
-if (conversationCode) conversationCode.textContent = conversation;
 
 const panel = document.querySelector('chat-call-panel');
 const messages = document.getElementById('messages');
@@ -104,13 +120,86 @@ document.getElementById('end-chat')?.addEventListener('click', () => {
   addLine(words.ended);
 });
 
-const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
-const { token } = await response.json();
-await customElements.whenDefined('chat-call-panel');
-const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-panel.setAttribute('allow-video', String(allowVideo));
-panel.setAttribute('conversation', conversation);
-panel.setAttribute('signaling-url', `${scheme}://${location.host}/signaling`);
-panel.setAttribute('token', token);
-await panel.updateComplete;
-if (panel.engine) attachChat(panel.engine);
+/** The deployment's configuration (calling option, region), or null when the server has none. */
+async function deploymentConfig(token) {
+  const response = await fetch('/api/config', { headers: { Authorization: `Bearer ${token}` } });
+  return response.ok ? response.json() : null;
+}
+
+/** Configures the panel for `id` with a conversation `token`; the panel makes its engine and joins. */
+async function joinConversation(id, token) {
+  if (conversationCode) conversationCode.textContent = id;
+  const config = await deploymentConfig(token);
+  await customElements.whenDefined('chat-call-panel');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  if (config) {
+    // The region's ICE/TURN servers for every engine of the page, and what the deployment allows.
+    const kit = window.ChatCallKit ?? (await import('/dist/chat-call-kit.esm.js'));
+    kit.setMediaRegions?.(config.regions);
+    panel.setAttribute('region', config.region);
+    panel.setAttribute('calling', config.calling);
+  }
+  const deploymentAllowsVideo = !config || config.calling === 'video-and-voice';
+  panel.setAttribute('allow-video', String(allowVideo && deploymentAllowsVideo));
+  panel.setAttribute('conversation', id);
+  panel.setAttribute('signaling-url', `${scheme}://${location.host}/signaling`);
+  panel.setAttribute('token', token);
+  await panel.updateComplete;
+  if (panel.engine) attachChat(panel.engine);
+}
+
+/** The customer asks for a chat; the server routes it to an agent or queues it. */
+async function requestChat() {
+  const box = document.getElementById('request');
+  const button = document.getElementById('request-chat');
+  const status = document.getElementById('request-status');
+  box.hidden = false;
+  const request = async () => {
+    button.disabled = true;
+    status.textContent = words.requesting;
+    try {
+      // One customer id per browser tab: a reload finds the conversation it already has.
+      const known = sessionStorage.getItem('cck-demo-customer');
+      const identity = await (await fetch(`/api/demo-token?role=customer${known ? `&subject=${encodeURIComponent(known)}` : ''}`)).json();
+      sessionStorage.setItem('cck-demo-customer', identity.subject);
+      const response = await fetch('/api/conversations', { method: 'POST', headers: { Authorization: `Bearer ${identity.token}` } });
+      if (!response.ok) throw new Error(`${response.status}`);
+      const { conversation: requested, token } = await response.json();
+      button.hidden = true;
+      showRouting(requested, status);
+      void followRouting(requested.id, token, status);
+      await joinConversation(requested.id, token);
+    } catch {
+      status.textContent = words.requestFailed;
+      button.disabled = false;
+    }
+  };
+  button.addEventListener('click', request);
+}
+
+function showRouting(routed, status) {
+  status.textContent = routed.status === 'queued' ? words.queued(routed.queuePosition) : words.assigned;
+}
+
+/** Polls the customer's own conversation until an agent has it, updating the queue position. */
+async function followRouting(id, token, status) {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const response = await fetch(`/api/conversations/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!response.ok) return;
+    const { conversation: routed } = await response.json();
+    showRouting(routed, status);
+    if (routed.status !== 'queued') return;
+  }
+}
+
+if (requestMode) {
+  await requestChat();
+} else if (deskAgent !== null) {
+  const { openDesk } = await import('./agent-desk.js');
+  await openDesk(deskAgent, lang);
+} else {
+  const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
+  const { token } = await response.json();
+  await joinConversation(conversation, token);
+}

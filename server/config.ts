@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from './config-error.js';
+import { resolveDeployment, type DeploymentConfig } from './deployment.js';
 
 export type ServerMode = 'development' | 'production';
 
@@ -29,18 +31,30 @@ export interface ServerOptions {
   /** Extra static mounts, URL prefix (e.g. `/test-harness/`) to absolute directory. */
   staticMounts: Record<string, string>;
   log: ServerLog;
+  /** Calling option, visual-engagement provider and media region (see server/deployment.ts). */
+  deployment: DeploymentConfig;
+  /** Capacity units of an agent that signs in without saying its own. */
+  agentCapacity: number;
+  /** Units one ongoing conversation takes from its agent (an active call takes all of them). */
+  conversationUnits: number;
+  /** An agent not heard from (sign-in, `GET /api/agents/me`) for this long is signed out; 0 never. */
+  agentPresenceTimeoutMs: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** What `startServer` / `resolveOptions` accept: any option, and any part of the deployment. */
+export type ServerOverrides = Partial<Omit<ServerOptions, 'deployment'>> & { deployment?: Partial<DeploymentConfig> };
+
+export { ConfigError };
+
+/** The largest capacity an agent may have, in units. */
+export const MAX_CAPACITY = 100;
 
 /** The smallest production secret accepted: 32 bytes is the HS256 key size. */
 export const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-export function resolveOptions(overrides: Partial<ServerOptions> = {}, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.ProcessEnv = process.env): ServerOptions {
   const mode: ServerMode =
     overrides.mode ?? (env.NODE_ENV === 'production' || env.CCK_MODE === 'production' ? 'production' : 'development');
   const port = overrides.port ?? integerFromEnv(env, 'PORT', 8080);
@@ -53,6 +67,18 @@ export function resolveOptions(overrides: Partial<ServerOptions> = {}, env: Node
   if (!Number.isInteger(resumeBufferLimit) || resumeBufferLimit < 0) {
     throw new ConfigError(`resumeBufferLimit must be a non-negative integer, got ${resumeBufferLimit}`);
   }
+  const agentCapacity = overrides.agentCapacity ?? integerFromEnv(env, 'CCK_AGENT_CAPACITY', 3);
+  if (!Number.isInteger(agentCapacity) || agentCapacity < 1 || agentCapacity > MAX_CAPACITY) {
+    throw new ConfigError(`agentCapacity must be an integer 1-${MAX_CAPACITY}, got ${agentCapacity}`);
+  }
+  const conversationUnits = overrides.conversationUnits ?? integerFromEnv(env, 'CCK_CONVERSATION_UNITS', 1);
+  if (!Number.isInteger(conversationUnits) || conversationUnits < 1 || conversationUnits > MAX_CAPACITY) {
+    throw new ConfigError(`conversationUnits must be an integer 1-${MAX_CAPACITY}, got ${conversationUnits}`);
+  }
+  const agentPresenceTimeoutMs = overrides.agentPresenceTimeoutMs ?? integerFromEnv(env, 'CCK_AGENT_PRESENCE_TIMEOUT_MS', 60_000);
+  if (!Number.isInteger(agentPresenceTimeoutMs) || agentPresenceTimeoutMs < 0) {
+    throw new ConfigError(`agentPresenceTimeoutMs must be a non-negative integer, got ${agentPresenceTimeoutMs}`);
+  }
   return {
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
@@ -64,6 +90,10 @@ export function resolveOptions(overrides: Partial<ServerOptions> = {}, env: Node
     rootDir: overrides.rootDir ?? DEFAULT_ROOT,
     staticMounts: overrides.staticMounts ?? {},
     log: overrides.log ?? (() => {}),
+    deployment: resolveDeployment(overrides.deployment, env),
+    agentCapacity,
+    conversationUnits,
+    agentPresenceTimeoutMs,
   };
 }
 

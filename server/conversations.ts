@@ -38,6 +38,13 @@ export interface RegistryOptions {
   resumeGraceMs: number;
   resumeBufferLimit: number;
   log: ServerLog;
+  /** A member took a seat (a fresh join, not a resume). */
+  onJoined?(member: Member): void;
+  /**
+   * A member lost its seat for good: `leave`, `grace-expired` or `buffer-overflow`. `conversationEmpty`:
+   * it was the last member, the conversation is gone.
+   */
+  onRemoved?(member: Member, reason: string, conversationEmpty: boolean): void;
 }
 
 const otherRole = (role: ParticipantRole): ParticipantRole => (role === 'agent' ? 'customer' : 'agent');
@@ -82,6 +89,7 @@ export class ConversationRegistry {
     connection.send(this.#joined(conversation, role, false));
     this.#notifyOther(conversation, role, true);
     this.#options.log('join', { conversationId, role });
+    this.#options.onJoined?.(member);
     return { ok: true, member, resumed: false };
   }
 
@@ -165,6 +173,7 @@ export class ConversationRegistry {
     this.#options.log('removed', { conversationId: member.conversationId, role: member.role, reason });
     this.#notifyOther(conversation, member.role, false);
     this.#deleteIfEmpty(conversation);
+    this.#options.onRemoved?.(member, reason, conversation.members.size === 0);
   }
 
   #notifyOther(conversation: Conversation, role: ParticipantRole, present: boolean): void {

@@ -1,10 +1,13 @@
 /**
- * Plain HTTP routes: the development-only demo-token endpoint, the `/` redirect and static files.
+ * Plain HTTP routes: the REST API (server/api.ts), the development-only demo-token endpoint, the `/`
+ * redirect and static files.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { issueToken } from './auth.js';
+import { API_PREFIX, type ApiHandler } from './api.js';
+import { issueApiToken, issueToken } from './auth.js';
 import type { ServerLog, ServerMode } from './config.js';
+import { sendJson } from './json.js';
 import { createStaticHandler, redirect, sendText } from './static.js';
 
 export const DEMO_TOKEN_PATH = '/api/demo-token';
@@ -18,6 +21,8 @@ export interface HttpOptions {
   rootDir: string;
   staticMounts: Record<string, string>;
   log: ServerLog;
+  /** Handles every `/api/` path except the demo-token endpoint. */
+  api?: ApiHandler;
 }
 
 export function createRequestListener(options: HttpOptions): RequestListener {
@@ -34,6 +39,10 @@ export function createRequestListener(options: HttpOptions): RequestListener {
     const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
     if (!pathname.startsWith('/')) {
       sendText(response, 400, 'Bad Request');
+      return;
+    }
+    if (pathname.startsWith(API_PREFIX) && pathname !== DEMO_TOKEN_PATH && options.api) {
+      await options.api(request, response, pathname, new URLSearchParams(query));
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -62,8 +71,13 @@ export function createRequestListener(options: HttpOptions): RequestListener {
 }
 
 /**
- * `GET /api/demo-token?role=agent|customer&conversation=<id>[&subject=<id>]`. The default subject is
- * fixed per role so that reloading a demo page resumes its seat instead of finding it taken.
+ * `GET /api/demo-token`, development mode only:
+ * - `role=agent|customer&conversation=<id>[&subject=<id>]`: a conversation token (to join signaling).
+ *   The default subject is fixed per role so that reloading a demo page resumes its seat.
+ * - `role=agent&agent=<id>`: the agent's API token (sign in, see its routed conversations).
+ * - `role=customer` without a conversation: a customer's API token (request a chat); `subject` is the
+ *   customer id, random by default.
+ * - `role=supervisor[&subject=<id>]`: a supervisor's API token.
  */
 async function demoToken(params: URLSearchParams, options: HttpOptions, response: ServerResponse): Promise<void> {
   if (options.mode === 'production') {
@@ -72,29 +86,39 @@ async function demoToken(params: URLSearchParams, options: HttpOptions, response
   }
   const role = params.get('role');
   const conversationId = params.get('conversation');
-  const subject = params.get('subject') ?? `demo-${role}`;
-  if (role !== 'agent' && role !== 'customer') {
-    sendJson(response, 400, { error: 'bad-request', message: 'role must be agent or customer' });
+  const agent = params.get('agent');
+  const badRequest = (message: string) => sendJson(response, 400, { error: 'bad-request', message });
+  if (role !== 'agent' && role !== 'customer' && role !== 'supervisor') {
+    badRequest('role must be agent, customer or supervisor');
     return;
   }
+  if (conversationId === null || role === 'supervisor') {
+    if (conversationId !== null) {
+      badRequest('supervisor tokens are not for a conversation');
+      return;
+    }
+    if (role === 'agent' && agent === null) {
+      badRequest('give conversation (a conversation token) or agent (an agent API token)');
+      return;
+    }
+    const subject = role === 'agent' ? agent! : params.get('subject') ?? (role === 'supervisor' ? 'demo-supervisor' : `customer-${globalThis.crypto.randomUUID()}`);
+    if (subject.length < 1 || subject.length > 256) {
+      badRequest(`${role === 'agent' ? 'agent' : 'subject'} must be 1-256 characters`);
+      return;
+    }
+    const token = await issueApiToken({ role, subject, expiresIn: DEMO_TOKEN_LIFETIME }, options.signingSecret);
+    sendJson(response, 200, { token, subject });
+    return;
+  }
+  const subject = params.get('subject') ?? `demo-${role}`;
   if (!conversationId || conversationId.length > 128) {
-    sendJson(response, 400, { error: 'bad-request', message: 'conversation must be 1-128 characters' });
+    badRequest('conversation must be 1-128 characters');
     return;
   }
   if (subject.length < 1 || subject.length > 256) {
-    sendJson(response, 400, { error: 'bad-request', message: 'subject must be 1-256 characters' });
+    badRequest('subject must be 1-256 characters');
     return;
   }
   const token = await issueToken({ role, conversationId, subject, expiresIn: DEMO_TOKEN_LIFETIME }, options.signingSecret);
   sendJson(response, 200, { token });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  response.end(text);
 }

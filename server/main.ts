@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config.js';
 import type { ServerLog } from './config.js';
+import { publicConfig } from './deployment.js';
 import { startServer } from './server.js';
 
 const verbose = process.env.CCK_LOG === 'debug';
@@ -18,8 +19,11 @@ const log: ServerLog = (event, fields = {}) => {
 
 try {
   const server = await startServer({ log });
-  const { port, mode, rootDir } = server.options;
+  const { port, mode, rootDir, deployment } = server.options;
   console.log(`chat-call-kit reference server on http://localhost:${port}/ (${mode} mode)`);
+  const media = publicConfig(deployment);
+  const region = media.region === media.mediaRegion ? media.region : `${media.region} -> ${media.mediaRegion}`;
+  console.log(`calls: ${deployment.calling}, visual engagement: ${deployment.visualProvider}, media region: ${region}`);
   if (!existsSync(join(rootDir, 'dist'))) console.log('note: dist/ is missing; run `npm run build` to serve the SDK');
 
   let stopping = false;

@@ -1,18 +1,30 @@
 /**
- * Wires the pieces into one HTTP server: routes, the `/signaling` WebSocket endpoint and the
- * conversation registry. `startServer` is what `server/main.ts`, the tests and the e2e suite use.
+ * Wires the pieces into one HTTP server: routes and the REST API, the `/signaling` WebSocket endpoint,
+ * the conversation registry, and agent capacity and routing. `startServer` is what `server/main.ts`,
+ * the tests and the e2e suite use.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createApiHandler } from './api.js';
+import { createCallHooks } from './calls.js';
+import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
-import type { ServerOptions } from './config.js';
+import type { ServerOptions, ServerOverrides } from './config.js';
 import { ConversationRegistry } from './conversations.js';
+import { Router } from './routing.js';
 import { createRequestListener } from './http.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
+import { PinService } from './visual-pins.js';
+import type { PinServiceOptions } from './visual-pins.js';
 import type { ConnectionFilter } from './signaling.js';
 
-export type { ServerMode, ServerOptions, ServerLog } from './config.js';
+export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
 export type { ConnectionFilter } from './signaling.js';
+
+/** Visual engagement: the PIN service's options (also read from `CCK_PIN_TTL_MS`, `CCK_PIN_LENGTH`). */
+export interface VisualServerOverrides {
+  pins?: Partial<PinServiceOptions>;
+}
 
 export interface RunningServer {
   /** `http://127.0.0.1:PORT` (or the configured host when it is a specific address). */
@@ -22,21 +34,44 @@ export interface RunningServer {
   signalingUrl: string;
   /** The resolved options, including the signing secret (tests issue tokens with it). */
   options: ServerOptions;
+  /** Agents, conversations and the queue (what the REST API reads and changes). */
+  router: Router;
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
   /** Closes every socket and timer; resolves when the port is free. Safe to call twice. */
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
+export async function startServer(overrides: ServerOverrides & VisualServerOverrides = {}): Promise<RunningServer> {
   const options = resolveOptions(overrides);
-  const registry = new ConversationRegistry(options);
-  const httpServer = createServer(createRequestListener(options));
+  const pins = new PinService(overrides.pins, process.env);
+  const agents = new AgentRegistry({
+    defaultCapacity: options.agentCapacity,
+    conversationUnits: options.conversationUnits,
+    presenceTimeoutMs: options.agentPresenceTimeoutMs,
+  });
+  const router = new Router(agents, { log: options.log });
+  const hooks = createCallHooks(router, options.deployment);
+  const registry = new ConversationRegistry({
+    resumeGraceMs: options.resumeGraceMs,
+    resumeBufferLimit: options.resumeBufferLimit,
+    log: options.log,
+    ...hooks.registry,
+  });
+  const api = createApiHandler({
+    router,
+    deployment: options.deployment,
+    signingSecret: options.signingSecret,
+    agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
+  });
+  const httpServer = createServer(createRequestListener({ ...options, api }));
   const signaling = attachSignaling(httpServer, {
     registry,
     signingSecret: options.signingSecret,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     log: options.log,
+    hooks: hooks.signaling,
+    pins,
   });
 
   try {
@@ -50,6 +85,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
   } catch (error) {
     await signaling.close();
     registry.dispose();
+    pins.dispose();
     throw error;
   }
   httpServer.on('error', (error) => options.log('http-error', { message: error.message }));
@@ -64,11 +100,13 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
     port,
     signalingUrl: `ws://${host}:${port}${SIGNALING_PATH}`,
     options: { ...options, port },
+    router,
     dropConnections: (filter) => signaling.dropConnections(filter),
     close() {
       closing ??= (async () => {
         await signaling.close();
         registry.dispose();
+        pins.dispose();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.

@@ -11,6 +11,7 @@ import {
   CLOSE_CODES,
   MAX_MESSAGE_BYTES,
   RELAYED_TYPES,
+  SERVER_BOUND_TYPES,
   SERVER_TYPES,
   createMessage,
   parseMessage,
@@ -19,6 +20,8 @@ import type { MessageOf, ParticipantRole, ProtocolErrorCode, SignalingMessage } 
 import { verifyToken } from './auth.js';
 import type { ServerLog } from './config.js';
 import type { ConversationRegistry, Member, MemberConnection } from './conversations.js';
+import { handleVisualRequest, isVisualRequest } from './visual-signaling.js';
+import type { PinService } from './visual-pins.js';
 
 export const SIGNALING_PATH = '/signaling';
 
@@ -39,6 +42,23 @@ export interface SignalingOptions {
   signingSecret: string;
   heartbeatIntervalMs: number;
   log: ServerLog;
+  hooks?: SignalingHooks;
+  /** The visual-engagement PIN service (`ve-pin-*` requests); without it they are refused. */
+  pins?: PinService;
+}
+
+/** A message the server refuses, with the `error` reply's code and text. */
+export interface Refusal {
+  code: ProtocolErrorCode;
+  detail: string;
+}
+
+/** Where the rest of the server plugs into the signaling endpoint (deployment policy, agent capacity). */
+export interface SignalingHooks {
+  /** Checked before a message is relayed: a refusal answers it with an error and relays nothing. */
+  checkRelay?(member: Member, message: SignalingMessage): Refusal | null;
+  /** A message for the server itself (`SERVER_BOUND_TYPES`). A refusal answers it with an error. */
+  notice?(member: Member, message: SignalingMessage): Refusal | null;
 }
 
 export interface ConnectionFilter {
@@ -218,8 +238,29 @@ class Connection implements MemberConnection {
       this.#options.registry.leave(member, this);
       return;
     }
+    if (isVisualRequest(message)) {
+      handleVisualRequest(message, {
+        member,
+        pins: this.#options.pins,
+        reply: (reply) => this.send(reply),
+        notifyOther: (notice) => this.#options.registry.relay(member, this, notice),
+        refuse: (code, detail) => this.#refuse(code, detail, message.id),
+        log: this.#options.log,
+      });
+      return;
+    }
+    if (SERVER_BOUND_TYPES.has(message.type)) {
+      const refusal = this.#options.hooks?.notice?.(member, message) ?? null;
+      if (refusal) this.#refuse(refusal.code, refusal.detail, message.id);
+      return;
+    }
     if (!RELAYED_TYPES.has(message.type)) {
       this.#refuse('forbidden', `${message.type} messages are not relayed`, message.id);
+      return;
+    }
+    const refusal = this.#options.hooks?.checkRelay?.(member, message) ?? null;
+    if (refusal) {
+      this.#refuse(refusal.code, refusal.detail, message.id);
       return;
     }
     if (!this.#options.registry.relay(member, this, message)) {

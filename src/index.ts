@@ -56,3 +56,37 @@ export {
 } from './media/regions.js';
 export { SERVER_BOUND_TYPES } from './signaling/protocol.js';
 export type { ServerNotice } from './signaling/transport.js';
+
+// Visual engagement: provider registry, built-in screen share and co-browse, the controller.
+export { VisualEngagement, type VisualEngagementOptions, type VisualEngagementEvents, type VisualState, type VisualPhase } from './providers/visual-engagement.js';
+export { ProviderRegistry } from './providers/registry.js';
+export { visualProviders, createProviderRegistry } from './providers/defaults.js';
+export { VisualError, VISUAL_ERROR_CODES, type VisualErrorCode } from './providers/errors.js';
+export type {
+  VisualProviderAdapter,
+  VisualKind,
+  VisualCapabilities,
+  VisualEndReason,
+  ProviderContext,
+  AgentSession,
+  AgentSessionEvents,
+  CustomerSession,
+  CustomerSessionEvents,
+  Invitation,
+} from './providers/types.js';
+export { CobrowseProvider, type CobrowseProviderOptions } from './providers/cobrowse/cobrowse-provider.js';
+export { PrivacyRules, MASK_ATTRIBUTE, BLOCK_ATTRIBUTE, type PrivacyOptions } from './providers/cobrowse/privacy.js';
+export { ScreenShareProvider, type ScreenShareProviderOptions } from './providers/screen-share/screen-share-provider.js';
+export {
+  SignalingPinService,
+  MemoryPinService,
+  type PinClient,
+  type PinClientFactory,
+  type PinGrant,
+  type PinRequest,
+  type RedeemedSession,
+} from './providers/builtin/pins.js';
+export type { VisualStateChangeEvent } from './events/visual-state-change.js';
+export type { VisualErrorEvent } from './events/visual-error.js';
+export type { VisualPinShareEvent } from './events/visual-pin-share.js';
+export type { VisualRequestEndEvent } from './events/visual-request-end.js';

@@ -11,10 +11,13 @@
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionFactory } from '../media/media-session.js';
 import { createPeerSession } from '../media/peer-session.js';
+import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
 import type { SignalingTransport } from '../signaling/transport.js';
 import { canTransition, IDLE, isInCall, type CallState, type EndReason } from './call-state.js';
+import { resolveCalling, type CallingOption } from './calling.js';
+import { reportCalls, SignalingCapacityReporter, type CapacityReporter } from './capacity-reporter.js';
 import { checkCallSupport, LocalMedia, type DeviceList } from './devices.js';
 import { CallError } from './errors.js';
 import type { CallEngineEvents, MediaState } from './events.js';
@@ -25,12 +28,27 @@ export interface CallEngineOptions {
   transport: SignalingTransport;
   /** `false` for voice-only deployments: video calls and turning video on are refused. Default `true`. */
   allowVideo?: boolean;
-  /** STUN/TURN servers for the peer connection. Default: none (host candidates only). */
+  /**
+   * The deployment's calling option: `voice-only` also means `allowVideo: false`; `off` refuses every
+   * call (`calls-disabled`). Default `video-and-voice` (narrowed to `voice-only` by `allowVideo: false`).
+   */
+  calling?: CallingOption;
+  /** STUN/TURN servers for the peer connection. Default: the `region`'s servers, else none (host candidates only). */
   iceServers?: RTCIceServer[];
   /** `relay` forces media through TURN. Default `all`. */
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** The deployment's media region, handed to the media session. */
+  /**
+   * The deployment's media region (`na`, `eu`, `apac`, `gcc` -> `na`, ...), resolved through the region
+   * map to the ICE/TURN servers used when `iceServers` is not given. Unknown regions throw.
+   */
   region?: string;
+  /** Regions added to or replacing the page's region map (`setMediaRegions`) for this engine. */
+  regions?: MediaRegionMap;
+  /**
+   * Told when this agent's calls start and end (agent capacity). Default: the reference server, over
+   * the transport (`SignalingCapacityReporter`); `null` reports nothing. Not used on the customer side.
+   */
+  capacityReporter?: CapacityReporter | null;
   /** How long a call rings before it is missed. Default 45 s. */
   ringTimeoutMs?: number;
   /** How long an accepted call may take to connect, or a broken one to reconnect. Default 20 s. */
@@ -43,7 +61,9 @@ export interface CallEngineOptions {
   mediaDevices?: () => MediaDevices;
 }
 
-type ResolvedOptions = Required<Omit<CallEngineOptions, 'transport' | 'region' | 'displayName' | 'iceTransportPolicy'>> &
+type ResolvedOptions = Required<
+  Omit<CallEngineOptions, 'transport' | 'region' | 'displayName' | 'iceTransportPolicy' | 'regions' | 'capacityReporter'>
+> &
   Pick<CallEngineOptions, 'region' | 'displayName' | 'iceTransportPolicy'>;
 
 const MEDIA_OFF: MediaState = Object.freeze({ muted: false, videoEnabled: false });
@@ -54,6 +74,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   readonly options: Readonly<ResolvedOptions>;
   readonly #transport: SignalingTransport;
   readonly #media: LocalMedia;
+  readonly #mediaRegion: ResolvedMediaRegion | undefined;
   readonly #unsubscribe: Array<() => void> = [];
   #state: CallState = IDLE;
   #session: MediaSession | undefined;
@@ -73,28 +94,38 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   constructor(options: CallEngineOptions) {
     super();
-    const { transport, ...rest } = options;
+    const { transport, calling, allowVideo, regions, capacityReporter, iceServers, ...rest } = options;
     this.#transport = transport;
     this.role = transport.role;
     this.conversationId = transport.conversationId;
+    try {
+      this.#mediaRegion = rest.region ? resolveMediaRegion(rest.region, regions) : undefined;
+    } catch (error) {
+      throw new CallError('invalid-state', messageOf(error), { cause: error });
+    }
+    const resolvedCalling = resolveCalling(calling, allowVideo);
     this.options = Object.freeze({
-      allowVideo: true,
-      iceServers: [],
       ringTimeoutMs: 45_000,
       connectTimeoutMs: 20_000,
       mediaSessionFactory: createPeerSession,
       mediaDevices: () => navigator.mediaDevices,
       ...stripUndefined(rest),
+      calling: resolvedCalling,
+      allowVideo: resolvedCalling === 'video-and-voice',
+      // Explicit servers win over the region's.
+      iceServers: iceServers ?? [...(this.#mediaRegion?.iceServers ?? [])],
     });
     this.#media = new LocalMedia(this.options.mediaDevices);
     this.#unsubscribe.push(
       transport.on('message', (message) => this.#onMessage(message)),
       transport.on('presence', (presence) => this.#onPresence(presence)),
       transport.on('close', ({ reason }) => this.#onTransportClosed(reason)),
-      transport.on('error', ({ code, message }) => this.emit('error', CallError.signaling(`${code}: ${message}`))),
+      transport.on('error', ({ code, message }) => this.#onTransportError(code, message)),
       this.#media.on('devicechange', () => this.emit('devicechange')),
       this.#media.on('trackended', (track) => this.#onTrackEnded(track)),
     );
+    const reporter = capacityReporter === undefined ? new SignalingCapacityReporter(transport) : capacityReporter;
+    if (reporter && this.role === 'agent') this.#unsubscribe.push(reportCalls(this, reporter));
   }
 
   get state(): CallState {
@@ -156,6 +187,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Agent: rings the customer. Resolves once the invite is sent; the media prompt comes first. */
   async startCall({ video = false }: { video?: boolean } = {}): Promise<void> {
     this.#assertUsable('start a call');
+    if (this.options.calling === 'off') throw callsDisabled();
     if (this.role !== 'agent') throw CallError.invalidState('start a call as a customer', this.#state.phase);
     if (isInCall(this.#state.phase)) throw CallError.invalidState('start a call', this.#state.phase);
     if (video && !this.options.allowVideo) throw videoNotAllowed();
@@ -274,7 +306,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       return;
     }
     const callId = this.#state.callId;
-    const track = await this.#media.switchDevice(kind, deviceId);
+    let track: MediaStreamTrack | null;
+    try {
+      track = await this.#media.switchDevice(kind, deviceId);
+    } catch (error) {
+      const callError = CallError.fromDeviceError(error, kind);
+      this.emit('error', callError);
+      throw callError;
+    }
     if (!track || !callId || !this.#isCurrent(callId)) return;
     this.emit('localstream', this.#media.stream);
     if (!this.#accepted) return;
@@ -341,6 +380,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   #onInvite({ callId, video, callerName }: PayloadOf<'call-invite'>): void {
     if (this.role !== 'customer') return;
+    if (this.options.calling === 'off') return this.#send('call-reject', { callId });
     if (isInCall(this.#state.phase)) {
       // Busy: one call per conversation at a time.
       if (this.#state.callId !== callId) this.#send('call-reject', { callId });
@@ -377,6 +417,14 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       const reason: EndReason = this.#state.phase === 'outgoing' ? 'missed' : this.#state.phase === 'incoming' ? 'cancelled' : 'remote-ended';
       this.#finish(reason);
     }
+  }
+
+  #onTransportError(code: string, message: string): void {
+    // The server refused our call under the deployment's calling option: the call cannot go on.
+    if ((code === 'video-not-allowed' || code === 'calls-disabled') && isInCall(this.#state.phase)) {
+      return this.#fail(new CallError(code, `the server refused the call: ${message}`));
+    }
+    this.emit('error', CallError.signaling(`${code}: ${message}`));
   }
 
   #onTransportClosed(reason: string): void {
@@ -423,7 +471,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const session = this.options.mediaSessionFactory({
       polite: this.role === 'customer',
       iceServers: this.options.iceServers,
-      ...(this.options.region ? { region: this.options.region } : {}),
+      ...(this.#mediaRegion ? { region: this.#mediaRegion.id } : {}),
+      ...(this.#mediaRegion?.sfuUrl ? { sfuUrl: this.#mediaRegion.sfuUrl } : {}),
       ...(this.options.iceTransportPolicy ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
     });
     this.#session = session;
@@ -558,6 +607,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   #assertUsable(action: string): void {
     if (this.#disposed) throw CallError.invalidState(action, 'disposed');
   }
+}
+
+function callsDisabled(): CallError {
+  return new CallError('calls-disabled', 'calls are turned off in this deployment');
 }
 
 function videoNotAllowed(): CallError {

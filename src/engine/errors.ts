@@ -12,6 +12,7 @@ export const CALL_ERROR_CODES = [
   'media-failed',
   'invalid-state',
   'video-not-allowed',
+  'calls-disabled',
 ] as const;
 export type CallErrorCode = (typeof CALL_ERROR_CODES)[number];
 

@@ -1,6 +1,8 @@
 /** English strings: the reference locale. Every other locale provides the same keys. */
 import type { CallErrorCode } from '../engine/errors.js';
 import type { EndReason } from '../engine/call-state.js';
+import type { VisualErrorCode } from '../providers/errors.js';
+import type { VisualEndReason, VisualKind } from '../providers/types.js';
 
 const en = {
   $lang: 'en',
@@ -92,6 +94,77 @@ const en = {
   // call-controls
   callControls: 'Call controls',
   // end call-controls
+  // visual engagement
+  visual: {
+    sessionPin: 'Session PIN',
+    join: 'Join',
+    accept: 'Accept',
+    decline: 'Decline',
+    endSession: 'End session',
+    sendPinToChat: 'Send PIN to chat',
+    customerScreen: 'Customer screen',
+    laserPointer: 'Laser pointer',
+    remoteControl: 'Remote control',
+    takeBackControl: 'Take back control',
+    pinLabel: 'PIN for the customer',
+    pinExpires: (time: string) => `Expires at ${time}`,
+    pinChatMessage: (pin: string, kind: VisualKind): string =>
+      kind === 'screen-share'
+        ? `To share your screen with me, enter this PIN in "Session PIN": ${pin}`
+        : `To let me see this page with you, enter this PIN in "Session PIN": ${pin}`,
+    creating: 'Creating the session…',
+    waitingForCustomer: 'Waiting for the customer to enter the PIN…',
+    customerReviewing: 'The customer is looking at the invitation…',
+    connectingView: (kind: VisualKind): string => (kind === 'screen-share' ? 'Waiting for the customer’s screen…' : 'Waiting for the customer’s page…'),
+    customerNavigating: 'The customer’s page is loading…',
+    youAreInControl: 'You are in control of the customer’s page.',
+    openConsole: 'Open the agent console',
+    checkingPin: 'Checking the PIN…',
+    invitationTitle: (kind: VisualKind): string => (kind === 'screen-share' ? 'Share your screen with the agent?' : 'Let the agent see this page?'),
+    invitationIntro: 'If you accept, the agent will be able to:',
+    capabilities: {
+      view: (kind: VisualKind): string =>
+        kind === 'screen-share' ? 'see the screen, window or tab you choose to share' : 'see this page (passwords and card numbers stay hidden)',
+      laserPointer: 'point at things with a laser pointer',
+      remoteControl: 'click, type and scroll in this page for you, until you take control back',
+      navigation: 'open other pages of this site for you',
+    },
+    sharingScreen: 'You are sharing your screen with the agent.',
+    agentSeesPage: 'The agent can see this page.',
+    agentInControl: 'The agent is in control of this page.',
+    attemptsLeft: (count: number): string => (count === 1 ? '1 attempt left.' : `${count} attempts left.`),
+    endedAgent: {
+      'local-ended': 'Session ended.',
+      'remote-ended': 'The customer ended the session.',
+      declined: 'The customer declined the invitation.',
+      expired: 'The PIN expired. Start a new session for a new PIN.',
+      locked: 'Too many wrong PINs were tried, so the session was locked. Start a new one.',
+      failed: 'The session failed.',
+    } satisfies Record<VisualEndReason, string>,
+    endedCustomer: {
+      'local-ended': 'Session ended.',
+      'remote-ended': 'The agent ended the session.',
+      declined: 'You declined the invitation.',
+      expired: 'The session expired.',
+      locked: 'The session was locked.',
+      failed: 'The session failed.',
+    } satisfies Record<VisualEndReason, string>,
+    errors: {
+      'pin-invalid': 'That PIN is not right. Check it and try again.',
+      'pin-expired': 'That PIN has expired. Ask the agent for a new one.',
+      'pin-locked': 'Too many wrong PINs. Ask the agent to start a new session.',
+      'provider-not-found': 'Screen sharing and co-browsing are not set up for this service.',
+      'provider-exists': 'That provider is already set up.',
+      'session-ended': 'The session has ended.',
+      'invalid-state': 'That is not possible right now.',
+      'permission-denied': 'Screen sharing was not allowed. Select Accept again and choose what to share.',
+      'unsupported-browser': 'This browser cannot share the screen. Use a current Chrome, Edge, Firefox or Safari.',
+      'signaling-failed': 'The connection to the service was lost. Check your internet connection and try again.',
+      'provider-failed': 'Something went wrong with the session. Try again.',
+      'control-refused': 'The customer’s page did not allow that: private fields and other sites are off limits.',
+    } satisfies Record<VisualErrorCode, string>,
+  },
+  // end visual engagement
 };
 
 export type Translation = typeof en;

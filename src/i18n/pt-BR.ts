@@ -91,6 +91,79 @@ const ptBR: Translation = {
   // call-controls
   callControls: 'Controles da chamada',
   // end call-controls
+  // visual engagement
+  visual: {
+    sessionPin: 'PIN da sessão',
+    join: 'Entrar',
+    accept: 'Aceitar',
+    decline: 'Recusar',
+    endSession: 'Encerrar sessão',
+    sendPinToChat: 'Enviar PIN no chat',
+    customerScreen: 'Tela do cliente',
+    laserPointer: 'Ponteiro laser',
+    remoteControl: 'Controle remoto',
+    takeBackControl: 'Retomar o controle',
+    pinLabel: 'PIN para o cliente',
+    pinExpires: (time) => `Expira às ${time}`,
+    pinChatMessage: (pin, kind) =>
+      kind === 'screen-share'
+        ? `Para compartilhar sua tela comigo, digite este PIN em "PIN da sessão": ${pin}`
+        : `Para eu ver esta página com você, digite este PIN em "PIN da sessão": ${pin}`,
+    creating: 'Criando a sessão…',
+    waitingForCustomer: 'Aguardando o cliente digitar o PIN…',
+    customerReviewing: 'O cliente está vendo o convite…',
+    connectingView: (kind) => (kind === 'screen-share' ? 'Aguardando a tela do cliente…' : 'Aguardando a página do cliente…'),
+    customerNavigating: 'A página do cliente está carregando…',
+    youAreInControl: 'Você está controlando a página do cliente.',
+    openConsole: 'Abrir o console do agente',
+    checkingPin: 'Verificando o PIN…',
+    invitationTitle: (kind) => (kind === 'screen-share' ? 'Compartilhar sua tela com o agente?' : 'Deixar o agente ver esta página?'),
+    invitationIntro: 'Se você aceitar, o agente poderá:',
+    capabilities: {
+      view: (kind) =>
+        kind === 'screen-share'
+          ? 'ver a tela, janela ou guia que você escolher compartilhar'
+          : 'ver esta página (senhas e números de cartão continuam ocultos)',
+      laserPointer: 'apontar para itens com um ponteiro laser',
+      remoteControl: 'clicar, digitar e rolar esta página por você, até você retomar o controle',
+      navigation: 'abrir outras páginas deste site por você',
+    },
+    sharingScreen: 'Você está compartilhando sua tela com o agente.',
+    agentSeesPage: 'O agente está vendo esta página.',
+    agentInControl: 'O agente está controlando esta página.',
+    attemptsLeft: (count) => (count === 1 ? 'Resta 1 tentativa.' : `Restam ${count} tentativas.`),
+    endedAgent: {
+      'local-ended': 'Sessão encerrada.',
+      'remote-ended': 'O cliente encerrou a sessão.',
+      declined: 'O cliente recusou o convite.',
+      expired: 'O PIN expirou. Inicie uma nova sessão para gerar outro PIN.',
+      locked: 'Foram digitados PINs errados demais e a sessão foi bloqueada. Inicie uma nova.',
+      failed: 'A sessão falhou.',
+    },
+    endedCustomer: {
+      'local-ended': 'Sessão encerrada.',
+      'remote-ended': 'O agente encerrou a sessão.',
+      declined: 'Você recusou o convite.',
+      expired: 'A sessão expirou.',
+      locked: 'A sessão foi bloqueada.',
+      failed: 'A sessão falhou.',
+    },
+    errors: {
+      'pin-invalid': 'Esse PIN não está correto. Confira e tente de novo.',
+      'pin-expired': 'Esse PIN expirou. Peça um novo ao agente.',
+      'pin-locked': 'PINs errados demais. Peça ao agente para iniciar uma nova sessão.',
+      'provider-not-found': 'O compartilhamento de tela e a navegação conjunta não estão configurados neste serviço.',
+      'provider-exists': 'Esse provedor já está configurado.',
+      'session-ended': 'A sessão terminou.',
+      'invalid-state': 'Isso não é possível agora.',
+      'permission-denied': 'O compartilhamento de tela não foi permitido. Selecione Aceitar de novo e escolha o que compartilhar.',
+      'unsupported-browser': 'Este navegador não compartilha a tela. Use uma versão atual do Chrome, Edge, Firefox ou Safari.',
+      'signaling-failed': 'A conexão com o serviço foi perdida. Verifique sua internet e tente de novo.',
+      'provider-failed': 'Algo deu errado na sessão. Tente de novo.',
+      'control-refused': 'A página do cliente não permitiu isso: campos privados e outros sites ficam fora de alcance.',
+    },
+  },
+  // end visual engagement
 };
 
 export default ptBR;

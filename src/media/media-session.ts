@@ -31,8 +31,10 @@ export interface MediaSessionOptions {
   polite: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** The deployment's media region; an SFU session picks its server by it. */
+  /** The media region after aliases (`na` for `gcc`); an SFU session picks its server by it. */
   region?: string;
+  /** The region's SFU, when the region map has one. */
+  sfuUrl?: string;
 }
 
 export interface MediaSession extends Pick<TypedEmitter<MediaSessionEvents>, 'on' | 'once' | 'off'> {

@@ -9,6 +9,10 @@ import { ChatCallPanel as ChatCallPanelElement } from '../components/chat-call-p
 import { CobrowseLauncher as CobrowseLauncherElement } from '../components/cobrowse-launcher/cobrowse-launcher.js';
 import type { VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.component.js';
 import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent } from '../events/index.js';
+import type { VisualErrorEvent } from '../events/visual-error.js';
+import type { VisualPinShareEvent } from '../events/visual-pin-share.js';
+import type { VisualRequestEndEvent } from '../events/visual-request-end.js';
+import type { VisualStateChangeEvent } from '../events/visual-state-change.js';
 
 export const ChatCallPanel = createComponent({
   tagName: 'chat-call-panel',
@@ -36,5 +40,9 @@ export const CobrowseLauncher = createComponent({
   react: React,
   events: {
     onVisualEngagementRequest: 'visual-engagement-request' as EventName<VisualEngagementRequestEvent>,
+    onVisualPinShare: 'visual-pin-share' as EventName<VisualPinShareEvent>,
+    onVisualRequestEnd: 'visual-request-end' as EventName<VisualRequestEndEvent>,
+    onVisualStateChange: 'visual-state-change' as EventName<VisualStateChangeEvent>,
+    onVisualError: 'visual-error' as EventName<VisualErrorEvent>,
   },
 });

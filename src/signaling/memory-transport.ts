@@ -9,10 +9,10 @@
  * transport). `disconnect()` / `reconnect()` simulate a network drop and recovery for tests.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import { RELAYED_TYPES, createMessage, parseMessage } from './protocol.js';
+import { RELAYED_TYPES, SERVER_BOUND_TYPES, SERVER_REPLY_TYPES, createMessage, parseMessage } from './protocol.js';
 import type { ParticipantRole, ProtocolErrorCode, SignalingMessage } from './protocol.js';
-import type { OutgoingMessage, SignalingTransport, TransportEvents, TransportState } from './transport.js';
-import { TransportError, encodeOutgoing, otherRole } from './websocket-transport.js';
+import type { OutgoingMessage, ServerNotice, SignalingTransport, TransportEvents, TransportState } from './transport.js';
+import { TransportError, encodeNotice, encodeOutgoing, otherRole } from './websocket-transport.js';
 import type { JoinInfo } from './websocket-transport.js';
 
 export interface MemoryHubOptions {
@@ -20,6 +20,8 @@ export interface MemoryHubOptions {
   resumeGraceMs?: number;
   /** Messages kept for a dropped member; overflowing evicts it, as on the server. Default 200. */
   resumeBufferLimit?: number;
+  /** Receives what members tell the server itself (`call-started`, `call-ended`); the hub relays none of it. */
+  onNotice?: (message: SignalingMessage) => void;
 }
 
 /** Hub -> transport. Internal wiring; exported only because the constructor's signature names it. */
@@ -61,10 +63,12 @@ export class MemoryHub {
   readonly #entries = new Set<Entry>();
   readonly #graceMs: number;
   readonly #bufferLimit: number;
+  readonly #onNotice: ((message: SignalingMessage) => void) | undefined;
 
   constructor(options: MemoryHubOptions = {}) {
     this.#graceMs = options.resumeGraceMs ?? 15_000;
     this.#bufferLimit = options.resumeBufferLimit ?? 200;
+    this.#onNotice = options.onNotice;
   }
 
   createTransport(options: { conversationId: string; role: ParticipantRole }): MemoryTransport {
@@ -162,7 +166,12 @@ export class MemoryHub {
       this.#replyError(from, 'not-joined', 'the sender is not in the conversation', message.id);
       return;
     }
-    if (!RELAYED_TYPES.has(message.type) || message.from !== from.role || message.conversationId !== from.conversationId) {
+    const own = message.from === from.role && message.conversationId === from.conversationId;
+    if (own && SERVER_BOUND_TYPES.has(message.type)) {
+      this.#onNotice?.(message);
+      return;
+    }
+    if (!RELAYED_TYPES.has(message.type) || !own) {
       this.#replyError(from, 'forbidden', `${message.type} from ${message.from} is not relayed`, message.id);
       return;
     }
@@ -279,6 +288,14 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
     else this.#queue.push(text);
   }
 
+  /** Same contract as WebSocketTransport.notifyServer; the hub hands it to `MemoryHubOptions.onNotice`. */
+  notifyServer(notice: ServerNotice): void {
+    if (this.#state === 'closed') throw new TransportError('invalid-state', 'the transport is closed');
+    const text = encodeNotice(notice, this.conversationId, this.role);
+    if (this.#state === 'open') this.#link.send(text);
+    else this.#queue.push(text);
+  }
+
   close(): void {
     if (this.#state === 'closed') return;
     this.#link.leave();
@@ -323,7 +340,7 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
       const event: { code: ProtocolErrorCode; message: string; replyTo?: string } = { code, message: detail };
       if (replyTo !== undefined) event.replyTo = replyTo;
       this.emit('error', event);
-    } else if (RELAYED_TYPES.has(message.type)) {
+    } else if (RELAYED_TYPES.has(message.type) || (SERVER_REPLY_TYPES.has(message.type) && message.from === 'server')) {
       this.emit('message', message);
     }
   }

@@ -32,6 +32,8 @@ export const PROTOCOL_ERROR_CODES = [
   'conversation-full',
   'peer-not-present',
   'internal',
+  'video-not-allowed',
+  'calls-disabled',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
@@ -55,6 +57,22 @@ const IceCandidate = v.nullable(
     usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256))),
   }),
 );
+
+// visual engagement: shared schemas (see docs/providers.md, "Wire messages of the built-in providers")
+const VisualKind = v.picklist(['screen-share', 'cobrowse']);
+const VisualCapabilities = v.strictObject({
+  view: v.boolean(),
+  laserPointer: v.boolean(),
+  remoteControl: v.boolean(),
+  navigation: v.boolean(),
+});
+const ProviderId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const Pin = v.pipe(v.string(), v.minLength(1), v.maxLength(32));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+const NodeId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 31));
+const Fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+const ScrollDelta = v.pipe(v.number(), v.minValue(-100_000), v.maxValue(100_000));
+// end visual engagement
 
 /** Payload schema of each message type. Adding a type here is the whole of adding it to the protocol. */
 const payloads = {
@@ -95,10 +113,128 @@ const payloads = {
   /** A chat line between the two members (the demo's chat; hosts usually have their own chat). */
   'chat-message': v.strictObject({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(4_000)) }),
   ice: v.strictObject({ callId: Id, candidate: IceCandidate }),
+  /**
+   * Agent -> server (consumed, never relayed): this agent's call started ringing. The reference
+   * server counts the agent's whole capacity as used until `call-ended`, a `leave`, or the end of the
+   * agent's resume grace period.
+   */
+  'call-started': v.strictObject({ callId: Id, video: v.boolean() }),
+  /** Agent -> server (consumed, never relayed): the call is over, whichever way it ended. */
+  'call-ended': v.strictObject({ callId: Id }),
+  // visual engagement (docs/providers.md). PIN service: client -> server, answered by the server.
+  /** Agent -> server: create the PIN of a new visual-engagement session, bound to this conversation. */
+  've-pin-create': v.strictObject({
+    /** Chosen by the client; the server's `ve-pin` answer carries it as `replyTo`. */
+    requestId: Id,
+    sessionId: Id,
+    provider: ProviderId,
+    kind: VisualKind,
+    capabilities: VisualCapabilities,
+    /** Shorter than the server's PIN lifetime if given (never longer). */
+    ttlMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000), v.maxValue(86_400_000))),
+  }),
+  /** Customer -> server: redeem a PIN the agent shared. */
+  've-pin-redeem': v.strictObject({ requestId: Id, pin: Pin }),
+  /** Agent -> server: the session ended before its PIN was used; the PIN stops working. */
+  've-pin-revoke': v.strictObject({ sessionId: Id }),
+  /** Server -> agent: the PIN of `ve-pin-create` (`replyTo` is its `requestId`). `expiresAt`: ms since the epoch. */
+  've-pin': v.strictObject({ replyTo: Id, sessionId: Id, pin: Pin, expiresAt: v.number() }),
+  /** Server -> customer: the outcome of `ve-pin-redeem` (`replyTo` is its `requestId`); `session` when `ok`. */
+  've-pin-result': v.strictObject({
+    replyTo: Id,
+    outcome: v.picklist(['ok', 'pin-invalid', 'pin-expired', 'pin-locked']),
+    attemptsLeft: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    session: v.optional(
+      v.strictObject({ sessionId: Id, provider: ProviderId, kind: VisualKind, capabilities: VisualCapabilities }),
+    ),
+  }),
+  /** Server -> agent: the customer redeemed the session's PIN, or too many wrong PINs locked it. */
+  've-pin-status': v.strictObject({ sessionId: Id, status: v.picklist(['redeemed', 'locked']) }),
+  // Relayed between the members, every one tied to a session.
+  /** Customer -> agent: the invitation was accepted. `laserPointer`: the agent's pointer can be shown to the customer. */
+  've-accept': v.strictObject({ sessionId: Id, laserPointer: v.optional(v.boolean()) }),
+  've-decline': v.strictObject({ sessionId: Id }),
+  /** Either side: the session is over. `stopped`: the customer stopped sharing from the browser's own UI. */
+  've-end': v.strictObject({
+    sessionId: Id,
+    reason: v.picklist(['ended', 'stopped', 'expired', 'failed', 'unknown-session']),
+  }),
+  /** Customer -> agent: the customer's page is unloading (a navigation); `ve-resume` follows from the next page. */
+  've-navigating': v.strictObject({ sessionId: Id }),
+  /** Customer -> agent: the session goes on in a newly loaded page; a fresh snapshot (new `epoch`) follows. */
+  've-resume': v.strictObject({ sessionId: Id }),
+  /**
+   * Customer -> agent: co-browse DOM events (rrweb), a JSON array split into ordered chunks. `epoch`
+   * names one recording (a page load or resync); `seq` counts its chunks from 0; `final` ends a batch.
+   */
+  've-events': v.strictObject({
+    sessionId: Id,
+    epoch: Id,
+    seq: Seq,
+    data: v.pipe(v.string(), v.maxLength(60_000)),
+    final: v.boolean(),
+  }),
+  /** Agent -> customer: a chunk went missing or the mirror was rebuilt; send a fresh snapshot (new epoch). */
+  've-resync': v.strictObject({ sessionId: Id }),
+  /**
+   * Agent -> customer: the laser pointer. `x`, `y`: fractions of the viewport (screen share: of the
+   * shared surface); `target`: the mirrored node under the pointer and the point within its box.
+   */
+  've-laser': v.strictObject({
+    sessionId: Id,
+    visible: v.boolean(),
+    x: Fraction,
+    y: Fraction,
+    target: v.optional(v.strictObject({ epoch: Id, nodeId: NodeId, x: Fraction, y: Fraction })),
+  }),
+  /** Agent -> customer: a remote-control action on the node `nodeId` of recording `epoch`. */
+  've-control': v.strictObject({
+    sessionId: Id,
+    epoch: Id,
+    seq: Seq,
+    action: v.picklist(['click', 'input', 'select', 'scroll']),
+    nodeId: NodeId,
+    value: v.optional(v.pipe(v.string(), v.maxLength(10_000))),
+    dx: v.optional(ScrollDelta),
+    dy: v.optional(ScrollDelta),
+  }),
+  /** Agent: asks for (or gives up) remote control. Customer: control is now on / taken back. */
+  've-control-state': v.strictObject({ sessionId: Id, enabled: v.boolean() }),
+  /** Customer -> agent: a `ve-control` action (by `seq`) was refused, and why. */
+  've-control-result': v.strictObject({
+    sessionId: Id,
+    seq: Seq,
+    ok: v.boolean(),
+    reason: v.optional(v.picklist(['private', 'not-found', 'cross-origin', 'not-in-control', 'unsupported', 'stale'])),
+  }),
+  /** Screen share: the session's own peer connection, negotiated like a call's (`sdp` / `ice`). */
+  've-sdp': v.strictObject({ sessionId: Id, description: SessionDescription }),
+  've-ice': v.strictObject({ sessionId: Id, candidate: IceCandidate }),
+  // end visual engagement
 } as const;
 
 type Payloads = typeof payloads;
 export type MessageType = keyof Payloads;
+
+// visual engagement: which of its types are relayed, server-bound, or sent by the server.
+const VISUAL_RELAYED_TYPES: readonly MessageType[] = [
+  've-accept',
+  've-decline',
+  've-end',
+  've-navigating',
+  've-resume',
+  've-events',
+  've-resync',
+  've-laser',
+  've-control',
+  've-control-state',
+  've-control-result',
+  've-sdp',
+  've-ice',
+];
+const VISUAL_SERVER_BOUND_TYPES: readonly MessageType[] = ['ve-pin-create', 've-pin-redeem', 've-pin-revoke'];
+const VISUAL_SERVER_REPLY_TYPES: readonly MessageType[] = ['ve-pin', 've-pin-result', 've-pin-status'];
+// end visual engagement
 
 /** Types the server forwards to the other member of the conversation. */
 export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
@@ -112,10 +248,20 @@ export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'sdp',
   'ice',
   'chat-message',
+  ...VISUAL_RELAYED_TYPES,
 ]);
 
+/** Types a client sends to the server itself: consumed there, never relayed to the other member. */
+export const SERVER_BOUND_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['call-started', 'call-ended', ...VISUAL_SERVER_BOUND_TYPES]);
+
 /** Types only the server may send. */
-export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['joined', 'presence', 'error']);
+export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['joined', 'presence', 'error', ...VISUAL_SERVER_REPLY_TYPES]);
+
+/**
+ * Server-sent types that answer a client's server-bound request (the visual-engagement PIN service).
+ * Transports hand them to their `message` listeners like relayed messages (with `from: 'server'`).
+ */
+export const SERVER_REPLY_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(VISUAL_SERVER_REPLY_TYPES);
 
 function envelope<T extends MessageType>(type: T) {
   return v.strictObject({

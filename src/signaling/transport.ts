@@ -13,6 +13,12 @@ export type OutgoingMessage = {
   [K in SignalingMessage['type']]: { type: K; payload: Extract<SignalingMessage, { type: K }>['payload'] };
 }[SignalingMessage['type']];
 
+/** What a client tells the server itself (consumed there, never relayed): see `SERVER_BOUND_TYPES`. */
+export type ServerNotice = Extract<
+  OutgoingMessage,
+  { type: 'call-started' | 'call-ended' | 've-pin-create' | 've-pin-redeem' | 've-pin-revoke' }
+>;
+
 export type TransportEvents = {
   /** A validated message from the other member or from the server. */
   message: [SignalingMessage];
@@ -35,4 +41,11 @@ export interface SignalingTransport extends Pick<TypedEmitter<TransportEvents>, 
   send(message: OutgoingMessage): void;
   /** Leaves the conversation and releases everything; the transport cannot be reused. */
   close(): void;
+  /**
+   * Optional: tells the server (not the other member) something, e.g. that this agent's call started
+   * or ended, which the reference server uses for agent capacity. Queued like `send` while down.
+   * Transports without a server to tell leave it out; the engine's default capacity reporter then
+   * reports nothing.
+   */
+  notifyServer?(notice: ServerNotice): void;
 }

@@ -13,11 +13,13 @@ import { TypedEmitter } from '../internal/typed-emitter.js';
 import {
   CLOSE_CODES,
   RELAYED_TYPES,
+  SERVER_BOUND_TYPES,
+  SERVER_REPLY_TYPES,
   createMessage,
   parseMessage,
 } from './protocol.js';
 import type { MessageOf, MessageType, ParticipantRole, ProtocolErrorCode, SignalingMessage } from './protocol.js';
-import type { OutgoingMessage, SignalingTransport, TransportEvents, TransportState } from './transport.js';
+import type { OutgoingMessage, ServerNotice, SignalingTransport, TransportEvents, TransportState } from './transport.js';
 
 export type TransportErrorCode = ProtocolErrorCode | 'connection-failed' | 'invalid-state';
 
@@ -177,6 +179,14 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
     else this.#queue.push(text);
   }
 
+  /** Tells the server itself (`call-started`, `call-ended`); same queueing and checks as `send`. */
+  notifyServer(notice: ServerNotice): void {
+    if (this.#state === 'closed') throw new TransportError('invalid-state', 'the transport is closed');
+    const text = encodeNotice(notice, this.conversationId, this.role);
+    if (this.#joined && this.#socket?.readyState === OPEN) this.#socket.send(text);
+    else this.#queue.push(text);
+  }
+
   /** Leaves the conversation (no grace period on the server) and stops for good. */
   close(): void {
     if (this.#state === 'closed') return;
@@ -250,6 +260,9 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
         return;
       default:
         if (RELAYED_TYPES.has(message.type) && this.#isFromOtherMember(message)) {
+          this.emit('message', message);
+        } else if (SERVER_REPLY_TYPES.has(message.type) && message.from === 'server') {
+          // An answer to one of our server-bound requests (the visual-engagement PIN service).
           this.emit('message', message);
         } else {
           this.emit('error', { code: 'invalid-message', message: `unexpected ${message.type} message from ${message.from}` });
@@ -378,6 +391,19 @@ export function encodeOutgoing(message: OutgoingMessage, conversationId: string,
     throw new TransportError('forbidden', `${type} messages cannot be sent to the other member`);
   }
   const envelope = createMessage(type, { conversationId, from: role, payload: message.payload as never });
+  const text = JSON.stringify(envelope);
+  const checked = parseMessage(text);
+  if (!checked.ok) throw new TransportError(checked.code, `refusing to send ${type}: ${checked.detail}`);
+  return text;
+}
+
+/** As `encodeOutgoing`, for the types a client sends to the server itself (`SERVER_BOUND_TYPES`). */
+export function encodeNotice(notice: ServerNotice, conversationId: string, role: ParticipantRole): string {
+  const type: MessageType = notice.type;
+  if (!SERVER_BOUND_TYPES.has(type)) {
+    throw new TransportError('forbidden', `${type} is not a message for the server`);
+  }
+  const envelope = createMessage(type, { conversationId, from: role, payload: notice.payload as never });
   const text = JSON.stringify(envelope);
   const checked = parseMessage(text);
   if (!checked.ok) throw new TransportError(checked.code, `refusing to send ${type}: ${checked.detail}`);

@@ -110,6 +110,12 @@ describe('<chat-call-panel>', () => {
     });
   });
 
+  it('offers no call at all when the deployment turned calls off', async () => {
+    const { agentPanel } = await panels({ calling: 'off' });
+    expect($(agentPanel, '[part~="menu-button"]')).to.equal(null);
+    await expect(agentPanel).to.be.accessible(a11y);
+  });
+
   describe('customer, ringing', () => {
     it('shows the caller and the call kind with Accept with audio, Accept with video and Reject', async () => {
       const { agentPanel, customerPanel } = await panels();

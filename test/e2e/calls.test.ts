@@ -21,13 +21,13 @@ let server: RunningServer;
 let browser: Browser;
 const open: Side[] = [];
 
-async function pair(options: Record<string, unknown> = {}): Promise<{ agent: Side; customer: Side }> {
+async function pair(options: Record<string, unknown> = {}): Promise<{ agent: Side; customer: Side; conversation: string }> {
   const conversation = uniqueConversation('call');
   const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
   open.push(agent, customer);
   await customer.join({ role: 'customer', conversation, ...options });
   await agent.join({ role: 'agent', conversation, ...options });
-  return { agent, customer };
+  return { agent, customer, conversation };
 }
 
 /** Rings, answers and waits until both sides are active. */
@@ -243,8 +243,8 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
   });
 
   it('a signaling drop mid-call: the transport rejoins, the call goes on and later messages still arrive', async () => {
-    const { agent, customer } = await connectedCall(false, false);
-    const dropped = server.dropConnections({ role: 'agent' });
+    const { agent, customer, conversation } = await connectedCall(false, false);
+    const dropped = server.dropConnections({ role: 'agent', conversationId: conversation });
     assert.equal(dropped, 1, 'the agent socket was cut');
     // Sent while the transport is down: queued, then delivered after the rejoin.
     await agent.waitFor((h) => h.log().transport.includes('reconnecting'));

@@ -54,9 +54,11 @@ describe('GET /api/demo-token in development mode', { timeout: SUITE_TIMEOUT_MS 
   });
 
   for (const [query, why] of [
-    ['role=supervisor&conversation=c', 'an unknown role'],
+    ['role=boss&conversation=c', 'an unknown role'],
+    ['role=supervisor&conversation=c', 'a supervisor token for a conversation'],
     ['conversation=c', 'a missing role'],
-    ['role=agent', 'a missing conversation'],
+    ['role=agent', 'a missing conversation (and no agent id)'],
+    ['role=agent&agent=', 'an empty agent id'],
     ['role=agent&conversation=', 'an empty conversation'],
     [`role=agent&conversation=${'c'.repeat(129)}`, 'a conversation id over 128 characters'],
   ]) {

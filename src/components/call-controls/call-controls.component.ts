@@ -103,7 +103,7 @@ const shortcutsConverter = {
 export class CallControls extends CallKitElement {
   static override styles = styles;
 
-  readonly localize = new LocalizeController(this);
+  private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [
     engine.on('devicechange', () => {
       if (this.devicesOpen) void this.#refreshDevices();

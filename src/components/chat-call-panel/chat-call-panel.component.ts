@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { CallEngine } from '../../engine/call-engine.js';
 import type { CallState } from '../../engine/call-state.js';
+import type { CallingOption } from '../../engine/calling.js';
 import type { CallError } from '../../engine/errors.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { CallKitElement } from '../../internal/call-kit-element.js';
@@ -71,7 +72,7 @@ const booleanDefaultTrue = {
 export class ChatCallPanel extends CallKitElement {
   static override styles = styles;
 
-  readonly localize = new LocalizeController(this);
+  private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [
     engine.on('statechange', (state, previous) => this.#onStateChange(state, previous)),
     engine.on('error', (error) => {
@@ -106,6 +107,13 @@ export class ChatCallPanel extends CallKitElement {
   @property() token = '';
   /** `false` for a voice-only deployment (when the panel makes its own engine). */
   @property({ attribute: 'allow-video', converter: booleanDefaultTrue }) allowVideo = true;
+  /**
+   * The deployment's calling option, `video-and-voice`, `voice-only` or `off` (when the panel makes its
+   * own engine). With `off` the panel offers no call at all.
+   */
+  @property() calling: CallingOption = 'video-and-voice';
+  /** The deployment's media region (`na`, `eu`, `apac`, `gcc`, ...) whose ICE/TURN servers calls use. */
+  @property() region = '';
   /** Shown to the customer as the caller's name (agent side, when the panel makes its own engine). */
   @property({ attribute: 'display-name' }) displayName = '';
   /** No ring tone for incoming calls. */
@@ -137,7 +145,7 @@ export class ChatCallPanel extends CallKitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const configChanged = (['conversation', 'signalingUrl', 'token', 'callRole', 'allowVideo', 'displayName'] as const).some((key) =>
+    const configChanged = (['conversation', 'signalingUrl', 'token', 'callRole', 'allowVideo', 'displayName', 'calling', 'region'] as const).some((key) =>
       changed.has(key),
     );
     if (configChanged && this.#ownedEngine) this.#disposeOwnedEngine();
@@ -166,11 +174,22 @@ export class ChatCallPanel extends CallKitElement {
       role: this.callRole,
       token: this.token,
     });
-    const engine = new CallEngine({
-      transport,
-      allowVideo: this.allowVideo,
-      ...(this.displayName ? { displayName: this.displayName } : {}),
-    });
+    let engine: CallEngine;
+    try {
+      engine = new CallEngine({
+        transport,
+        allowVideo: this.allowVideo,
+        calling: this.calling,
+        ...(this.region ? { region: this.region } : {}),
+        ...(this.displayName ? { displayName: this.displayName } : {}),
+      });
+    } catch (error) {
+      // A misconfiguration (say, an unknown region): say so instead of leaving a dead panel.
+      transport.close();
+      this.errorShown = error as CallError;
+      this.emit('call-error', { error: error as CallError });
+      return;
+    }
     this.#ownedEngine = engine;
     this.#engineController.engine = engine;
     engine.connect().catch((error: CallError) => {
@@ -343,7 +362,7 @@ export class ChatCallPanel extends CallKitElement {
     const live = phase === 'outgoing' || phase === 'connecting' || phase === 'active';
     return html`
       <div part="base" class="base" lang=${this.localize.lang}>
-        ${engine && this.callRole === 'agent' && !live
+        ${engine && this.callRole === 'agent' && !live && engine.options.calling !== 'off'
           ? html`<div class="toolbar">${this.#renderMenu(engine)}<slot name="actions"></slot></div>`
           : html`<div class="toolbar" ?hidden=${this.callRole !== 'agent'}><slot name="actions"></slot></div>`}
         ${engine && phase === 'incoming' ? this.#renderRinging(engine) : nothing}

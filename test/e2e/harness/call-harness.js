@@ -22,26 +22,36 @@ window.RTCPeerConnection = class extends NativePeerConnection {
 const now = () => performance.timeOrigin + performance.now();
 const video = document.getElementById('remote');
 
-const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [] };
+const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [] };
 let engine;
 let firstFrameAt;
 
 window.harness = {
-  async join({ role, conversation, ...options }) {
+  /**
+   * `fromServerConfig: true` configures the engine as a host page would from `GET /api/config`: the
+   * deployment's calling option, region and region map. Other options go to the engine as given.
+   */
+  async join({ role, conversation, fromServerConfig, ...options }) {
     const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
     const { token } = await response.json();
+    let deployment = {};
+    if (fromServerConfig) {
+      const config = await (await fetch('/api/config', { headers: { Authorization: `Bearer ${token}` } })).json();
+      deployment = { calling: config.calling, region: config.region, regions: config.regions };
+    }
     const transport = new WebSocketTransport({
       url: `ws://${location.host}/signaling`,
       conversationId: conversation,
       role,
       token,
     });
-    engine = new CallEngine({ transport, displayName: role === 'agent' ? 'Alex (agent)' : undefined, ...options });
+    engine = new CallEngine({ transport, displayName: role === 'agent' ? 'Alex (agent)' : undefined, ...deployment, ...options });
     engine.on('statechange', (state) => {
       log.phases.push(state.phase);
       if (state.phase === 'ended') log.endReason = state.endReason;
     });
     engine.on('remotemediastate', (state) => log.remoteMedia.push({ ...state }));
+    transport.on('statechange', (state) => log.transport.push(state));
     engine.on('error', (error) => log.errors.push(error.code));
     for (const name of ['incoming', 'ringing', 'videofallback']) {
       engine.on(name, (detail) => log.events.push({ name, code: detail?.code }));
@@ -58,6 +68,7 @@ window.harness = {
   accept: (options) => engine.accept(options),
   reject: () => engine.reject(),
   end: () => engine.end(),
+  dispose: () => engine.dispose(),
   setMuted: (muted) => engine.setMuted(muted),
   setVideoEnabled: (enabled) => engine.setVideoEnabled(enabled),
   restartIce: () => engine.restartIce(),
@@ -98,6 +109,36 @@ window.harness = {
   peerConnectionStates: () => peerConnections.map(({ pc }) => pc.connectionState),
   peerConnectionConfigurations: () => peerConnections.map(({ configuration }) => configuration),
   liveLocalKinds: () => (engine.localStream ? engine.localStream.getTracks().filter((t) => t.readyState === 'live').map((t) => t.kind) : []),
+  engineOptions: () => ({ calling: engine.options.calling, allowVideo: engine.options.allowVideo, iceServers: engine.options.iceServers }),
+  /** The latest peer connection's selected candidate pair: local and remote candidate types and protocol. */
+  async selectedCandidatePair() {
+    const pc = peerConnections.at(-1)?.pc;
+    if (!pc) return undefined;
+    const stats = await pc.getStats();
+    let pairId;
+    stats.forEach((report) => {
+      if (report.type === 'transport' && report.selectedCandidatePairId) pairId = report.selectedCandidatePairId;
+    });
+    const pair = pairId && stats.get(pairId);
+    if (!pair) return undefined;
+    const local = stats.get(pair.localCandidateId);
+    const remote = stats.get(pair.remoteCandidateId);
+    return {
+      state: pair.state,
+      local: { type: local?.candidateType, protocol: local?.protocol, relayProtocol: local?.relayProtocol, url: local?.url },
+      remote: { type: remote?.candidateType, protocol: remote?.protocol },
+    };
+  },
+  /** Every candidate type this side gathered or received, from the statistics. */
+  async candidateTypes() {
+    const stats = await engine.getStats();
+    const types = { local: new Set(), remote: new Set() };
+    stats?.forEach((report) => {
+      if (report.type === 'local-candidate') types.local.add(report.candidateType);
+      if (report.type === 'remote-candidate') types.remote.add(report.candidateType);
+    });
+    return { local: [...types.local], remote: [...types.remote] };
+  },
   iceUsernameFragment() {
     const pc = peerConnections.at(-1)?.pc;
     return pc?.localDescription?.sdp.match(/a=ice-ufrag:(\S+)/)?.[1];

@@ -15,6 +15,7 @@ export interface HarnessLog {
   remoteMedia: Array<{ muted: boolean; videoEnabled: boolean }>;
   events: Array<{ name: string; code?: string }>;
   errors: string[];
+  transport: string[];
 }
 
 interface Harness {
@@ -23,6 +24,7 @@ interface Harness {
   accept(options: { video: boolean }): Promise<void>;
   reject(): void;
   end(): void;
+  dispose(): void;
   setMuted(muted: boolean): Promise<void>;
   setVideoEnabled(enabled: boolean): Promise<void>;
   restartIce(): void;
@@ -38,6 +40,15 @@ interface Harness {
   peerConnectionConfigurations(): RTCConfiguration[];
   liveLocalKinds(): string[];
   iceUsernameFragment(): string | undefined;
+  engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
+  selectedCandidatePair(): Promise<CandidatePair | undefined>;
+  candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
+}
+
+export interface CandidatePair {
+  state: string;
+  local: { type?: string; protocol?: string; relayProtocol?: string; url?: string };
+  remote: { type?: string; protocol?: string };
 }
 
 declare global {

@@ -1,0 +1,254 @@
+/**
+ * The REST API under `/api/`: deployment configuration, agent sign-in and capacity, conversation
+ * requests, routing and supervisor assignment. Every endpoint needs `Authorization: Bearer <token>`
+ * with a role it allows (see server/auth.ts); every refusal is a JSON error with a stable code.
+ * The demo-token endpoint is not here (server/http.ts): it is the one unauthenticated endpoint, and
+ * only in development mode.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import { issueToken, verifyApiToken, type ApiClaims, type ApiRole } from './auth.js';
+import { MAX_CAPACITY } from './config.js';
+import { publicConfig, type DeploymentConfig } from './deployment.js';
+import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
+import type { ConversationStatus, ConversationView, Router, RoutingErrorCode } from './routing.js';
+
+export const API_PREFIX = '/api/';
+const MAX_BODY_BYTES = 16 * 1024;
+/** Conversation tokens handed out by the API live as long as the demo's: a member rejoins with them after a drop. */
+const CONVERSATION_TOKEN_LIFETIME = '12h';
+
+export interface ApiOptions {
+  router: Router;
+  deployment: DeploymentConfig;
+  signingSecret: string;
+  /** Told to agents at sign-in: how often they must show signs of life (`GET /api/agents/me`). */
+  agentPresenceTimeoutMs: number;
+}
+
+interface Context {
+  claims: ApiClaims;
+  params: string[];
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+}
+
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  roles: readonly ApiRole[];
+  /** Conversation tokens are accepted: for any conversation (`any`) or only the one in the path (`own`). */
+  conversationTokens?: 'any' | 'own';
+  handle(context: Context): Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
+}
+
+const ROUTING_STATUS: Record<RoutingErrorCode, number> = {
+  'not-found': 404,
+  'agent-not-found': 404,
+  'agent-not-signed-in': 409,
+  'conversation-ended': 409,
+  'conversation-in-call': 409,
+};
+
+const SignInBody = v.strictObject({
+  capacity: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_CAPACITY))),
+  name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100))),
+});
+const AssignBody = v.strictObject({ agentId: v.pipe(v.string(), v.minLength(1), v.maxLength(256)) });
+const Empty = v.strictObject({});
+const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'ended'];
+
+export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pathname: string, query: URLSearchParams) => Promise<void>;
+
+export function createApiHandler(options: ApiOptions): ApiHandler {
+  const { router } = options;
+  const ok = (body: unknown, status = 200) => ({ status, body });
+  const conversationFor = (claims: ApiClaims, id: string): ConversationView => {
+    const conversation = router.get(id);
+    if (!conversation) throw new HttpError(404, 'not-found', `no conversation ${id}`);
+    const allowed =
+      claims.role === 'supervisor' ||
+      claims.conversationId === id ||
+      (claims.conversationId === undefined &&
+        ((claims.role === 'agent' && conversation.agentId === claims.subject) ||
+          (claims.role === 'customer' && conversation.customerId === claims.subject)));
+    if (!allowed) throw new HttpError(403, 'forbidden', `this token is not for conversation ${id}`);
+    return conversation;
+  };
+  const conversationToken = (role: 'agent' | 'customer', conversationId: string, subject: string) =>
+    issueToken({ role, conversationId, subject, expiresIn: CONVERSATION_TOKEN_LIFETIME }, options.signingSecret);
+
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      pattern: /^config$/,
+      roles: ['agent', 'customer', 'supervisor'],
+      conversationTokens: 'any',
+      handle: () => ok(publicConfig(options.deployment)),
+    },
+    {
+      method: 'POST',
+      pattern: /^agents\/sign-in$/,
+      roles: ['agent'],
+      handle: ({ claims, body }) => {
+        const { capacity, name } = parse(SignInBody, body);
+        const agent = router.signIn(claims.subject, { ...(capacity === undefined ? {} : { capacity }), ...(name === undefined ? {} : { name }) });
+        return ok({ agent, presenceTimeoutMs: options.agentPresenceTimeoutMs });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^agents\/sign-out$/,
+      roles: ['agent'],
+      handle: ({ claims, body }) => {
+        parse(Empty, body);
+        const agent = router.signOut(claims.subject);
+        if (!agent) throw new HttpError(404, 'agent-not-found', 'this agent never signed in');
+        return ok({ agent });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^agents\/me$/,
+      roles: ['agent'],
+      handle: async ({ claims }) => {
+        router.touch(claims.subject);
+        const agent = router.agents.view(claims.subject) ?? null;
+        const conversations = await Promise.all(
+          router.list({ agentId: claims.subject, status: 'assigned' }).map(async (conversation) => ({
+            ...conversation,
+            token: await conversationToken('agent', conversation.id, claims.subject),
+          })),
+        );
+        return ok({ agent, conversations });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^agents$/,
+      roles: ['supervisor'],
+      handle: () => ok({ agents: router.listAgents() }),
+    },
+    {
+      method: 'GET',
+      pattern: /^queue$/,
+      roles: ['supervisor'],
+      handle: () => ok({ queue: router.queue() }),
+    },
+    {
+      method: 'POST',
+      pattern: /^conversations$/,
+      roles: ['customer'],
+      handle: async ({ claims, body }) => {
+        parse(Empty, body);
+        const { created, conversation } = router.request(claims.subject);
+        const token = await conversationToken('customer', conversation.id, claims.subject);
+        return ok({ conversation, token }, created ? 201 : 200);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^conversations$/,
+      roles: ['supervisor'],
+      handle: ({ query }) => {
+        const status = query.get('status');
+        if (status !== null && !(STATUSES as readonly string[]).includes(status)) {
+          throw new HttpError(400, 'bad-request', `status must be one of ${STATUSES.join(', ')}`);
+        }
+        return ok({ conversations: router.list(status === null ? {} : { status: status as ConversationStatus }) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^conversations\/([^/]+)$/,
+      roles: ['agent', 'customer', 'supervisor'],
+      conversationTokens: 'own',
+      handle: ({ claims, params }) => ok({ conversation: conversationFor(claims, params[0]) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^conversations\/([^/]+)\/assign$/,
+      roles: ['supervisor'],
+      handle: ({ params, body }) => {
+        const { agentId } = parse(AssignBody, body);
+        return routingAnswer(router.assign(params[0], agentId));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^conversations\/([^/]+)\/end$/,
+      roles: ['agent', 'customer', 'supervisor'],
+      conversationTokens: 'own',
+      handle: ({ claims, params, body }) => {
+        parse(Empty, body);
+        conversationFor(claims, params[0]);
+        return routingAnswer(router.end(params[0], `ended-by-${claims.role}`));
+      },
+    },
+  ];
+
+  return async (request, response, pathname, query) => {
+    try {
+      const path = pathname.slice(API_PREFIX.length);
+      const matching = routes
+        .map((route) => ({ route, match: route.pattern.exec(path) }))
+        .filter((entry): entry is { route: Route; match: RegExpExecArray } => entry.match !== null);
+      if (matching.length === 0) throw new HttpError(404, 'not-found', `no endpoint ${pathname}`);
+      const found = matching.find(({ route }) => route.method === request.method);
+      if (!found) {
+        const allow = matching.map(({ route }) => route.method).join(', ');
+        throw new HttpError(405, 'method-not-allowed', `${pathname} answers ${allow}`, { Allow: allow });
+      }
+      const { route, match } = found;
+      const params = match.slice(1).map((segment) => decodeSegment(segment));
+      const claims = await authenticate(request, options.signingSecret);
+      authorize(route, claims, params);
+      const body = route.method === 'POST' ? await readJsonBody(request, MAX_BODY_BYTES) : {};
+      const result = await route.handle({ claims, params, query, body });
+      sendJson(response, result.status, result.body);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      sendError(response, error.status, error.code, error.message, error.headers);
+    }
+  };
+}
+
+async function authenticate(request: IncomingMessage, secret: string): Promise<ApiClaims> {
+  const challenge = { 'WWW-Authenticate': 'Bearer realm="chat-call-kit"' };
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token>', challenge);
+  const verified = await verifyApiToken(match[1], secret);
+  if (!verified.ok) throw new HttpError(401, verified.code, verified.detail, challenge);
+  return verified.claims;
+}
+
+function authorize(route: Route, claims: ApiClaims, params: string[]): void {
+  if (!route.roles.includes(claims.role)) {
+    throw new HttpError(403, 'forbidden', `this endpoint is for ${route.roles.join(' or ')} tokens, not ${claims.role}`);
+  }
+  if (claims.conversationId === undefined) return;
+  const scope = route.conversationTokens;
+  if (scope === 'any' || (scope === 'own' && params[0] === claims.conversationId)) return;
+  throw new HttpError(403, 'forbidden', 'a conversation token only opens its own conversation; use an API token');
+}
+
+function routingAnswer(result: ReturnType<Router['assign']>): { status: number; body: unknown } {
+  if (!result.ok) throw new HttpError(ROUTING_STATUS[result.code], result.code, result.message);
+  return { status: 200, body: { conversation: result.conversation } };
+}
+
+function parse<S extends v.GenericSchema>(schema: S, body: Record<string, unknown>): v.InferOutput<S> {
+  const result = v.safeParse(schema, body);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  throw new HttpError(400, 'bad-request', `${v.getDotPath(issue) ?? '(body)'}: ${issue.message}`);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad-request', 'malformed percent-encoding in the path');
+  }
+}

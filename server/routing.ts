@@ -1,0 +1,278 @@
+/**
+ * Conversation routing: a customer's chat request goes to the least-loaded available agent, or waits
+ * in a first-in-first-out queue that drains as capacity frees (a call ends, a conversation ends, an
+ * agent signs in). A supervisor assigns a conversation to a signed-in agent regardless of capacity.
+ *
+ * Like the agent registry, every operation is synchronous, so each request or signaling event is
+ * applied whole before the next one starts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ParticipantRole } from '../src/signaling/protocol.js';
+import type { AgentRegistry, AgentView } from './capacity.js';
+import type { ServerLog } from './config.js';
+
+export type ConversationStatus = 'queued' | 'assigned' | 'ended';
+
+export interface ConversationView {
+  readonly id: string;
+  readonly customerId: string;
+  readonly status: ConversationStatus;
+  readonly agentId: string | null;
+  /** `routing` (capacity-based) or `supervisor` (explicit assignment). */
+  readonly assignedBy: 'routing' | 'supervisor' | null;
+  /** 1 for the head of the queue; null unless queued. */
+  readonly queuePosition: number | null;
+  /** The agent's call in this conversation, if one is ongoing. */
+  readonly call: { readonly callId: string; readonly video: boolean; readonly since: number } | null;
+  readonly createdAt: number;
+  readonly assignedAt: number | null;
+  readonly endedAt: number | null;
+  readonly endReason: string | null;
+}
+
+export type RoutingErrorCode = 'not-found' | 'agent-not-found' | 'agent-not-signed-in' | 'conversation-ended' | 'conversation-in-call';
+
+export type RoutingResult =
+  | { ok: true; conversation: ConversationView }
+  | { ok: false; code: RoutingErrorCode; message: string };
+
+interface ConversationRecord {
+  readonly id: string;
+  readonly customerId: string;
+  status: ConversationStatus;
+  agentId: string | null;
+  assignedBy: 'routing' | 'supervisor' | null;
+  readonly createdAt: number;
+  assignedAt: number | null;
+  endedAt: number | null;
+  endReason: string | null;
+  /** The customer took its seat at least once: the conversation ends when everybody left afterwards. */
+  customerJoined: boolean;
+}
+
+export interface RouterOptions {
+  log: ServerLog;
+  now?: () => number;
+}
+
+export class Router {
+  readonly agents: AgentRegistry;
+  readonly #conversations = new Map<string, ConversationRecord>();
+  /** Ids of queued conversations, in arrival order. */
+  readonly #queue: string[] = [];
+  /** Customer id -> its conversation that has not ended. */
+  readonly #openByCustomer = new Map<string, string>();
+  readonly #log: ServerLog;
+  readonly #now: () => number;
+
+  constructor(agents: AgentRegistry, options: RouterOptions) {
+    this.agents = agents;
+    this.#log = options.log;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * A customer asks for a chat: assigned to the least-loaded available agent, else queued. A customer
+   * with an open conversation gets that one back (`created: false`) instead of a second one.
+   */
+  request(customerId: string): { created: boolean; conversation: ConversationView } {
+    this.#expireSilentAgents();
+    const openId = this.#openByCustomer.get(customerId);
+    const open = openId === undefined ? undefined : this.#conversations.get(openId);
+    if (open) return { created: false, conversation: this.#view(open) };
+    const record: ConversationRecord = {
+      id: `conv-${randomUUID()}`,
+      customerId,
+      status: 'queued',
+      agentId: null,
+      assignedBy: null,
+      createdAt: this.#now(),
+      assignedAt: null,
+      endedAt: null,
+      endReason: null,
+      customerJoined: false,
+    };
+    this.#conversations.set(record.id, record);
+    this.#openByCustomer.set(customerId, record.id);
+    this.#queue.push(record.id);
+    this.#log('conversation-requested', { conversationId: record.id });
+    this.#drain();
+    return { created: true, conversation: this.#view(record) };
+  }
+
+  /** A supervisor's explicit assignment: any signed-in agent, whatever its load or call. */
+  assign(conversationId: string, agentId: string): RoutingResult {
+    const record = this.#conversations.get(conversationId);
+    if (!record) return notFound(conversationId);
+    if (record.status === 'ended') return { ok: false, code: 'conversation-ended', message: `conversation ${conversationId} has ended` };
+    if (!this.agents.view(agentId)) return { ok: false, code: 'agent-not-found', message: `no agent ${agentId} has signed in` };
+    if (!this.agents.isSignedIn(agentId)) return { ok: false, code: 'agent-not-signed-in', message: `agent ${agentId} is signed out` };
+    if (record.agentId === agentId) return { ok: true, conversation: this.#view(record) };
+    const previous = record.agentId;
+    if (previous !== null) {
+      if (this.#callOf(record)) {
+        return { ok: false, code: 'conversation-in-call', message: 'the conversation has a call going on; end it before reassigning' };
+      }
+      this.agents.removeConversation(previous, conversationId);
+    } else {
+      this.#dequeue(conversationId);
+    }
+    this.#assignTo(record, agentId, 'supervisor');
+    // The previous agent has a unit free now.
+    if (previous !== null) this.#drain();
+    return { ok: true, conversation: this.#view(record) };
+  }
+
+  /** Ends a conversation: its units (and any call's) go back to its agent, and the queue moves. */
+  end(conversationId: string, reason: string): RoutingResult {
+    const record = this.#conversations.get(conversationId);
+    if (!record) return notFound(conversationId);
+    if (record.status === 'ended') return { ok: true, conversation: this.#view(record) };
+    if (record.status === 'queued') this.#dequeue(conversationId);
+    if (record.agentId !== null) this.agents.removeConversation(record.agentId, conversationId);
+    record.status = 'ended';
+    this.#openByCustomer.delete(record.customerId);
+    record.endedAt = this.#now();
+    record.endReason = reason;
+    this.#log('conversation-ended', { conversationId, reason });
+    this.#drain();
+    return { ok: true, conversation: this.#view(record) };
+  }
+
+  signIn(agentId: string, options: { capacity?: number; name?: string }): AgentView {
+    const view = this.agents.signIn(agentId, options);
+    this.#log('agent-signed-in', { agentId, capacity: view.capacity });
+    this.#drain();
+    return this.agents.view(agentId) ?? view;
+  }
+
+  signOut(agentId: string): AgentView | undefined {
+    this.#log('agent-signed-out', { agentId });
+    return this.agents.signOut(agentId);
+  }
+
+  /** An agent's heartbeat; signs out agents that went silent. Returns whether `agentId` is signed in. */
+  touch(agentId: string): boolean {
+    const signedIn = this.agents.touch(agentId);
+    this.#expireSilentAgents();
+    return signedIn;
+  }
+
+  /** The agent's call in the conversation started ringing. Returns whether it counts against an agent. */
+  callStarted(conversationId: string, callId: string, video: boolean): boolean {
+    const record = this.#conversations.get(conversationId);
+    if (!record || record.status !== 'assigned' || record.agentId === null) return false;
+    this.agents.startCall(record.agentId, conversationId, callId, video);
+    this.#log('call-started', { conversationId, agentId: record.agentId, callId });
+    return true;
+  }
+
+  /** The call ended (or, without `callId`, whatever call the conversation has). Frees the agent. */
+  callEnded(conversationId: string, callId?: string, reason = 'call-ended'): boolean {
+    const record = this.#conversations.get(conversationId);
+    if (!record || record.agentId === null) return false;
+    if (!this.agents.endCall(record.agentId, conversationId, callId)) return false;
+    this.#log('call-ended', { conversationId, agentId: record.agentId, reason });
+    this.#drain();
+    return true;
+  }
+
+  /** A member took its seat in the conversation's signaling. */
+  memberJoined(conversationId: string, role: ParticipantRole): void {
+    const record = this.#conversations.get(conversationId);
+    if (record && role === 'customer') record.customerJoined = true;
+  }
+
+  /**
+   * A member lost its seat for good (`leave`, its grace period ran out, buffer overflow). Whoever it
+   * was, no call can go on without it. When the last member left a conversation the customer had
+   * joined, the conversation is over.
+   */
+  memberRemoved(conversationId: string, role: ParticipantRole, reason: string, conversationEmpty: boolean): void {
+    const record = this.#conversations.get(conversationId);
+    if (!record) return;
+    this.callEnded(conversationId, undefined, `${role}-${reason}`);
+    if (conversationEmpty && record.customerJoined) this.end(conversationId, 'members-left');
+  }
+
+  get(conversationId: string): ConversationView | undefined {
+    const record = this.#conversations.get(conversationId);
+    return record && this.#view(record);
+  }
+
+  /** Conversations, oldest first, optionally of one status or one agent. */
+  list(filter: { status?: ConversationStatus; agentId?: string } = {}): ConversationView[] {
+    const positions = this.#positions();
+    return [...this.#conversations.values()]
+      .filter((c) => (filter.status === undefined || c.status === filter.status) && (filter.agentId === undefined || c.agentId === filter.agentId))
+      .map((c) => this.#view(c, positions));
+  }
+
+  /** The queue, head first. */
+  queue(): ConversationView[] {
+    const positions = this.#positions();
+    return this.#queue.map((id) => this.#view(this.#conversations.get(id)!, positions));
+  }
+
+  listAgents(): AgentView[] {
+    this.#expireSilentAgents();
+    return this.agents.list();
+  }
+
+  #drain(): void {
+    while (this.#queue.length > 0) {
+      const agentId = this.agents.leastLoaded();
+      if (agentId === undefined) return;
+      const record = this.#conversations.get(this.#queue.shift()!)!;
+      this.#assignTo(record, agentId, 'routing');
+    }
+  }
+
+  #assignTo(record: ConversationRecord, agentId: string, by: 'routing' | 'supervisor'): void {
+    this.agents.addConversation(agentId, record.id);
+    record.status = 'assigned';
+    record.agentId = agentId;
+    record.assignedBy = by;
+    record.assignedAt = this.#now();
+    this.#log('conversation-assigned', { conversationId: record.id, agentId, by });
+  }
+
+  #dequeue(conversationId: string): void {
+    const index = this.#queue.indexOf(conversationId);
+    if (index !== -1) this.#queue.splice(index, 1);
+  }
+
+  #expireSilentAgents(): void {
+    for (const agentId of this.agents.expireSilent()) this.#log('agent-signed-out', { agentId, reason: 'silent' });
+  }
+
+  #callOf(record: ConversationRecord): ConversationView['call'] {
+    const call = record.agentId === null ? undefined : this.agents.callIn(record.agentId, record.id);
+    return call ? { callId: call.callId, video: call.video, since: call.since } : null;
+  }
+
+  #positions(): Map<string, number> {
+    return new Map(this.#queue.map((id, index) => [id, index + 1]));
+  }
+
+  #view(record: ConversationRecord, positions?: Map<string, number>): ConversationView {
+    const position = record.status === 'queued' ? (positions ?? this.#positions()).get(record.id) ?? null : null;
+    return {
+      id: record.id,
+      customerId: record.customerId,
+      status: record.status,
+      agentId: record.agentId,
+      assignedBy: record.assignedBy,
+      queuePosition: position,
+      call: this.#callOf(record),
+      createdAt: record.createdAt,
+      assignedAt: record.assignedAt,
+      endedAt: record.endedAt,
+      endReason: record.endReason,
+    };
+  }
+}
+
+function notFound(conversationId: string): RoutingResult {
+  return { ok: false, code: 'not-found', message: `no conversation ${conversationId}` };
+}

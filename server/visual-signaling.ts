@@ -1,0 +1,92 @@
+/**
+ * The signaling side of the visual-engagement PIN service: handles the server-bound `ve-pin-*`
+ * messages of a joined member and answers them. `server/signaling.ts` calls `handleVisualRequest`
+ * for every message in `VISUAL_REQUEST_TYPES`; everything about PINs lives in `visual-pins.ts`.
+ */
+import { createMessage } from '../src/signaling/protocol.js';
+import type { MessageType, ProtocolErrorCode, SignalingMessage } from '../src/signaling/protocol.js';
+import type { ServerLog } from './config.js';
+import type { Member } from './conversations.js';
+import type { PinService } from './visual-pins.js';
+
+export const VISUAL_REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['ve-pin-create', 've-pin-redeem', 've-pin-revoke']);
+
+export interface VisualRequestContext {
+  member: Member;
+  /** Absent when the server runs without a PIN service: requests are then refused. */
+  pins: PinService | undefined;
+  /** Sends to the requesting connection. */
+  reply(message: SignalingMessage): void;
+  /** Sends to the other member of the conversation (buffered while it is away). Returns whether it had a seat. */
+  notifyOther(message: SignalingMessage): boolean;
+  refuse(code: ProtocolErrorCode, detail: string): void;
+  log: ServerLog;
+}
+
+export function isVisualRequest(message: SignalingMessage): boolean {
+  return VISUAL_REQUEST_TYPES.has(message.type);
+}
+
+export function handleVisualRequest(message: SignalingMessage, context: VisualRequestContext): void {
+  const { member, pins } = context;
+  if (!pins) {
+    context.refuse('forbidden', 'this server has no visual-engagement PIN service');
+    return;
+  }
+  const conversationId = member.conversationId;
+  switch (message.type) {
+    case 've-pin-create': {
+      if (member.role !== 'agent') {
+        context.refuse('forbidden', 'only the agent creates visual-engagement sessions');
+        return;
+      }
+      const { sessionId, provider, kind, capabilities, ttlMs } = message.payload;
+      const created = pins.create(conversationId, { sessionId, provider, kind, capabilities }, ttlMs);
+      context.log('ve-pin-created', { conversationId, sessionId, provider, expiresAt: created.expiresAt });
+      context.reply(
+        createMessage('ve-pin', {
+          conversationId,
+          from: 'server',
+          payload: { replyTo: message.payload.requestId, sessionId, pin: created.pin, expiresAt: created.expiresAt },
+        }),
+      );
+      return;
+    }
+    case 've-pin-redeem': {
+      if (member.role !== 'customer') {
+        context.refuse('forbidden', 'only the customer redeems a visual-engagement PIN');
+        return;
+      }
+      const outcome = pins.redeem(conversationId, message.payload.pin);
+      context.log('ve-pin-redeem', { conversationId, outcome: outcome.ok ? 'ok' : outcome.code });
+      const replyTo = message.payload.requestId;
+      const payload = outcome.ok
+        ? { replyTo, outcome: 'ok' as const, session: outcome.session }
+        : outcome.code === 'pin-invalid'
+          ? { replyTo, outcome: outcome.code, attemptsLeft: outcome.attemptsLeft }
+          : { replyTo, outcome: outcome.code };
+      context.reply(createMessage('ve-pin-result', { conversationId, from: 'server', payload }));
+      const statusFor = outcome.ok ? outcome.session.sessionId : outcome.lockedSessionId;
+      if (statusFor) {
+        context.notifyOther(
+          createMessage('ve-pin-status', {
+            conversationId,
+            from: 'server',
+            payload: { sessionId: statusFor, status: outcome.ok ? 'redeemed' : 'locked' },
+          }),
+        );
+      }
+      return;
+    }
+    case 've-pin-revoke': {
+      if (member.role !== 'agent') {
+        context.refuse('forbidden', 'only the agent revokes a visual-engagement PIN');
+        return;
+      }
+      pins.revoke(conversationId, message.payload.sessionId);
+      return;
+    }
+    default:
+      context.refuse('forbidden', `${message.type} is not a visual-engagement request`);
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The agent's side of co-browse: a live replica of the customer's page, rebuilt by rrweb's
+ * `Replayer` in live mode inside a strictly sandboxed iframe (`sandbox="allow-same-origin"`, no
+ * `allow-scripts`): nothing the customer's page contains can run in the agent's page, while the
+ * agent's page can still read the replica's layout (to know what the agent points at).
+ *
+ * Batches are applied strictly in order (`ChunkReader`); a missing chunk stops the replica until a
+ * fresh snapshot arrives (`onResync`). Events are applied as they arrive (no replay clock): the
+ * replayer's baseline is set far in the future, so every event is applied at once.
+ */
+import { EventType, IncrementalSource, Replayer } from 'rrweb';
+import type { eventWithTime } from 'rrweb';
+import { ChunkReader, type Chunk } from '../builtin/chunks.js';
+
+export interface MirrorOptions {
+  /** A full snapshot is on screen (after the first one of a page, too). */
+  onActive(): void;
+  /** The replica cannot go on without a fresh snapshot. */
+  onResync(): void;
+  onError?(error: unknown): void;
+}
+
+/** A point on the replica, in the terms the customer's side understands. */
+export interface MirrorPoint {
+  epoch: string;
+  /** Fractions of the customer's viewport. */
+  x: number;
+  y: number;
+  /** The replica's element under the point, its node id, and the point as fractions of its box. */
+  element?: Element;
+  nodeId?: number;
+  ex?: number;
+  ey?: number;
+}
+
+/** The exact sandbox of the replica: same-origin for reading its layout, and nothing else. */
+export const MIRROR_SANDBOX = 'allow-same-origin';
+
+const STYLES = `
+.cck-mirror { position: relative; width: 100%; height: 100%; overflow: hidden; background: #fff; }
+.cck-mirror-stage { position: absolute; left: 0; top: 0; transform-origin: 0 0; }
+.cck-mirror .replayer-wrapper { position: relative; }
+.cck-mirror .replayer-wrapper > iframe { border: 0; display: block; background: #fff; }
+.cck-mirror .replayer-mouse { display: none; }
+.cck-mirror-cursor { position: absolute; width: 12px; height: 12px; margin: -6px 0 0 -6px; border-radius: 50%;
+  background: rgb(73 80 246 / 0.55); border: 2px solid #fff; box-shadow: 0 0 0 1px rgb(0 0 0 / 0.3);
+  pointer-events: none; display: none; z-index: 2; }
+`;
+
+export class CobrowseMirror {
+  readonly #options: MirrorOptions;
+  readonly #reader = new ChunkReader();
+  /** Events of the current page waiting for a replayer (before the view is attached). */
+  #backlog: eventWithTime[] = [];
+  #replayer: Replayer | undefined;
+  #container: HTMLElement | undefined;
+  #root: HTMLElement | undefined;
+  #stage: HTMLElement | undefined;
+  #cursor: HTMLElement | undefined;
+  #resizeObserver: ResizeObserver | undefined;
+  #viewport = { width: 0, height: 0 };
+  #scale = 1;
+  #hasSnapshot = false;
+  #needsResync = false;
+
+  constructor(options: MirrorOptions) {
+    this.#options = options;
+  }
+
+  /** The recording the replica shows. */
+  get epoch(): string | undefined {
+    return this.#hasSnapshot ? this.#reader.epoch : undefined;
+  }
+
+  /** The customer's viewport size, in CSS pixels. */
+  get viewport(): { width: number; height: number } {
+    return { ...this.#viewport };
+  }
+
+  get scale(): number {
+    return this.#scale;
+  }
+
+  /** The replica's iframe, while attached. */
+  get frame(): HTMLIFrameElement | undefined {
+    return this.#replayer?.iframe;
+  }
+
+  /** The element the view lives in (`attach`'s container), and the box layer tools are drawn in. */
+  get root(): HTMLElement | undefined {
+    return this.#root;
+  }
+
+  /** Applies one chunk of events. */
+  push(chunk: Chunk): void {
+    const result = this.#reader.read(chunk);
+    if (result.kind === 'gap') {
+      this.#requestResync();
+      return;
+    }
+    if (result.kind !== 'batch') return;
+    let events: eventWithTime[];
+    try {
+      events = JSON.parse(result.text) as eventWithTime[];
+    } catch (error) {
+      this.#options.onError?.(error);
+      this.#reader.reset();
+      this.#requestResync();
+      return;
+    }
+    if (result.fresh) this.#newPage();
+    for (const event of events) this.#apply(event);
+  }
+
+  /** Shows the replica in `container` (which should have a size). */
+  attach(container: HTMLElement): void {
+    if (this.#container === container) return;
+    this.detach();
+    this.#container = container;
+    const doc = container.ownerDocument;
+    const root = doc.createElement('div');
+    root.className = 'cck-mirror';
+    const style = doc.createElement('style');
+    style.textContent = STYLES;
+    const stage = doc.createElement('div');
+    stage.className = 'cck-mirror-stage';
+    const cursor = doc.createElement('div');
+    cursor.className = 'cck-mirror-cursor';
+    cursor.setAttribute('aria-hidden', 'true');
+    root.append(style, stage, cursor);
+    container.append(root);
+    this.#root = root;
+    this.#stage = stage;
+    this.#cursor = cursor;
+    this.#resizeObserver = new ResizeObserver(() => this.#layout());
+    this.#resizeObserver.observe(root);
+    if (this.#hasSnapshot && this.#backlog.length === 0) {
+      // The page was shown before (in a view since detached): its events are gone, ask again.
+      this.#requestResync();
+    } else if (this.#backlog.length > 0) {
+      this.#startReplayer();
+    }
+  }
+
+  detach(): void {
+    this.#destroyReplayer();
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = undefined;
+    this.#root?.remove();
+    this.#root = this.#stage = this.#cursor = this.#container = undefined;
+  }
+
+  /** Forgets the current page: the next epoch starts the replica over. */
+  reset(): void {
+    this.#reader.reset();
+    this.#backlog = [];
+    this.#hasSnapshot = false;
+    this.#destroyReplayer();
+  }
+
+  /**
+   * What is under a point of the agent's screen (`clientX`/`clientY` in the agent's page), or
+   * undefined outside the replica.
+   */
+  pointAt(clientX: number, clientY: number): MirrorPoint | undefined {
+    const stage = this.#stage;
+    const epoch = this.epoch;
+    const { width, height } = this.#viewport;
+    if (!stage || !epoch || width === 0 || height === 0) return undefined;
+    const box = stage.getBoundingClientRect();
+    const vx = (clientX - box.left) / this.#scale;
+    const vy = (clientY - box.top) / this.#scale;
+    if (vx < 0 || vy < 0 || vx > width || vy > height) return undefined;
+    const point: MirrorPoint = { epoch, x: clamp(vx / width), y: clamp(vy / height) };
+    const doc = this.#replayer?.iframe.contentDocument;
+    const element = doc?.elementFromPoint(vx, vy);
+    const nodeId = element ? this.#replayer?.getMirror().getId(element) : undefined;
+    if (element && nodeId !== undefined && nodeId > 0) {
+      const rect = element.getBoundingClientRect();
+      point.element = element;
+      point.nodeId = nodeId;
+      point.ex = rect.width > 0 ? clamp((vx - rect.left) / rect.width) : 0.5;
+      point.ey = rect.height > 0 ? clamp((vy - rect.top) / rect.height) : 0.5;
+    }
+    return point;
+  }
+
+  /** An element of the replica's box in the coordinates of `root` (for tools drawn over the view). */
+  boxOf(element: Element): { left: number; top: number; width: number; height: number } | undefined {
+    const stage = this.#stage;
+    const root = this.#root;
+    if (!stage || !root) return undefined;
+    const rect = element.getBoundingClientRect();
+    const stageBox = stage.getBoundingClientRect();
+    const rootBox = root.getBoundingClientRect();
+    return {
+      left: stageBox.left - rootBox.left + rect.left * this.#scale,
+      top: stageBox.top - rootBox.top + rect.top * this.#scale,
+      width: rect.width * this.#scale,
+      height: rect.height * this.#scale,
+    };
+  }
+
+  /** The replica's node with this id. */
+  nodeById(id: number): Node | null {
+    return this.#replayer?.getMirror().getNode(id) ?? null;
+  }
+
+  dispose(): void {
+    this.detach();
+    this.reset();
+  }
+
+  #newPage(): void {
+    this.#backlog = [];
+    this.#hasSnapshot = false;
+    this.#needsResync = false;
+    this.#destroyReplayer();
+    if (this.#stage) this.#startReplayer();
+  }
+
+  #apply(event: eventWithTime): void {
+    if (event.type === EventType.IncrementalSnapshot) {
+      const data = event.data;
+      if (data.source === IncrementalSource.MouseMove || data.source === IncrementalSource.TouchMove) {
+        const last = data.positions[data.positions.length - 1];
+        if (last) this.#moveCursor(last.x, last.y);
+        return;
+      }
+    }
+    if (event.type === EventType.Meta) this.#setViewport(event.data.width, event.data.height);
+    if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.ViewportResize) {
+      this.#setViewport(event.data.width, event.data.height);
+    }
+    if (this.#replayer) this.#replayer.addEvent(event);
+    else this.#backlog.push(event);
+    if (event.type === EventType.FullSnapshot) {
+      this.#hasSnapshot = true;
+      if (this.#replayer) queueMicrotask(() => this.#options.onActive());
+    }
+  }
+
+  #startReplayer(): void {
+    const stage = this.#stage;
+    if (!stage || this.#replayer) return;
+    let replayer: Replayer;
+    try {
+      replayer = new Replayer([], {
+        root: stage,
+        liveMode: true,
+        useVirtualDom: false,
+        UNSAFE_replayCanvas: false,
+        mouseTail: false,
+        showWarning: false,
+        showDebug: false,
+        triggerFocus: false,
+        pauseAnimation: false,
+      });
+    } catch (error) {
+      this.#options.onError?.(error);
+      return;
+    }
+    const iframe = replayer.iframe;
+    if (iframe.getAttribute('sandbox') !== MIRROR_SANDBOX) {
+      // Never show the customer's page in a frame that could run its scripts.
+      replayer.destroy();
+      this.#options.onError?.(new Error(`the replica's iframe must be sandboxed as "${MIRROR_SANDBOX}"`));
+      return;
+    }
+    iframe.title = this.#container?.getAttribute('aria-label') ?? 'Customer screen';
+    iframe.tabIndex = -1;
+    replayer.on('resize', (dimension) => {
+      const { width, height } = dimension as { width: number; height: number };
+      this.#setViewport(width, height);
+    });
+    // Far-future baseline: every event counts as "in the past" and is applied at once, in order.
+    replayer.startLive(Number.MAX_SAFE_INTEGER);
+    this.#replayer = replayer;
+    const backlog = this.#backlog.splice(0);
+    for (const event of backlog) replayer.addEvent(event);
+    if (backlog.some((event) => event.type === EventType.FullSnapshot)) queueMicrotask(() => this.#options.onActive());
+  }
+
+  #destroyReplayer(): void {
+    const replayer = this.#replayer;
+    this.#replayer = undefined;
+    if (!replayer) return;
+    try {
+      replayer.destroy();
+    } catch {
+      // Already detached from the document.
+    }
+  }
+
+  #requestResync(): void {
+    if (this.#needsResync) return;
+    this.#needsResync = true;
+    this.#backlog = [];
+    this.#hasSnapshot = false;
+    this.#destroyReplayer();
+    this.#options.onResync();
+  }
+
+  #setViewport(width: number, height: number): void {
+    if (!(width > 0 && height > 0)) return;
+    this.#viewport = { width, height };
+    this.#layout();
+  }
+
+  #layout(): void {
+    const root = this.#root;
+    const stage = this.#stage;
+    const { width, height } = this.#viewport;
+    if (!root || !stage || width === 0 || height === 0) return;
+    const available = { width: root.clientWidth, height: root.clientHeight };
+    const scale = available.width > 0 && available.height > 0 ? Math.min(1, available.width / width, available.height / height) : 1;
+    this.#scale = scale;
+    const left = Math.max(0, (available.width - width * scale) / 2);
+    const top = Math.max(0, (available.height - height * scale) / 2);
+    stage.style.width = `${width}px`;
+    stage.style.height = `${height}px`;
+    stage.style.transform = `translate(${left}px, ${top}px) scale(${scale})`;
+  }
+
+  #moveCursor(x: number, y: number): void {
+    const cursor = this.#cursor;
+    const stage = this.#stage;
+    const root = this.#root;
+    if (!cursor || !stage || !root) return;
+    const stageBox = stage.getBoundingClientRect();
+    const rootBox = root.getBoundingClientRect();
+    cursor.style.display = 'block';
+    cursor.style.left = `${stageBox.left - rootBox.left + x * this.#scale}px`;
+    cursor.style.top = `${stageBox.top - rootBox.top + y * this.#scale}px`;
+  }
+}
+
+function clamp(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}

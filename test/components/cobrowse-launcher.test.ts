@@ -1,0 +1,346 @@
+/**
+ * <cobrowse-launcher> rendering a `VisualEngagement` driven by a scripted provider: every state of
+ * both roles, by accessible name, accessible in each (axe), in English and Brazilian Portuguese;
+ * plus its events.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/components/cobrowse-launcher/cobrowse-launcher.js';
+import type { CobrowseLauncher } from '../../src/components/cobrowse-launcher/cobrowse-launcher.component.js';
+import { TypedEmitter } from '../../src/internal/typed-emitter.js';
+import { VisualError } from '../../src/providers/errors.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
+import type {
+  AgentSession,
+  AgentSessionEvents,
+  CustomerSession,
+  CustomerSessionEvents,
+  VisualCapabilities,
+  VisualKind,
+  VisualProviderAdapter,
+} from '../../src/providers/types.js';
+import { MemoryHub } from '../../src/signaling/memory-transport.js';
+
+/** The host attribute `role="agent|customer"` is the public API; ARIA ignores unknown roles. */
+const a11y = { ignoredRules: ['aria-roles', 'aria-allowed-role'] };
+
+class AgentStub extends TypedEmitter<AgentSessionEvents> implements AgentSession {
+  readonly id = 's-1';
+  readonly pin = '482913';
+  readonly expiresAt = Date.now() + 600_000;
+  view: HTMLElement | undefined;
+  fire<K extends keyof AgentSessionEvents>(event: K, ...args: AgentSessionEvents[K]): void {
+    this.emit(event, ...args);
+  }
+  attachView(container: HTMLElement): void {
+    this.view = container;
+  }
+  detachView(): void {
+    this.view = undefined;
+  }
+  setLaserPointer(): void {}
+  setRemoteControl(enabled: boolean): void {
+    queueMicrotask(() => this.emit('control', { enabled }));
+  }
+  end(): void {
+    this.emit('ended', { reason: 'local-ended' });
+  }
+}
+
+class CustomerStub extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
+  readonly id = 's-1';
+  remoteControlled = false;
+  fire<K extends keyof CustomerSessionEvents>(event: K, ...args: CustomerSessionEvents[K]): void {
+    this.emit(event, ...args);
+  }
+  takeBackControl(): void {
+    this.emit('control', { enabled: false });
+  }
+  end(): void {
+    this.emit('ended', { reason: 'local-ended' });
+  }
+}
+
+function stubAdapter(kind: VisualKind) {
+  const agent = new AgentStub();
+  const customer = new CustomerStub();
+  const capabilities: VisualCapabilities =
+    kind === 'cobrowse'
+      ? { view: true, laserPointer: true, remoteControl: true, navigation: true }
+      : { view: true, laserPointer: true, remoteControl: false, navigation: false };
+  let wrongPins = 0;
+  const adapter: VisualProviderAdapter = {
+    id: kind,
+    kind,
+    capabilities,
+    createSession: async () => agent,
+    joinByPin: async (pin) => {
+      if (pin === '999999') throw new VisualError('pin-expired', 'expired');
+      if (pin !== agent.pin) throw new VisualError('pin-invalid', 'wrong', { attemptsLeft: 4 - wrongPins++ });
+      return { sessionId: 's-1', kind, capabilities, accept: async () => customer, decline: () => {} };
+    },
+  };
+  return { adapter, agent, customer };
+}
+
+const disposables: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  disposables.splice(0).forEach((d) => d.dispose());
+  document.documentElement.lang = 'en';
+});
+
+let count = 0;
+async function launcher(role: 'agent' | 'customer', kind: VisualKind = 'cobrowse', lang = 'en') {
+  const stub = stubAdapter(kind);
+  const registry = new ProviderRegistry();
+  registry.register(stub.adapter);
+  const hub = new MemoryHub();
+  const transport = hub.createTransport({ conversationId: `launcher-${++count}`, role });
+  await transport.connect();
+  const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang} style="width: 640px">
+    <cobrowse-launcher role=${role} provider=${kind} .registry=${registry} .transport=${transport}></cobrowse-launcher>
+  </div>`);
+  const el = wrapper.querySelector('cobrowse-launcher') as CobrowseLauncher;
+  await el.updateComplete;
+  disposables.push(hub);
+  return { el, ...stub, engagement: el.engagement! };
+}
+
+const root = (el: CobrowseLauncher) => el.shadowRoot!;
+const part = <T extends HTMLElement = HTMLElement>(el: CobrowseLauncher, name: string) => root(el).querySelector<T>(`[part~="${name}"]`);
+const nameOf = (element: Element | null | undefined) => (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim();
+/** A visible button by accessible name, as a screen reader finds it. */
+function button(el: CobrowseLauncher, name: string): HTMLButtonElement | undefined {
+  return [...root(el).querySelectorAll<HTMLButtonElement>('button')].find((b) => !b.hidden && nameOf(b) === name);
+}
+const visibleText = (el: CobrowseLauncher, part_: string) => {
+  const node = part(el, part_);
+  return node && !node.hidden ? node.textContent!.trim() : '';
+};
+
+async function settle(el: CobrowseLauncher) {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await el.updateComplete;
+}
+
+describe('<cobrowse-launcher> agent', () => {
+  it('idle: the computer-icon button is named Co-browse, or Share screen for a screen-share provider', async () => {
+    const { el } = await launcher('agent', 'cobrowse');
+    expect(nameOf(part(el, 'start-button'))).to.equal('Co-browse');
+    await expect(el).to.be.accessible(a11y);
+    const other = await launcher('agent', 'screen-share');
+    expect(nameOf(part(other.el, 'start-button'))).to.equal('Share screen');
+    expect(other.el.kind).to.equal('screen-share');
+  });
+
+  it('waiting: shows the PIN in part="pin" with Send PIN to chat, which emits the chat text', async () => {
+    const { el } = await launcher('agent');
+    button(el, 'Co-browse')!.click();
+    await waitUntil(() => part(el, 'pin'), 'the PIN appears');
+    expect(part(el, 'pin')!.textContent!.trim()).to.equal('482913');
+    expect(visibleText(el, 'status')).to.equal('Waiting for the customer to enter the PIN…');
+    expect(Boolean(button(el, 'End session'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+    const shared = oneEvent(el, 'visual-pin-share');
+    button(el, 'Send PIN to chat')!.click();
+    const event = await shared;
+    expect(event.detail.pin).to.equal('482913');
+    expect(event.detail.text).to.contain('482913');
+    expect(event.detail.kind).to.equal('cobrowse');
+  });
+
+  it('visual-engagement-request is cancelable: preventing it starts nothing', async () => {
+    const { el, engagement } = await launcher('agent');
+    el.addEventListener('visual-engagement-request', (event) => event.preventDefault(), { once: true });
+    button(el, 'Co-browse')!.click();
+    await settle(el);
+    expect(engagement.state.phase).to.equal('idle');
+  });
+
+  it('active: the Customer screen region, Laser pointer and Remote control toggles, End session', async () => {
+    const { el, agent } = await launcher('agent');
+    button(el, 'Co-browse')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('joined');
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('The customer is looking at the invitation…');
+    await expect(el).to.be.accessible(a11y);
+    agent.fire('accepted');
+    await settle(el);
+    const region = root(el).querySelector('[role="region"]')!;
+    expect(region.getAttribute('aria-label')).to.equal('Customer screen');
+    expect(agent.view).to.equal(part(el, 'screen'), 'the session renders into the region');
+    expect(button(el, 'Remote control')!.disabled).to.equal(true, 'control waits for the view');
+    await expect(el).to.be.accessible(a11y);
+    agent.fire('active');
+    await settle(el);
+    const laser = button(el, 'Laser pointer')!;
+    expect(laser.getAttribute('aria-pressed')).to.equal('false');
+    laser.click();
+    await settle(el);
+    expect(button(el, 'Laser pointer')!.getAttribute('aria-pressed')).to.equal('true');
+    button(el, 'Remote control')!.click();
+    await waitUntil(() => button(el, 'Remote control')?.getAttribute('aria-pressed') === 'true', 'control confirmed');
+    expect(visibleText(el, 'status')).to.equal('You are in control of the customer’s page.');
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('End session asks first (cancelable), then ends and says so', async () => {
+    const { el, engagement } = await launcher('agent');
+    button(el, 'Co-browse')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    el.addEventListener('visual-request-end', (event) => event.preventDefault(), { once: true });
+    button(el, 'End session')!.click();
+    expect(engagement.state.phase).to.equal('waiting');
+    button(el, 'End session')!.click();
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('Session ended.');
+    expect(Boolean(button(el, 'Co-browse'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('screen share offers no Remote control', async () => {
+    const { el, agent } = await launcher('agent', 'screen-share');
+    button(el, 'Share screen')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('accepted');
+    agent.fire('active');
+    await settle(el);
+    expect(Boolean(button(el, 'Laser pointer'))).to.equal(true);
+    expect(button(el, 'Remote control')).to.equal(undefined);
+    await expect(el).to.be.accessible(a11y);
+  });
+});
+
+describe('<cobrowse-launcher> customer', () => {
+  async function join(el: CobrowseLauncher, pin: string) {
+    const input = root(el).querySelector<HTMLInputElement>('input')!;
+    input.value = pin;
+    button(el, 'Join')!.click();
+    await settle(el);
+    await settle(el);
+  }
+
+  it('idle: a Session PIN text box and Join', async () => {
+    const { el } = await launcher('customer');
+    const input = root(el).querySelector('input')!;
+    const label = input.closest('label')!;
+    expect(label.textContent!.trim()).to.equal('Session PIN');
+    expect(input.type).to.equal('text');
+    expect(Boolean(button(el, 'Join'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('a wrong or expired PIN is an alert saying so', async () => {
+    const { el } = await launcher('customer');
+    await join(el, '111111');
+    const alert = root(el).querySelector('[role="alert"]')!;
+    expect(alert.textContent!.trim()).to.equal('That PIN is not right. Check it and try again. 4 attempts left.');
+    expect(root(el).querySelector('input')!.getAttribute('aria-invalid')).to.equal('true');
+    await expect(el).to.be.accessible(a11y);
+    await join(el, '999999');
+    expect(root(el).querySelector('[role="alert"]')!.textContent!.trim()).to.equal('That PIN has expired. Ask the agent for a new one.');
+  });
+
+  it('invited: Accept / Decline and what the agent will be able to do', async () => {
+    const { el } = await launcher('customer');
+    await join(el, '482913');
+    const invitation = part(el, 'invitation')!;
+    expect(invitation.getAttribute('role')).to.equal('group');
+    expect(invitation.querySelector('h3')!.textContent).to.equal('Let the agent see this page?');
+    const abilities = [...invitation.querySelectorAll('li')].map((li) => li.textContent);
+    expect(abilities).to.deep.equal([
+      'see this page (passwords and card numbers stay hidden)',
+      'point at things with a laser pointer',
+      'click, type and scroll in this page for you, until you take control back',
+      'open other pages of this site for you',
+    ]);
+    expect(Boolean(button(el, 'Accept'))).to.equal(true);
+    expect(Boolean(button(el, 'Decline'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('active: End session; while the agent is in control, a banner with Take back control', async () => {
+    const { el, customer } = await launcher('customer');
+    await join(el, '482913');
+    button(el, 'Accept')!.click();
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('The agent can see this page.');
+    expect(Boolean(button(el, 'End session'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+    customer.fire('control', { enabled: true });
+    await settle(el);
+    expect(part(el, 'control-banner')!.textContent).to.contain('The agent is in control of this page.');
+    await expect(el).to.be.accessible(a11y);
+    button(el, 'Take back control')!.click();
+    await settle(el);
+    expect(part(el, 'control-banner')).to.equal(null);
+    button(el, 'End session')!.click();
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('Session ended.');
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('works from the keyboard: type the PIN, Enter joins, focus moves to Accept, then to End session', async () => {
+    const { el } = await launcher('customer');
+    root(el).querySelector<HTMLInputElement>('input')!.focus();
+    await sendKeys({ type: '482913' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => button(el, 'Accept'), 'the invitation shows');
+    await settle(el);
+    expect(nameOf(root(el).activeElement)).to.equal('Accept');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => button(el, 'End session'));
+    await settle(el);
+    expect(nameOf(root(el).activeElement)).to.equal('End session');
+  });
+
+  it('screen share: the invitation and status talk about the screen', async () => {
+    const { el } = await launcher('customer', 'screen-share');
+    await join(el, '482913');
+    expect(part(el, 'invitation')!.querySelector('h3')!.textContent).to.equal('Share your screen with the agent?');
+    button(el, 'Accept')!.click();
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('You are sharing your screen with the agent.');
+  });
+});
+
+describe('<cobrowse-launcher> in Brazilian Portuguese', () => {
+  it('agent: Navegação conjunta, PIN, Enviar PIN no chat, Tela do cliente, Ponteiro laser', async () => {
+    const { el, agent } = await launcher('agent', 'cobrowse', 'pt-BR');
+    expect(nameOf(part(el, 'start-button'))).to.equal('Navegação conjunta');
+    button(el, 'Navegação conjunta')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    expect(Boolean(button(el, 'Enviar PIN no chat'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+    agent.fire('accepted');
+    agent.fire('active');
+    await settle(el);
+    expect(root(el).querySelector('[role="region"]')!.getAttribute('aria-label')).to.equal('Tela do cliente');
+    expect(Boolean(button(el, 'Ponteiro laser'))).to.equal(true);
+    expect(Boolean(button(el, 'Controle remoto'))).to.equal(true);
+    expect(Boolean(button(el, 'Encerrar sessão'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+  });
+
+  it('customer: PIN da sessão, Entrar, Aceitar, Recusar, and the alert for a wrong PIN', async () => {
+    const { el } = await launcher('customer', 'cobrowse', 'pt-BR');
+    expect(root(el).querySelector('label')!.textContent!.trim()).to.equal('PIN da sessão');
+    const input = root(el).querySelector<HTMLInputElement>('input')!;
+    input.value = '000000';
+    button(el, 'Entrar')!.click();
+    await settle(el);
+    await settle(el);
+    expect(root(el).querySelector('[role="alert"]')!.textContent!.trim()).to.equal(
+      'Esse PIN não está correto. Confira e tente de novo. Restam 4 tentativas.',
+    );
+    await expect(el).to.be.accessible(a11y);
+    input.value = '482913';
+    button(el, 'Entrar')!.click();
+    await settle(el);
+    await settle(el);
+    expect(Boolean(button(el, 'Aceitar'))).to.equal(true);
+    expect(Boolean(button(el, 'Recusar'))).to.equal(true);
+    await expect(el).to.be.accessible(a11y);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Two real Chromium pages for visual engagement: the agent's console (a `<cobrowse-launcher
+ * role="agent">`) and the customer's site (a shop page with a `<cobrowse-launcher role="customer">`),
+ * on the reference server, driven the way a person would: by role and accessible name.
+ */
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+
+export interface VisualHarnessWindow {
+  harness: {
+    sentFrames: string[];
+    events: Array<{ name: string; phase?: string; code?: string; text?: string; at: number }>;
+    arrivals: Record<string, number>;
+    now(): number;
+    state(): {
+      phase: string;
+      sessionId?: string;
+      pin?: string;
+      remoteControl: boolean;
+      laserAvailable: boolean;
+      endReason?: string;
+      error?: { code: string };
+    } | null;
+    watchMirror(): boolean;
+    mirrorDocument(): Document | null;
+    pointOf(selector: string): { x: number; y: number } | null;
+    videoState(): { width: number; height: number; time: number; ready: number } | null;
+  };
+  harnessReady?: boolean;
+}
+
+export interface VisualSide {
+  page: Page;
+  context: BrowserContext;
+  /** A control by ARIA role and exact accessible name (through shadow roots, as a screen reader finds it). */
+  byRole(role: Parameters<Page['getByRole']>[0], name: string): Locator;
+  close(): Promise<void>;
+}
+
+export async function openVisualSide(
+  browser: Browser,
+  url: string,
+  viewport: { width: number; height: number },
+): Promise<VisualSide> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error ${new URL(url).pathname}] ${error.message}`));
+  await page.goto(url);
+  await waitReady(page);
+  return {
+    page,
+    context,
+    byRole: (role, name) => page.getByRole(role, { name, exact: true }),
+    close: () => context.close(),
+  };
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as VisualHarnessWindow).harnessReady === true, undefined, { timeout: 15_000 });
+}
+
+/** The text of the first element matching `part` inside the launcher's shadow root. */
+export function partText(page: Page, part: string): Promise<string> {
+  return page.locator(`cobrowse-launcher [part~="${part}"]`).first().innerText();
+}
+
+export function harnessState(page: Page) {
+  return page.evaluate(() => (window as unknown as VisualHarnessWindow).harness.state());
+}
+
+export async function waitForPhase(page: Page, phase: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction((p) => (window as unknown as VisualHarnessWindow).harness?.state()?.phase === p, phase, { timeout, polling: 20 });
+}
+
+let counter = 0;
+export function visualConversation(label: string): string {
+  counter += 1;
+  return `${label}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
