@@ -2,12 +2,42 @@
 // define the elements on load and expose the public API:
 // - dist/chat-call-kit.min.js: IIFE for a <script> tag, API on `window.ChatCallKit`;
 // - dist/chat-call-kit.esm.js: the same as one ES module (`<script type="module">`, CDN use).
+// Code most pages never run is left out and fetched, from next to the bundle, on first use:
+// - dist/chat-call-kit-providers.js: the built-in co-browse and screen-share providers;
+// - dist/chat-call-kit-rrweb.js: rrweb, fetched by the co-browse provider when a session starts.
+// An IIFE cannot share modules with a chunk, so each lazy file is self-contained; they talk to the
+// core only through plain interfaces (the provider adapter contract), never through instanceof.
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { fileURLToPath } from 'node:url';
 
-// `module` lets terser drop unused top-level names: right for the ES module, wrong for the IIFE,
+const dist = (path) => fileURLToPath(new URL(`./dist/${path}`, import.meta.url));
+
+/** Modules whose dynamic import becomes a fetch of a file beside the bundle: module -> [export, file]. */
+const lazyBoundaries = new Map([
+  [dist('providers/builtin-loader.js'), ['importBuiltinProviders', 'chat-call-kit-providers.js']],
+  [dist('providers/cobrowse/rrweb-import.js'), ['importRrweb', 'chat-call-kit-rrweb.js']],
+]);
+
+function lazyFiles() {
+  return {
+    name: 'lazy-files',
+    load(id) {
+      const boundary = lazyBoundaries.get(id);
+      if (!boundary) return null;
+      const [name, file] = boundary;
+      // `base` is read while the bundle runs (document.currentScript is only set then), used later.
+      return `const base = import.meta.url;\nexport const ${name} = () => import(new URL('./${file}', base).href);\n`;
+    },
+  };
+}
+
+// `module` lets terser drop unused top-level names: right for an ES module, wrong for the IIFE,
 // whose top-level `var ChatCallKit` is the page's API.
-const plugins = (module) => [nodeResolve({ browser: true }), terser({ ecma: 2020, module, format: { comments: false } })];
+// minifyHTML strips the whitespace terser cannot touch: the CSS and HTML inside Lit's templates.
+const plugins = (module) => [lazyFiles(), minifyHTML(), nodeResolve({ browser: true }), terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } })];
+const esm = (input, file) => ({ input, output: { file, format: 'es', sourcemap: true }, plugins: plugins(true) });
 
 export default [
   {
@@ -15,9 +45,7 @@ export default [
     output: { file: 'dist/chat-call-kit.min.js', format: 'iife', name: 'ChatCallKit', sourcemap: true },
     plugins: plugins(false),
   },
-  {
-    input: 'dist/bundles/script-tag.js',
-    output: { file: 'dist/chat-call-kit.esm.js', format: 'es', sourcemap: true },
-    plugins: plugins(true),
-  },
+  esm('dist/bundles/script-tag.js', 'dist/chat-call-kit.esm.js'),
+  esm('dist/providers/builtin-providers.js', 'dist/chat-call-kit-providers.js'),
+  esm('dist/bundles/rrweb-chunk.js', 'dist/chat-call-kit-rrweb.js'),
 ];

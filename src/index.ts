@@ -60,7 +60,8 @@ export type { ServerNotice } from './signaling/transport.js';
 // Visual engagement: provider registry, built-in screen share and co-browse, the controller.
 export { VisualEngagement, type VisualEngagementOptions, type VisualEngagementEvents, type VisualState, type VisualPhase } from './providers/visual-engagement.js';
 export { ProviderRegistry } from './providers/registry.js';
-export { visualProviders, createProviderRegistry } from './providers/defaults.js';
+export { visualProviders, createProviderRegistry, loadBuiltinProviders, BUILTIN_CAPABILITIES } from './providers/defaults.js';
+export { LazyProvider, type LazyProviderOptions } from './providers/lazy-provider.js';
 export { VisualError, VISUAL_ERROR_CODES, type VisualErrorCode } from './providers/errors.js';
 export type {
   VisualProviderAdapter,
@@ -74,9 +75,9 @@ export type {
   CustomerSessionEvents,
   Invitation,
 } from './providers/types.js';
-export { CobrowseProvider, type CobrowseProviderOptions } from './providers/cobrowse/cobrowse-provider.js';
 export { PrivacyRules, MASK_ATTRIBUTE, BLOCK_ATTRIBUTE, type PrivacyOptions } from './providers/cobrowse/privacy.js';
-export { ScreenShareProvider, type ScreenShareProviderOptions } from './providers/screen-share/screen-share-provider.js';
+export type { CobrowseProvider, CobrowseProviderOptions } from './providers/cobrowse/cobrowse-provider.js';
+export type { ScreenShareProvider, ScreenShareProviderOptions } from './providers/screen-share/screen-share-provider.js';
 export {
   SignalingPinService,
   MemoryPinService,

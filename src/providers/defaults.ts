@@ -1,19 +1,46 @@
 /**
  * The page's provider registry, with the SDK's built-in providers registered as `cobrowse` and
- * `screen-share`. Vendors add theirs with `visualProviders.register(adapter)`; a deployment that
- * configures a built-in differently replaces it (`register(new CobrowseProvider({...}), { replace: true })`).
+ * `screen-share`. Their code (and rrweb) loads on first use, so a page that never starts a
+ * visual-engagement session never downloads it. Vendors add theirs with
+ * `visualProviders.register(adapter)`; a deployment that configures a built-in differently replaces
+ * it (`register(new CobrowseProvider({...}), { replace: true })`).
  */
-import { CobrowseProvider } from './cobrowse/cobrowse-provider.js';
+import { importBuiltinProviders } from './builtin-loader.js';
+import { LazyProvider } from './lazy-provider.js';
 import { ProviderRegistry } from './registry.js';
-import { ScreenShareProvider } from './screen-share/screen-share-provider.js';
+
+/** The built-ins' default capabilities; a test keeps them equal to the loaded providers' own. */
+export const BUILTIN_CAPABILITIES = {
+  cobrowse: { view: true, laserPointer: true, remoteControl: true, navigation: true },
+  'screen-share': { view: true, laserPointer: true, remoteControl: false, navigation: false },
+} as const;
 
 /** A registry holding the built-in providers. */
 export function createProviderRegistry(): ProviderRegistry {
   const registry = new ProviderRegistry();
-  registry.register(new CobrowseProvider());
-  registry.register(new ScreenShareProvider());
+  registry.register(
+    new LazyProvider({
+      id: 'cobrowse',
+      kind: 'cobrowse',
+      capabilities: BUILTIN_CAPABILITIES.cobrowse,
+      load: async () => new (await importBuiltinProviders()).CobrowseProvider(),
+    }),
+  );
+  registry.register(
+    new LazyProvider({
+      id: 'screen-share',
+      kind: 'screen-share',
+      capabilities: BUILTIN_CAPABILITIES['screen-share'],
+      load: async () => new (await importBuiltinProviders()).ScreenShareProvider(),
+    }),
+  );
   return registry;
 }
 
 /** The registry `VisualEngagement` and `<cobrowse-launcher>` use unless given another. */
 export const visualProviders: ProviderRegistry = createProviderRegistry();
+
+/** The built-in provider classes, for configuring one differently (loads their code). */
+export async function loadBuiltinProviders() {
+  return importBuiltinProviders();
+}

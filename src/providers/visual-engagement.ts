@@ -452,8 +452,13 @@ function shallowEqual(a: VisualState, b: VisualState): boolean {
   return true;
 }
 
+function isVisualError(error: unknown): error is VisualError {
+  return error instanceof Error && error.name === 'VisualError' && typeof (error as VisualError).code === 'string';
+}
+
 function asVisualError(error: unknown, fallback: string): VisualError {
-  return error instanceof VisualError ? error : new VisualError('provider-failed', fallback, { cause: error });
+  // Structural, not instanceof: a lazily loaded provider bundle carries its own copy of the class.
+  return isVisualError(error) ? error : new VisualError('provider-failed', fallback, { cause: error });
 }
 
 function safeSessionStorage(doc: Document | undefined): Storage | undefined {

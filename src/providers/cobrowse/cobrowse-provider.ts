@@ -27,6 +27,15 @@ import { CustomerOverlay } from './laser.js';
 import { CobrowseMirror } from './mirror.js';
 import { PrivacyRules, type PrivacyOptions } from './privacy.js';
 import { Recorder } from './record.js';
+import { loadRrweb } from './rrweb-runtime.js';
+
+async function loadRrwebOrFail(): Promise<void> {
+  try {
+    await loadRrweb();
+  } catch (error) {
+    throw new VisualError('provider-failed', 'the co-browse code could not be loaded', { cause: error });
+  }
+}
 
 export interface CobrowseProviderOptions {
   /** Registry id. Default `cobrowse`. */
@@ -83,18 +92,22 @@ export class CobrowseProvider implements VisualProviderAdapter {
   async createSession(context: ProviderContext): Promise<AgentSession> {
     const pins = this.#pins(context);
     const sessionId = randomId();
-    const grant = await pins.create({
-      sessionId,
-      provider: this.id,
-      kind: this.kind,
-      capabilities: { ...this.capabilities },
-      ...(this.#options.pinTtlMs ? { ttlMs: this.#options.pinTtlMs } : {}),
-    });
+    // Fetched while the PIN is issued: the mirror needs rrweb once the customer accepts.
+    const [grant] = await Promise.all([
+      pins.create({
+        sessionId,
+        provider: this.id,
+        kind: this.kind,
+        capabilities: { ...this.capabilities },
+        ...(this.#options.pinTtlMs ? { ttlMs: this.#options.pinTtlMs } : {}),
+      }),
+      loadRrwebOrFail(),
+    ]);
     return new AgentCobrowseSession(context, pins, grant.sessionId, grant.pin, grant.expiresAt);
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
-    const session = await this.#pins(context).redeem(pin);
+    const [session] = await Promise.all([this.#pins(context).redeem(pin), loadRrwebOrFail()]);
     if (session.provider !== this.id) {
       throw new VisualError('provider-not-found', `this PIN is for a "${session.provider}" session, not "${this.id}"`);
     }
@@ -108,6 +121,7 @@ export class CobrowseProvider implements VisualProviderAdapter {
       clearSaved(context);
       return null;
     }
+    await loadRrwebOrFail();
     const session = new CustomerCobrowseSession(context, this.id, saved.sessionId, saved.capabilities, this.#privacy);
     session.start({ resumed: true, controlled: saved.controlled });
     return session;

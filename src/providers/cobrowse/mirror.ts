@@ -8,8 +8,9 @@
  * fresh snapshot arrives (`onResync`). Events are applied as they arrive (no replay clock): the
  * replayer's baseline is set far in the future, so every event is applied at once.
  */
-import { EventType, IncrementalSource, Replayer } from 'rrweb';
-import type { eventWithTime } from 'rrweb';
+import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
+import type { Replayer } from 'rrweb';
+import { rrweb } from './rrweb-runtime.js';
 import { ChunkReader, type Chunk } from '../builtin/chunks.js';
 
 export interface MirrorOptions {
@@ -245,7 +246,7 @@ export class CobrowseMirror {
     if (!stage || this.#replayer) return;
     let replayer: Replayer;
     try {
-      replayer = new Replayer([], {
+      replayer = new (rrweb().Replayer)([], {
         root: stage,
         liveMode: true,
         useVirtualDom: false,

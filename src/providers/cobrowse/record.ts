@@ -7,8 +7,8 @@
  * mutations are never dropped; pointer moves are sampled by rrweb and, within a batch, only the
  * latest pointer position and the latest scroll position of each element are kept.
  */
-import { EventType, IncrementalSource, record } from 'rrweb';
-import type { eventWithTime } from 'rrweb';
+import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
+import { rrweb } from './rrweb-runtime.js';
 import { randomId } from '../../signaling/protocol.js';
 import { ChunkWriter, type Chunk } from '../builtin/chunks.js';
 import { MASK_INPUT_OPTIONS, redactStrings, type PrivacyRules } from './privacy.js';
@@ -56,7 +56,7 @@ export class Recorder {
 
   /** Node ids of the current recording (rrweb's record mirror). */
   get mirror(): NodeMirror {
-    return record.mirror;
+    return rrweb().record.mirror;
   }
 
   /** Starts a new recording: a fresh full snapshot under a new epoch. rrweb records one page at a time. */
@@ -68,7 +68,7 @@ export class Recorder {
     this.#writer = writer;
     this.#pending = [];
     const { privacy } = this.#options;
-    const stop = record({
+    const stop = rrweb().record({
       emit: (event) => this.#enqueue(writer, event),
       blockSelector: privacy.blockSelector,
       maskTextSelector: privacy.maskSelector,

@@ -29,9 +29,11 @@ export async function setUp(role) {
   const visual = params.get('visual') ?? 'cobrowse';
   const kit = await import('/dist/chat-call-kit.esm.js');
   const pinTtlMs = Number(params.get('pinTtl') ?? 0);
-  if (visual === 'cobrowse' && pinTtlMs) kit.visualProviders.register(new kit.CobrowseProvider({ pinTtlMs }), { replace: true });
+  // Configured built-ins are loaded on demand, exactly as an integrator would do it.
+  const builtins = pinTtlMs || params.get('thisTab') ? await kit.loadBuiltinProviders() : undefined;
+  if (visual === 'cobrowse' && pinTtlMs) kit.visualProviders.register(new builtins.CobrowseProvider({ pinTtlMs }), { replace: true });
   if (visual === 'screen-share' && (params.get('thisTab') || pinTtlMs)) {
-    kit.visualProviders.register(new kit.ScreenShareProvider({ thisTabOnly: params.get('thisTab') === '1', ...(pinTtlMs ? { pinTtlMs } : {}) }), {
+    kit.visualProviders.register(new builtins.ScreenShareProvider({ thisTabOnly: params.get('thisTab') === '1', ...(pinTtlMs ? { pinTtlMs } : {}) }), {
       replace: true,
     });
   }
