@@ -3,9 +3,10 @@
  * is in the document, and stops listening when it leaves. Elements render from the engine's own
  * getters (state, media state, streams), never from a copy, so the UI cannot drift from the engine.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import type { CallEngine } from '../engine/call-engine.js';
 import type { CallEngineEvents } from '../engine/events.js';
+import { SubscriptionController } from './subscription-controller.js';
 
 const RENDERED_EVENTS: Array<keyof CallEngineEvents> = [
   'statechange',
@@ -23,48 +24,16 @@ const RENDERED_EVENTS: Array<keyof CallEngineEvents> = [
   'presence',
 ];
 
-export class EngineController implements ReactiveController {
-  #engine: CallEngine | undefined;
-  #off: Array<() => void> = [];
-  #connected = false;
-
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly subscribe?: (engine: CallEngine) => Array<() => void>,
-  ) {
-    host.addController(this);
+export class EngineController extends SubscriptionController<CallEngine> {
+  constructor(host: ReactiveControllerHost, extra?: (engine: CallEngine) => Array<() => void>) {
+    super(host, (engine) => [...RENDERED_EVENTS.map((event) => engine.on(event, () => host.requestUpdate())), ...(extra?.(engine) ?? [])]);
   }
 
   get engine(): CallEngine | undefined {
-    return this.#engine;
+    return this.source;
   }
 
   set engine(engine: CallEngine | undefined) {
-    if (engine === this.#engine) return;
-    this.#unsubscribe();
-    this.#engine = engine;
-    if (this.#connected) this.#subscribe();
-    this.host.requestUpdate();
-  }
-
-  hostConnected(): void {
-    this.#connected = true;
-    this.#subscribe();
-  }
-
-  hostDisconnected(): void {
-    this.#connected = false;
-    this.#unsubscribe();
-  }
-
-  #subscribe(): void {
-    const engine = this.#engine;
-    if (!engine) return;
-    for (const event of RENDERED_EVENTS) this.#off.push(engine.on(event, () => this.host.requestUpdate()));
-    if (this.subscribe) this.#off.push(...this.subscribe(engine));
-  }
-
-  #unsubscribe(): void {
-    for (const off of this.#off.splice(0)) off();
+    this.source = engine;
   }
 }
