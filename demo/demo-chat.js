@@ -96,8 +96,12 @@ function attachChat(engine) {
   const offMessage = transport.on('message', (message) => {
     if (message.type === 'chat-message' && message.from !== role) addLine(message.payload.text, other);
   });
+  // The transport reports the other side's presence after every (re)join; say only what changed.
+  let otherPresent = false;
   const offPresence = transport.on('presence', ({ role: who, present }) => {
-    if (who !== role) addLine(present ? words.joined(other) : words.left(other));
+    if (who === role || present === otherPresent) return;
+    otherPresent = present;
+    addLine(present ? words.joined(other) : words.left(other));
   });
   detach = () => {
     offMessage();

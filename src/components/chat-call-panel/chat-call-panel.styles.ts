@@ -148,7 +148,8 @@ export default css`
     object-fit: cover;
   }
 
-  .local {
+  /* Two classes: beats the full-size rule for video tiles above. */
+  .tile.local {
     position: absolute;
     inset-block-end: 0.5rem;
     inset-inline-end: 0.5rem;
