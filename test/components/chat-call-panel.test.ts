@@ -167,6 +167,11 @@ describe('<chat-call-panel>', () => {
         await expect(panel).to.be.accessible(a11y);
       }
       expect($(agentPanel, '[part~="remote-video"]')!.getAttribute('aria-label')).to.equal('Customer video');
+      // The own preview is a corner tile inside the remote one, never covering the other side.
+      const preview = $(agentPanel, '[part~="local-video"]')!.getBoundingClientRect();
+      const remoteBox = $(agentPanel, '[part~="remote-video"]')!.getBoundingClientRect();
+      expect(preview.width).to.be.below(remoteBox.width / 2);
+      expect(preview.right).to.be.at.most(remoteBox.right);
 
       await customer.setMuted(true);
       await waitUntil(() => $(agentPanel, '[part~="indicators"]')!.textContent!.includes('Customer is muted'));
