@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: runs the five benchmarks in one process on this machine, writes
+ * bench/results.json and prints a table. Nothing here is asserted; see bench/README.md.
+ * BENCH_ONLY=call-setup,bundle-size,cobrowse,signaling,hygiene picks some; BENCH_CALLS,
+ * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../server/server.js';
+import { launchBrowser } from './browser.js';
+import { buildLibraries } from './libs.js';
+import { benchCallSetup } from './call-setup.js';
+import { benchBundleSize } from './bundle-size.js';
+import { benchCobrowse } from './cobrowse.js';
+import { benchSignaling } from './signaling.js';
+import { benchHygiene } from './hygiene.js';
+import { fmt, table } from './stats.js';
+
+const started = Date.now();
+const log = (line: string) => console.log(line);
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wants = (name: string) => !only || only.includes(name);
+const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), release: release() },
+  node: process.version,
+};
+const sections: string[] = [];
+const hardLimit = setTimeout(() => {
+  console.error('bench: hard time limit (14 min) reached, writing what was measured');
+  finish(1);
+}, 14 * 60_000);
+
+function finish(code: number) {
+  results.durationSeconds = Math.round((Date.now() - started) / 1000);
+  const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  sections.sort((a, b) => Number(/^## (\d)/.exec(a)?.[1] ?? 9) - Number(/^## (\d)/.exec(b)?.[1] ?? 9));
+  console.log(`\n${sections.join('\n\n')}\n`);
+  console.log(`total ${results.durationSeconds} s; raw results in bench/results.json`);
+  process.exit(code);
+}
+
+log('bench: building the peers (esbuild)…');
+const libs = await buildLibraries();
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  staticMounts: {
+    '/bench/': fileURLToPath(new URL('./pages/', import.meta.url)),
+    '/bench-lib/': libs.dir,
+    '/test-harness/': fileURLToPath(new URL('../test/e2e/harness/', import.meta.url)),
+  },
+});
+const browser = await launchBrowser();
+results.chromium = browser.version();
+const errors: string[] = [];
+
+async function section(name: string, fn: () => Promise<void>) {
+  if (!wants(name)) return;
+  const t = Date.now();
+  log(`bench: ${name}…`);
+  try {
+    await fn();
+  } catch (error) {
+    errors.push(`${name}: ${(error as Error).message}`);
+    results[name] = { error: (error as Error).message };
+    sections.push(`## ${name}\nFAILED: ${(error as Error).message}`);
+  }
+  log(`bench: ${name} done in ${Math.round((Date.now() - t) / 1000)} s`);
+}
+
+await section('bundle-size', async () => {
+  const r = benchBundleSize(libs);
+  results['bundle-size'] = r;
+  sections.push(
+    `## 2. Bundle size (minified / gzip -9; target: core < ${fmt(r.coreTargetGzipBytes / 1024)} KiB gzipped: ${r.coreWithinTarget ? 'met' : 'NOT met'})\n` +
+      table(
+        ['bundle', 'kind', 'min KiB', 'gzip KiB', 'note'],
+        r.rows.map((row) => [row.name, row.kind, row.minBytes === undefined ? '-' : row.minBytes / 1024, row.gzipBytes === undefined ? '-' : row.gzipBytes / 1024, row.note ?? '']),
+      ),
+  );
+});
+
+await section('call-setup', async () => {
+  const r = await benchCallSetup({ browser, baseUrl: server.url, calls: int('BENCH_CALLS', 20), log });
+  results['call-setup'] = r;
+  sections.push(
+    `## 1. Call setup (${r.calls} calls each, ms; ratio = contender / floor)\n` +
+      table(
+        ['contender', 'ring p50', 'ring p95', 'frame p50', 'frame p95', 'audio p50', 'audio p95', 'x ring p50', 'x frame p50', 'x frame p95', 'x audio p50', 'x audio p95'],
+        r.results.map((c) =>
+          c.ok
+            ? [
+                c.label,
+                c.clickToRing!.p50,
+                c.clickToRing!.p95,
+                c.acceptToFirstFrame!.p50,
+                c.acceptToFirstFrame!.p95,
+                c.acceptToFirstAudio!.p50,
+                c.acceptToFirstAudio!.p95,
+                c.ratios?.clickToRingP50 ?? NaN,
+                c.ratios?.firstFrameP50 ?? NaN,
+                c.ratios?.firstFrameP95 ?? NaN,
+                c.ratios?.firstAudioP50 ?? NaN,
+                c.ratios?.firstAudioP95 ?? NaN,
+              ]
+            : [c.label, `FAILED: ${c.error}`],
+        ),
+      ),
+  );
+});
+
+await section('cobrowse', async () => {
+  const r = await benchCobrowse({ browser, baseUrl: server.url, sizes: [1_000, 5_000], rate: 50, streamSeconds: int('BENCH_STREAM_SECONDS', 10), typingSeconds: int('BENCH_TYPING_SECONDS', 12), log });
+  results.cobrowse = r;
+  sections.push(
+    `## 3. Co-browse (ms; ratio = contender / plain rrweb live)\n` +
+      table(
+        ['contender', 'mirror 1k', 'mirror 5k', 'snapshot 5k KiB', 'mut p50', 'mut p95', 'arrived', 'KiB/min typing+scroll', 'x mirror 5k', 'x mut p50', 'x mut p95', 'x bytes'],
+        r.results.map((c) =>
+          c.ok
+            ? [
+                c.label,
+                c.mirrorMs![1000]!,
+                c.mirrorMs![5000]!,
+                c.snapshotKiB![5000]!,
+                c.mutationLatency!.p50,
+                c.mutationLatency!.p95,
+                `${c.mutationLatency!.arrived}/${c.mutationLatency!.sent}`,
+                c.bytesPerMinute! / 1024,
+                c.ratios?.mirror5000 ?? NaN,
+                c.ratios?.mutationP50 ?? NaN,
+                c.ratios?.mutationP95 ?? NaN,
+                c.ratios?.bytesPerMinute ?? NaN,
+              ]
+            : [c.label, `FAILED: ${c.error}`],
+        ),
+      ),
+  );
+});
+
+await section('hygiene', async () => {
+  const r = await benchHygiene({ browser, baseUrl: server.url, cycles: int('BENCH_CYCLES', 30), log });
+  results.hygiene = r;
+  const first = r.samples[0];
+  const last = r.samples.at(-1);
+  sections.push(
+    `## 5. Resource hygiene (chat-call-kit, ${r.completed}/${r.cycles} call cycles in one pair of pages${r.error ? `, FAILED: ${r.error}` : ''})\n` +
+      table(
+        ['after cycle', 'agent live tracks', 'agent open PCs', 'agent heap MiB', 'customer live tracks', 'customer open PCs', 'customer heap MiB'],
+        [first, r.samples[Math.floor(r.samples.length / 2)], last]
+          .filter((s) => s !== undefined)
+          .map((s) => [s!.cycle, s!.agent.liveTracks, s!.agent.openPeerConnections, s!.agent.heapMiB ?? NaN, s!.customer.liveTracks, s!.customer.openPeerConnections, s!.customer.heapMiB ?? NaN]),
+      ) +
+      `\n${r.leaks.length ? `GROWS: ${r.leaks.join('; ')}` : 'nothing grows'}`,
+  );
+});
+
+await browser.close().catch(() => {});
+await server.close().catch(() => {});
+
+await section('signaling', async () => {
+  const r = await benchSignaling({ conversations: int('BENCH_CONVERSATIONS', 2_000), rounds: int('BENCH_ROUNDS', 3), timeLimitMs: 60_000, log });
+  results.signaling = r;
+  sections.push(
+    `## 4. Signaling relay (${r.conversations} conversations = ${r.sockets} sockets, ${r.rounds} call setups x ${r.messagesPerExchange} messages each; ratio = relay / bare ws)\n` +
+      table(
+        ['relay', 'p50 ms', 'p99 ms', 'msg/s', 'peak RSS MiB', 'RSS growth MiB', 'x p50', 'x p99', 'x msg/s', 'x RSS'],
+        r.results.map((x) =>
+          x.ok
+            ? [x.label, x.latency!.p50, x.latency!.p99, x.messagesPerSecond!, x.rssMiB!.peak, x.rssMiB!.peak - x.rssMiB!.idle, x.ratios?.latencyP50 ?? NaN, x.ratios?.latencyP99 ?? NaN, x.ratios?.throughput ?? NaN, x.ratios?.peakRss ?? NaN]
+            : [x.label, `FAILED: ${x.error}`],
+        ),
+      ),
+  );
+});
+
+results.errors = errors;
+clearTimeout(hardLimit);
+finish(errors.length ? 1 : 0);

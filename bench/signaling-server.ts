@@ -1,0 +1,60 @@
+/**
+ * Child process: one relay server for the signaling benchmark, on 127.0.0.1 with a free port.
+ * argv[2]: `cck` (the reference server), `ws` (a bare ws relay: the floor) or `socketio` (a socket.io
+ * relay with rooms). Tells the parent its port over IPC, samples its own RSS every 200 ms and reports
+ * the peak when asked.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+import { Server as SocketIoServer } from 'socket.io';
+import { startServer } from '../server/server.js';
+
+const kind = process.argv[2];
+let peakRss = process.memoryUsage().rss;
+const idleRss = peakRss;
+setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200).unref();
+
+async function start(): Promise<number> {
+  if (kind === 'cck') {
+    const server = await startServer({ port: 0, host: '127.0.0.1', signingSecret: process.env.BENCH_SECRET!, heartbeatIntervalMs: 30_000 });
+    return server.port;
+  }
+  const http = createServer();
+  if (kind === 'ws') {
+    // The floor: pair two sockets by conversation, forward every text frame to the other, nothing else.
+    const wss = new WebSocketServer({ server: http });
+    const rooms = new Map<string, Set<WebSocket>>();
+    wss.on('connection', (socket, request) => {
+      const conversation = new URL(request.url ?? '/', 'http://x').searchParams.get('c') ?? '';
+      let room = rooms.get(conversation);
+      if (!room) rooms.set(conversation, (room = new Set()));
+      room.add(socket);
+      socket.on('message', (data, isBinary) => {
+        for (const other of room!) if (other !== socket && other.readyState === WebSocket.OPEN) other.send(data, { binary: isBinary });
+      });
+      socket.on('close', () => {
+        room!.delete(socket);
+        if (room!.size === 0) rooms.delete(conversation);
+      });
+    });
+  } else if (kind === 'socketio') {
+    const io = new SocketIoServer(http, { transports: ['websocket'], serveClient: false });
+    io.on('connection', (socket) => {
+      const conversation = String(socket.handshake.query.c ?? '');
+      void socket.join(conversation);
+      socket.on('m', (text: string) => socket.to(conversation).emit('m', text));
+    });
+  } else {
+    throw new Error(`unknown relay ${kind}`);
+  }
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return (http.address() as AddressInfo).port;
+}
+
+const port = await start();
+process.send!({ type: 'ready', port });
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'rss') process.send!({ type: 'rss', idleRss, peakRss, rss: process.memoryUsage().rss });
+  if (message.type === 'exit') process.exit(0);
+});
