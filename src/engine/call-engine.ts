@@ -86,6 +86,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #audioOutput: string | undefined;
   #connecting: Promise<void> | undefined;
+  /** The caller's device start-up for the current call; settles, never rejects. */
+  #capturing: Promise<void> = Promise.resolve();
   #disposed = false;
   readonly #quality = new NetworkQualityMonitor(
     () => this.getStats(),
@@ -184,7 +186,10 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return this.#connecting;
   }
 
-  /** Agent: rings the customer. Resolves once the invite is sent; the media prompt comes first. */
+  /**
+   * Agent: rings the customer at once and starts the microphone (and camera) while it rings. Resolves
+   * once the devices are up; rejects with a `CallError` (and cancels the ring) when they cannot start.
+   */
   async startCall({ video = false }: { video?: boolean } = {}): Promise<void> {
     this.#assertUsable('start a call');
     if (this.options.calling === 'off') throw callsDisabled();
@@ -196,15 +201,21 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
     const callId = randomId();
     this.#transition({ phase: 'outgoing', callId, video, direction: 'outgoing', callerName: this.options.displayName });
-    if (!(await this.#captureFor(callId, video))) return;
-
+    // Ring at once and start the devices while it rings. Nothing is sent before the customer
+    // accepts, and a device failure cancels the ring (`call-cancel`) before anyone can answer.
     this.#openSession(callId, video ? ['audio', 'video'] : ['audio']);
     this.#send('call-invite', { callId, video, ...(this.options.displayName ? { callerName: this.options.displayName } : {}) });
-    this.#sendMediaState();
     this.#ringTimer = setTimeout(() => {
       this.#send('call-cancel', { callId, reason: 'missed' });
       this.#finish('missed');
     }, this.options.ringTimeoutMs);
+    const capturing = this.#captureFor(callId, video);
+    this.#capturing = capturing.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (!(await capturing)) return;
+    this.#sendMediaState();
   }
 
   /** Customer: answers the ringing call, with the camera or audio only. */
@@ -398,6 +409,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (!this.#isPhase(callId, 'outgoing')) return;
     clearTimeout(this.#ringTimer);
     this.#transition({ ...this.#state, phase: 'connecting' });
+    // A quick answer can arrive while our own devices are still starting.
+    await this.#capturing;
+    if (!this.#isCurrent(callId)) return;
     await this.#attachLocalTracks();
     if (!this.#isCurrent(callId)) return;
     this.#sendMediaState();

@@ -214,7 +214,9 @@ describe('CallEngine', () => {
       expect([error.code, error.device]).to.deep.equal(['permission-denied', 'microphone']);
       expect(agent.state).to.include({ phase: 'ended', endReason: 'failed' });
       expect(agent.state.error?.code).to.equal('permission-denied');
-      expect(customer.state.phase).to.equal('idle');
+      // It rang while the prompt was open; the failure cancels the ring before anyone could answer.
+      await waitUntil(() => customer.state.phase === 'ended', 'the customer stops ringing');
+      expect(customer.state.endReason).to.equal('cancelled');
     });
 
     it('maps a busy camera turned on mid-call to device-in-use and keeps the call', async () => {
@@ -223,6 +225,34 @@ describe('CallEngine', () => {
       const error = await rejection(agent.setVideoEnabled(true));
       expect(error.code).to.equal('device-in-use');
       expect(agent.state.phase).to.equal('active');
+    });
+
+    it('rings while the agent\'s devices start, and an answer that comes first waits for them', async () => {
+      const { agent, customer, agentDevices } = setUp();
+      await customer.connect();
+      let answerPrompt!: () => void;
+      agentDevices.hold = new Promise((resolve) => (answerPrompt = resolve));
+      const starting = agent.startCall({ video: true });
+      await waitUntil(() => customer.state.phase === 'incoming', 'the customer rings before the agent prompt is answered');
+      expect(agentDevices.tracks).to.have.length(0);
+      const accepting = customer.accept({ video: true });
+      await waitUntil(() => agent.state.phase === 'connecting');
+      answerPrompt();
+      await Promise.all([starting, accepting]);
+      await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'both active', { timeout: 10_000 });
+      await waitUntil(() => customer.remoteMediaState?.videoEnabled === true, 'the agent camera is reported on');
+      const senders = agent.localStream!.getTracks().map((t) => t.kind).sort();
+      expect(senders).to.deep.equal(['audio', 'video']);
+      const received = async (kind: string) => {
+        let bytes = 0;
+        (await customer.getStats())?.forEach((r) => {
+          if (r.type === 'inbound-rtp' && r.kind === kind) bytes += r.bytesReceived ?? 0;
+        });
+        return bytes;
+      };
+      let audio = 0;
+      let video = 0;
+      await waitUntil(async () => ((audio = await received('audio')), (video = await received('video')), audio > 0 && video > 0), 'the agent media reaches the customer', { timeout: 5_000 });
     });
 
     it('leaves no device on when the call ends while the permission prompt is open', async () => {
