@@ -203,8 +203,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.#transition({ phase: 'outgoing', callId, video, direction: 'outgoing', callerName: this.options.displayName });
     // Ring at once and start the devices while it rings. Nothing is sent before the customer
     // accepts, and a device failure cancels the ring (`call-cancel`) before anyone can answer.
-    this.#openSession(callId, video ? ['audio', 'video'] : ['audio']);
     this.#send('call-invite', { callId, video, ...(this.options.displayName ? { callerName: this.options.displayName } : {}) });
+    // Its offer follows the invite: negotiation starts in a later task, after this send.
+    this.#openSession(callId, video ? ['audio', 'video'] : ['audio']);
     this.#ringTimer = setTimeout(() => {
       this.#send('call-cancel', { callId, reason: 'missed' });
       this.#finish('missed');

@@ -187,7 +187,7 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
   }
 
   #videoConstraints(): MediaTrackConstraints {
-    const base: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
+    const base: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 } };
     return this.selected.camera ? { ...base, deviceId: { exact: this.selected.camera } } : base;
   }
 
