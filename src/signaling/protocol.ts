@@ -217,7 +217,8 @@ type Payloads = typeof payloads;
 export type MessageType = keyof Payloads;
 
 // visual engagement: which of its types are relayed, server-bound, or sent by the server.
-const VISUAL_RELAYED_TYPES: readonly MessageType[] = [
+/** A visual-engagement session's own messages (each carries its `sessionId`), relayed to the other member. */
+export const VISUAL_SESSION_TYPES = [
   've-accept',
   've-decline',
   've-end',
@@ -231,7 +232,8 @@ const VISUAL_RELAYED_TYPES: readonly MessageType[] = [
   've-control-result',
   've-sdp',
   've-ice',
-];
+] as const satisfies readonly MessageType[];
+const VISUAL_RELAYED_TYPES: readonly MessageType[] = VISUAL_SESSION_TYPES;
 const VISUAL_SERVER_BOUND_TYPES: readonly MessageType[] = ['ve-pin-create', 've-pin-redeem', 've-pin-revoke'];
 const VISUAL_SERVER_REPLY_TYPES: readonly MessageType[] = ['ve-pin', 've-pin-result', 've-pin-status'];
 // end visual engagement

@@ -2,41 +2,14 @@
  * One visual-engagement session's slice of the conversation's signaling: sends the session's relayed
  * `ve-*` messages (filling in `sessionId`) and hands over only the messages of this session.
  */
-import type { MessageOf, MessageType, ParticipantRole, PayloadOf } from '../../signaling/protocol.js';
+import { VISUAL_SESSION_TYPES, type MessageOf, type MessageType, type ParticipantRole, type PayloadOf } from '../../signaling/protocol.js';
 import type { OutgoingMessage, SignalingTransport } from '../../signaling/transport.js';
 
-export type SessionMessageType =
-  | 've-accept'
-  | 've-decline'
-  | 've-end'
-  | 've-navigating'
-  | 've-resume'
-  | 've-events'
-  | 've-resync'
-  | 've-laser'
-  | 've-control'
-  | 've-control-state'
-  | 've-control-result'
-  | 've-sdp'
-  | 've-ice';
+export type SessionMessageType = (typeof VISUAL_SESSION_TYPES)[number];
 
 export type SessionMessage = { [T in SessionMessageType]: MessageOf<T> }[SessionMessageType];
 
-const SESSION_TYPES: ReadonlySet<MessageType> = new Set<SessionMessageType>([
-  've-accept',
-  've-decline',
-  've-end',
-  've-navigating',
-  've-resume',
-  've-events',
-  've-resync',
-  've-laser',
-  've-control',
-  've-control-state',
-  've-control-result',
-  've-sdp',
-  've-ice',
-]);
+const SESSION_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(VISUAL_SESSION_TYPES);
 
 export function isSessionMessage(message: { type: MessageType }): message is SessionMessage {
   return SESSION_TYPES.has(message.type);

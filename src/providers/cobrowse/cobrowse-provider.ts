@@ -8,7 +8,8 @@
  */
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import { randomId } from '../../signaling/protocol.js';
-import { SignalingPinService, type PinClient, type PinClientFactory, type RedeemedSession } from '../builtin/pins.js';
+import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
+import { SignalingPinService, type PinClient, type PinClientFactory } from '../builtin/pins.js';
 import { SessionLink, registerAgentSession, watchUnknownSessions, type SessionMessage } from '../builtin/session-link.js';
 import { VisualError } from '../errors.js';
 import type {
@@ -107,11 +108,12 @@ export class CobrowseProvider implements VisualProviderAdapter {
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
-    const [session] = await Promise.all([this.#pins(context).redeem(pin), loadRrwebOrFail()]);
-    if (session.provider !== this.id) {
-      throw new VisualError('provider-not-found', `this PIN is for a "${session.provider}" session, not "${this.id}"`);
-    }
-    return this.#invitation(session, context);
+    const [redeemed] = await Promise.all([redeemFor(this.#pins(context), pin, this.id), loadRrwebOrFail()]);
+    return builtinInvitation(context, redeemed, this.kind, async () => {
+      const session = new CustomerCobrowseSession(context, this.id, redeemed.sessionId, redeemed.capabilities, this.#privacy);
+      session.start({ resumed: false, controlled: false });
+      return session;
+    });
   }
 
   async resume(context: ProviderContext): Promise<CustomerSession | null> {
@@ -125,30 +127,6 @@ export class CobrowseProvider implements VisualProviderAdapter {
     const session = new CustomerCobrowseSession(context, this.id, saved.sessionId, saved.capabilities, this.#privacy);
     session.start({ resumed: true, controlled: saved.controlled });
     return session;
-  }
-
-  #invitation(redeemed: RedeemedSession, context: ProviderContext): Invitation {
-    const link = new SessionLink(context.transport, redeemed.sessionId);
-    let answered = false;
-    return {
-      sessionId: redeemed.sessionId,
-      kind: this.kind,
-      capabilities: { ...redeemed.capabilities },
-      accept: async () => {
-        if (answered) throw VisualError.invalidState('accept', 'answered');
-        answered = true;
-        link.close();
-        const session = new CustomerCobrowseSession(context, this.id, redeemed.sessionId, redeemed.capabilities, this.#privacy);
-        session.start({ resumed: false, controlled: false });
-        return session;
-      },
-      decline: () => {
-        if (answered) return;
-        answered = true;
-        link.send('ve-decline', {});
-        link.close();
-      },
-    };
   }
 
   #pins(context: ProviderContext): PinClient {

@@ -9,6 +9,7 @@ import { TypedEmitter } from '../../internal/typed-emitter.js';
 import type { MediaSession, MediaSessionFactory, MediaSignal } from '../../media/media-session.js';
 import { createPeerSession } from '../../media/peer-session.js';
 import { randomId } from '../../signaling/protocol.js';
+import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
 import { SignalingPinService, type PinClient, type PinClientFactory } from '../builtin/pins.js';
 import { SessionLink, registerAgentSession, watchUnknownSessions, type SessionMessage } from '../builtin/session-link.js';
 import { CustomerOverlay, LaserTrail } from '../cobrowse/laser.js';
@@ -70,33 +71,14 @@ export class ScreenShareProvider implements VisualProviderAdapter {
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
-    const redeemed = await this.#pins(context).redeem(pin);
-    if (redeemed.provider !== this.id) {
-      throw new VisualError('provider-not-found', `this PIN is for a "${redeemed.provider}" session, not "${this.id}"`);
-    }
-    const link = new SessionLink(context.transport, redeemed.sessionId);
-    let answered = false;
-    return {
-      sessionId: redeemed.sessionId,
-      kind: this.kind,
-      capabilities: { ...redeemed.capabilities },
-      accept: async () => {
-        if (answered) throw VisualError.invalidState('accept', 'answered');
-        // Asked first, while the user's Accept click still counts as a gesture.
-        const capture = await captureScreen(context.document, this.#options.thisTabOnly ?? false);
-        answered = true;
-        link.close();
-        const session = new CustomerScreenSession(context, redeemed.sessionId, capture, this.#mediaFactory(), this.#options.iceServers ?? []);
-        session.start();
-        return session;
-      },
-      decline: () => {
-        if (answered) return;
-        answered = true;
-        link.send('ve-decline', {});
-        link.close();
-      },
-    };
+    const redeemed = await redeemFor(this.#pins(context), pin, this.id);
+    return builtinInvitation(context, redeemed, this.kind, async () => {
+      // Asked first, while the user's Accept click still counts as a gesture.
+      const capture = await captureScreen(context.document, this.#options.thisTabOnly ?? false);
+      const session = new CustomerScreenSession(context, redeemed.sessionId, capture, this.#mediaFactory(), this.#options.iceServers ?? []);
+      session.start();
+      return session;
+    });
   }
 
   #pins(context: ProviderContext): PinClient {
