@@ -154,18 +154,8 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     const adapter = this.#requireAdapter();
     const { phase } = this.#state;
     if (phase !== 'idle' && phase !== 'ended') throw VisualError.invalidState('start a session', phase);
-    const generation = ++this.#generation;
-    this.#set({ ...this.#fresh(), phase: 'starting' });
-    let session: AgentSession;
-    try {
-      session = await adapter.createSession(this.#context);
-    } catch (caught) {
-      const error = asVisualError(caught, 'the session could not be created');
-      if (generation === this.#generation) this.#set({ ...this.#fresh(), phase: 'idle', error });
-      this.emit('error', error);
-      throw error;
-    }
-    if (generation !== this.#generation || this.#disposed) {
+    const { result: session, current } = await this.#opening('starting', () => adapter.createSession(this.#context), 'the session could not be created');
+    if (!current) {
       session.end();
       return;
     }
@@ -194,6 +184,25 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     if (this.#view) session.attachView?.(this.#view);
   }
 
+  /**
+   * Runs the adapter step that opens a session (agent `start`, customer `join`) under a new
+   * generation. A failure resets to idle with the error, emits it and rethrows; `current` is false
+   * when `end()`/`dispose()` or a newer step came while it ran, so the caller undoes the result.
+   */
+  async #opening<T>(phase: 'starting' | 'joining', step: () => Promise<T>, failure: string): Promise<{ result: T; current: boolean }> {
+    const generation = ++this.#generation;
+    this.#set({ ...this.#fresh(), phase });
+    try {
+      const result = await step();
+      return { result, current: generation === this.#generation && !this.#disposed };
+    } catch (caught) {
+      const error = asVisualError(caught, failure);
+      if (generation === this.#generation) this.#set({ ...this.#fresh(), phase: 'idle', error });
+      this.emit('error', error);
+      throw error;
+    }
+  }
+
   /** Customer: looks the PIN up; on success the invitation is in `state` (`phase: 'invited'`). */
   async join(pin: string): Promise<void> {
     this.#assertUsable();
@@ -201,18 +210,8 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     const adapter = this.#requireAdapter();
     const { phase } = this.#state;
     if (phase !== 'idle' && phase !== 'ended') throw VisualError.invalidState('join a session', phase);
-    const generation = ++this.#generation;
-    this.#set({ ...this.#fresh(), phase: 'joining' });
-    let invitation: Invitation;
-    try {
-      invitation = await adapter.joinByPin(pin, this.#context);
-    } catch (caught) {
-      const error = asVisualError(caught, 'the PIN could not be checked');
-      if (generation === this.#generation) this.#set({ ...this.#fresh(), phase: 'idle', error });
-      this.emit('error', error);
-      throw error;
-    }
-    if (generation !== this.#generation || this.#disposed) {
+    const { result: invitation, current } = await this.#opening('joining', () => adapter.joinByPin(pin, this.#context), 'the PIN could not be checked');
+    if (!current) {
       invitation.decline();
       return;
     }
