@@ -12,6 +12,7 @@ import '../call-controls/call-controls.js';
 import { EngineController } from '../engine-controller.js';
 import { srcObject } from '../src-object.js';
 import { CallTimerController } from './call-timer-controller.js';
+import sharedStyles from '../shared.styles.js';
 import styles from './chat-call-panel.styles.js';
 import { MenuController } from './menu-controller.js';
 import { RingTone } from './ring-tone.js';
@@ -70,7 +71,7 @@ const booleanDefaultTrue = {
  * @cssprop --cck-tile-background - Background of video tiles and the avatar.
  */
 export class ChatCallPanel extends CallKitElement {
-  static override styles = styles;
+  static override styles = [sharedStyles, styles];
 
   private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [

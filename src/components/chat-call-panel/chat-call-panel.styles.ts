@@ -9,10 +9,6 @@ export default css`
     color: var(--cck-panel-color, var(--cck-color-text, CanvasText));
   }
 
-  [hidden] {
-    display: none !important;
-  }
-
   .base {
     display: grid;
     gap: var(--cck-panel-gap, 0.5rem);
@@ -205,15 +201,6 @@ export default css`
   .notice {
     margin: 0;
     font-size: 0.9rem;
-  }
-
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
 
   @container (max-width: 360px) {

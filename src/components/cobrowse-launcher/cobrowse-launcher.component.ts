@@ -9,6 +9,7 @@ import type { VisualKind } from '../../providers/types.js';
 import { VisualEngagement, type VisualState } from '../../providers/visual-engagement.js';
 import type { ParticipantRole } from '../../signaling/protocol.js';
 import type { SignalingTransport } from '../../signaling/transport.js';
+import sharedStyles from '../shared.styles.js';
 import styles from './cobrowse-launcher.styles.js';
 import { VisualController } from './visual-controller.js';
 
@@ -70,7 +71,7 @@ export type VisualEngagementKind = VisualKind;
  * @cssprop --cck-tile-background - Background of the **Customer screen** region.
  */
 export class CobrowseLauncher extends CallKitElement {
-  static override styles = styles;
+  static override styles = [sharedStyles, styles];
 
   /** The element's locale (its own `lang`, else the nearest ancestor's, else the document's) and strings. */
   private readonly localize = new LocalizeController(this);

@@ -12,17 +12,6 @@ export default css`
   :host([role='customer']) {
     display: block;
   }
-  [hidden] {
-    display: none !important;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
   button {
     font: inherit;
     color: inherit;
