@@ -27,7 +27,7 @@ while (!panel.engine) await new Promise((resolve) => setTimeout(resolve, 50));
 await panel.updateComplete;
 
 const launcher = document.createElement('cobrowse-launcher');
-launcher.setAttribute('role', role);
+launcher.setAttribute('participant', role);
 launcher.setAttribute('provider', visual);
 launcher.engine = panel.engine;
 

@@ -61,8 +61,16 @@ describe('custom-elements.json', () => {
 
   it('documents the attributes a script-tag integrator configures <chat-call-panel> with', () => {
     const attributes = names(elements.get('chat-call-panel')!.attributes);
-    for (const name of ['role', 'conversation', 'signaling-url', 'token', 'lang', 'allow-video']) {
+    for (const name of ['participant', 'conversation', 'signaling-url', 'token', 'lang', 'allow-video']) {
       assert.ok(attributes.includes(name), `chat-call-panel documents the ${name} attribute`);
+    }
+  });
+
+  it('documents participant, not ARIA role, as the side of the conversation on both elements', () => {
+    for (const tag of ['chat-call-panel', 'cobrowse-launcher']) {
+      const attributes = names(elements.get(tag)!.attributes);
+      assert.ok(attributes.includes('participant'), `${tag} documents participant`);
+      assert.ok(!attributes.includes('role'), `${tag} has no role attribute`);
     }
   });
 

@@ -12,8 +12,6 @@ import { MemoryHub } from '../../src/signaling/memory-transport.js';
 const engines: CallEngine[] = [];
 let count = 0;
 
-/** The host attribute `role="agent|customer"` is the public API DESIGN.md fixes; ARIA ignores unknown roles. */
-const a11y = { ignoredRules: ['aria-roles', 'aria-allowed-role'] };
 
 function engines2(options: Partial<CallEngineOptions> = {}, refuseMicrophone = false) {
   const hub = new MemoryHub();
@@ -39,8 +37,8 @@ async function panels(options: Partial<CallEngineOptions> = {}, lang = 'en', ref
   const { agent, customer } = engines2(options, refuseMicrophone);
   const wrapper = await fixture<HTMLDivElement>(html`
     <div lang=${lang} style="width: 320px">
-      <chat-call-panel role="agent" .engine=${agent}></chat-call-panel>
-      <chat-call-panel role="customer" .engine=${customer}></chat-call-panel>
+      <chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>
+      <chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>
     </div>
   `);
   const [agentPanel, customerPanel] = [...wrapper.querySelectorAll('chat-call-panel')] as ChatCallPanel[];
@@ -73,13 +71,13 @@ describe('<chat-call-panel>', () => {
       expect(nameOf($(agentPanel, '[part~="menu-button"] .visually-hidden'))).to.equal('More commands');
       expect(button.getAttribute('aria-haspopup')).to.equal('menu');
       expect(button.getAttribute('aria-expanded')).to.equal('false');
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
       button.click();
       await agentPanel.updateComplete;
       const items = [...agentPanel.shadowRoot!.querySelectorAll('[role="menuitem"]')].map((i) => i.textContent!.trim());
       expect(items).to.deep.equal(['Voice call', 'Video call']);
       expect(button.getAttribute('aria-expanded')).to.equal('true');
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
     });
 
     it('works from the keyboard: arrows move, Escape closes and returns focus to the button', async () => {
@@ -113,7 +111,7 @@ describe('<chat-call-panel>', () => {
   it('offers no call at all when the deployment turned calls off', async () => {
     const { agentPanel } = await panels({ calling: 'off' });
     expect($(agentPanel, '[part~="menu-button"]')).to.equal(null);
-    await expect(agentPanel).to.be.accessible(a11y);
+    await expect(agentPanel).to.be.accessible();
   });
 
   describe('customer, ringing', () => {
@@ -123,9 +121,9 @@ describe('<chat-call-panel>', () => {
       await waitUntil(() => $(customerPanel, '[part~="ringing"]'), 'customer rings');
       expect($(customerPanel, '.ringing-text')!.textContent).to.equal('Alex is calling you (video call)');
       expect(['Accept with audio', 'Accept with video', 'Reject'].map((n) => !!byText(customerPanel, n))).to.deep.equal([true, true, true]);
-      await expect(customerPanel).to.be.accessible(a11y);
+      await expect(customerPanel).to.be.accessible();
       expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('Calling the customer…');
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
     });
 
     it('offers no video answer for a voice call', async () => {
@@ -145,7 +143,7 @@ describe('<chat-call-panel>', () => {
       await agentPanel.updateComplete;
       expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('The call was declined');
       expect($(agentPanel, '[part~="menu-button"]')).to.exist;
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
     });
   });
 
@@ -164,7 +162,7 @@ describe('<chat-call-panel>', () => {
         await waitUntil(() => remote.videoWidth > 0, 'remote video decodes', { timeout: 5_000 });
         expect($(panel, '[part~="timer"]')!.textContent).to.match(/^0:0\d$/);
         expect($(panel, 'call-controls')).to.exist;
-        await expect(panel).to.be.accessible(a11y);
+        await expect(panel).to.be.accessible();
       }
       expect($(agentPanel, '[part~="remote-video"]')!.getAttribute('aria-label')).to.equal('Customer video');
       // The own preview is a corner tile inside the remote one, never covering the other side.
@@ -178,7 +176,7 @@ describe('<chat-call-panel>', () => {
       await customer.setVideoEnabled(false);
       await waitUntil(() => $(agentPanel, '[part~="avatar"]'), 'avatar replaces the video');
       expect($(agentPanel, '[part~="indicators"]')!.textContent).to.contain('Customer camera is off');
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
     });
 
     it('fires call-state-change with the state and the previous state', async () => {
@@ -209,16 +207,16 @@ describe('<chat-call-panel>', () => {
       const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'agent' }) });
       const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'customer' }), mediaDevices: () => holding });
       engines.push(agent, customer);
-      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="customer" .engine=${customer}></chat-call-panel>`);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>`);
       await customer.connect();
       await agent.startCall({ video: false });
       await waitUntil(() => byText(panel, 'Accept with audio'));
       byText(panel, 'Accept with audio')!.click();
       await waitUntil(() => $(panel, '[part~="status"]')?.textContent === 'Connecting…', 'connecting is shown');
-      await expect(panel).to.be.accessible(a11y);
+      await expect(panel).to.be.accessible();
       answerPrompt();
       await waitUntil(() => $(panel, '[part~="status"]')?.textContent === 'In a call', 'then the call', { timeout: 10_000 });
-      await expect(panel).to.be.accessible(a11y);
+      await expect(panel).to.be.accessible();
     });
 
     it('tells the agent the call goes on with audio when the camera is unavailable', async () => {
@@ -233,13 +231,13 @@ describe('<chat-call-panel>', () => {
       const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'agent' }), mediaDevices: () => noCamera });
       const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'customer' }) });
       engines.push(agent, customer);
-      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="agent" .engine=${agent}></chat-call-panel>`);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>`);
       await customer.connect();
       await openMenuAndPick(panel, 'Video call');
       await waitUntil(() => $(panel, '[part~="notice"]'), 'a notice appears');
       expect($(panel, '[part~="notice"]')!.textContent).to.equal('Your camera is not available, so the call goes on with audio only.');
       expect(agent.state.phase).to.equal('outgoing');
-      await expect(panel).to.be.accessible(a11y);
+      await expect(panel).to.be.accessible();
     });
 
     it('shows the customer that the agent ended the call', async () => {
@@ -253,7 +251,7 @@ describe('<chat-call-panel>', () => {
       await customerPanel.updateComplete;
       expect($(customerPanel, '[part~="status"]')!.textContent).to.equal('The other side ended the call');
       expect($(customerPanel, 'call-controls')).to.equal(null);
-      await expect(customerPanel).to.be.accessible(a11y);
+      await expect(customerPanel).to.be.accessible();
     });
   });
 
@@ -268,7 +266,7 @@ describe('<chat-call-panel>', () => {
       const alert = $(agentPanel, '[role="alert"]')!;
       expect(alert.textContent).to.contain('Access to your microphone or camera is blocked.');
       expect(alert.textContent).to.contain('site settings');
-      await expect(agentPanel).to.be.accessible(a11y);
+      await expect(agentPanel).to.be.accessible();
       byText(agentPanel, 'Dismiss')!.click();
       await agentPanel.updateComplete;
       expect(alert.textContent!.trim()).to.equal('');
@@ -300,7 +298,7 @@ describe('<chat-call-panel>', () => {
 
     it('follows the document language when no ancestor sets one, and re-renders when it changes', async () => {
       const { agent } = engines2();
-      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="agent" .engine=${agent}></chat-call-panel>`);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>`);
       document.documentElement.lang = 'pt-BR';
       await waitUntil(() => $(panel, '.visually-hidden')!.textContent === 'Mais comandos');
       document.documentElement.lang = 'en';
@@ -324,7 +322,7 @@ describe('<chat-call-panel>', () => {
       const { agent } = engines2();
       const events = ['statechange', 'error', 'localstream', 'remotemediastate'] as const;
       const baseline = events.map((e) => agent.listenerCount(e));
-      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel role="agent" .engine=${agent}></chat-call-panel>`);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>`);
       expect(events.map((e) => agent.listenerCount(e))).to.not.deep.equal(baseline);
       panel.remove();
       expect(events.map((e) => agent.listenerCount(e))).to.deep.equal(baseline);

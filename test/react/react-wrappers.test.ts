@@ -39,7 +39,7 @@ describe('React wrappers', () => {
     await act(async () => {
       root.render(
         createElement(ChatCallPanel, {
-          role: 'customer',
+          participant: 'customer',
           engine: customer,
           onCallStateChange: (event) => phases.push(event.detail.state.phase),
         } as Parameters<typeof ChatCallPanel>[0]),
@@ -48,7 +48,8 @@ describe('React wrappers', () => {
     const element = container.querySelector('chat-call-panel') as ChatCallPanelElement;
     expect(element).to.exist;
     expect(element.engine).to.equal(customer);
-    expect(element.getAttribute('role')).to.equal('customer');
+    expect(element.getAttribute('participant')).to.equal('customer');
+    expect(element.hasAttribute('role'), 'no ARIA role attribute on the host').to.equal(false);
     await customer.connect();
     await agent.startCall({ video: false });
     await waitUntil(() => phases.includes('incoming'), 'the React handler saw the call ringing');

@@ -98,8 +98,11 @@ export class ChatCallPanel extends CallKitElement {
   @queryAll('[role="menuitem"]') private menuItems!: NodeListOf<HTMLElement>;
   @query('audio') private remoteAudio?: HTMLAudioElement;
 
-  /** Which side of the conversation this panel is: `agent` or `customer`. */
-  @property({ attribute: 'role', reflect: true }) callRole: ParticipantRole = 'customer';
+  /**
+   * Which side of the conversation this panel is: `agent` or `customer`. (Not `role`: that is ARIA's
+   * attribute, and a host carrying `role="agent"` fails every accessibility audit.)
+   */
+  @property({ reflect: true }) participant: ParticipantRole = 'customer';
   /** The conversation to join when the panel makes its own engine. */
   @property() conversation = '';
   /** WebSocket URL of the signaling server (e.g. `wss://host/signaling`), when the panel makes its own engine. */
@@ -146,7 +149,7 @@ export class ChatCallPanel extends CallKitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const configChanged = (['conversation', 'signalingUrl', 'token', 'callRole', 'allowVideo', 'displayName', 'calling', 'region'] as const).some((key) =>
+    const configChanged = (['conversation', 'signalingUrl', 'token', 'participant', 'allowVideo', 'displayName', 'calling', 'region'] as const).some((key) =>
       changed.has(key),
     );
     if (configChanged && this.#ownedEngine) this.#disposeOwnedEngine();
@@ -172,7 +175,7 @@ export class ChatCallPanel extends CallKitElement {
     const transport = new WebSocketTransport({
       url: this.signalingUrl,
       conversationId: this.conversation,
-      role: this.callRole,
+      role: this.participant,
       token: this.token,
     });
     let engine: CallEngine;
@@ -234,7 +237,7 @@ export class ChatCallPanel extends CallKitElement {
 
   #otherSide(): string {
     const strings = this.localize.strings;
-    return this.callRole === 'agent' ? strings.customer : strings.agent;
+    return this.participant === 'agent' ? strings.customer : strings.agent;
   }
 
   #renderMenu(engine: CallEngine): TemplateResult {
@@ -363,9 +366,9 @@ export class ChatCallPanel extends CallKitElement {
     const live = phase === 'outgoing' || phase === 'connecting' || phase === 'active';
     return html`
       <div part="base" class="base" lang=${this.localize.lang}>
-        ${engine && this.callRole === 'agent' && !live && engine.options.calling !== 'off'
+        ${engine && this.participant === 'agent' && !live && engine.options.calling !== 'off'
           ? html`<div class="toolbar">${this.#renderMenu(engine)}<slot name="actions"></slot></div>`
-          : html`<div class="toolbar" ?hidden=${this.callRole !== 'agent'}><slot name="actions"></slot></div>`}
+          : html`<div class="toolbar" ?hidden=${this.participant !== 'agent'}><slot name="actions"></slot></div>`}
         ${engine && phase === 'incoming' ? this.#renderRinging(engine) : nothing}
         ${engine ? this.#renderStatus(engine) : nothing}
         ${engine && live ? this.#renderCall(engine) : nothing}

@@ -85,8 +85,11 @@ export class CobrowseLauncher extends CallKitElement {
 
   @query('[part~="screen"]') private screen?: HTMLElement;
 
-  /** Which side of the conversation this launcher is: `agent` or `customer`. */
-  @property({ attribute: 'role', reflect: true }) participantRole: ParticipantRole = 'agent';
+  /**
+   * Which side of the conversation this launcher is: `agent` or `customer`. (Not `role`: that is
+   * ARIA's attribute.) Follows the controller's side once the launcher has one.
+   */
+  @property({ reflect: true }) participant: ParticipantRole = 'agent';
   /**
    * The configured provider's id in the registry (`cobrowse`, `screen-share`, or a vendor's), when
    * the launcher makes its own controller. Empty: the built-in provider of `kind`.
@@ -132,7 +135,7 @@ export class CobrowseLauncher extends CallKitElement {
     this.#ensureOwned();
     const engagement = this.engagement;
     if (engagement && engagement.state.kind !== this.kind) this.kind = engagement.state.kind;
-    if (engagement && engagement.role !== this.participantRole) this.participantRole = engagement.role;
+    if (engagement && engagement.role !== this.participant) this.participant = engagement.role;
   }
 
   protected override updated(): void {
@@ -400,7 +403,7 @@ export class CobrowseLauncher extends CallKitElement {
     const state = this.engagement?.state;
     return html`
       <div part="base" lang=${this.localize.lang}>
-        ${this.participantRole === 'customer' ? this.#renderCustomer(strings, state) : this.#renderAgent(strings, state)}
+        ${this.participant === 'customer' ? this.#renderCustomer(strings, state) : this.#renderAgent(strings, state)}
       </div>
     `;
   }

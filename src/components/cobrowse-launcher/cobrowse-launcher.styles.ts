@@ -9,7 +9,7 @@ export default css`
     --_danger: var(--cck-danger, var(--cck-color-danger, #c62828));
     --_control: var(--cck-control-background, var(--cck-color-surface-raised, ButtonFace));
   }
-  :host([role='customer']) {
+  :host([participant='customer']) {
     display: block;
   }
   button {

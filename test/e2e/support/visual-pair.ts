@@ -1,6 +1,6 @@
 /**
  * Two real Chromium pages for visual engagement: the agent's console (a `<cobrowse-launcher
- * role="agent">`) and the customer's site (a shop page with a `<cobrowse-launcher role="customer">`),
+ * participant="agent">`) and the customer's site (a shop page with a `<cobrowse-launcher participant="customer">`),
  * on the reference server, driven the way a person would: by role and accessible name.
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';

@@ -41,7 +41,7 @@ export async function setUp(role) {
   const { token } = await response.json();
   const transport = new kit.WebSocketTransport({ url: `ws://${location.host}/signaling`, conversationId: conversation, role, token });
   const launcher = document.createElement('cobrowse-launcher');
-  launcher.setAttribute('role', role);
+  launcher.setAttribute('participant', role);
   launcher.setAttribute('provider', visual);
   launcher.transport = transport;
   document.getElementById('launcher-slot').append(launcher);
