@@ -36,7 +36,10 @@ function lazyFiles() {
 // `module` lets terser drop unused top-level names: right for an ES module, wrong for the IIFE,
 // whose top-level `var ChatCallKit` is the page's API.
 // minifyHTML strips the whitespace terser cannot touch: the CSS and HTML inside Lit's templates.
-const plugins = (module) => [lazyFiles(), minifyHTML(), nodeResolve({ browser: true }), terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } })];
+// keepClosingSlash: an HTML minifier drops the `/>` of void-looking elements, but inside <svg> a
+// `<rect>` without it stays open and swallows the next shape (the icon is then not drawn).
+const minifyTemplates = () => minifyHTML({ options: { minifyOptions: { keepClosingSlash: true } } });
+const plugins = (module) => [lazyFiles(), minifyTemplates(), nodeResolve({ browser: true }), terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: false } })];
 const esm = (input, file) => ({ input, output: { file, format: 'es', sourcemap: true }, plugins: plugins(true) });
 
 export default [
