@@ -13,6 +13,7 @@ import { CallEngine, type CallEngineOptions } from '../../src/engine/call-engine
 import type { CallError } from '../../src/engine/errors.js';
 import type { CallRequestEndEvent } from '../../src/events/call-request-end.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
+import { accessibleName } from './support/a11y.js';
 
 const engines: CallEngine[] = [];
 let conversations = 0;
@@ -95,8 +96,7 @@ async function callWithControls({ video = true, allowVideo = true, answer = true
 }
 
 const buttons = (el: CallControls) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')];
-/** The button's accessible name: its text (icons are aria-hidden). */
-const nameOf = (button: Element | undefined | null) => (button?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const nameOf = accessibleName;
 const names = (el: CallControls) => buttons(el).map(nameOf);
 const button = (el: CallControls, name: string) => {
   const found = buttons(el).find((b) => nameOf(b) === name);
@@ -171,10 +171,10 @@ describe('<call-controls>', () => {
   });
 
   describe('while the call rings', () => {
-    it('shows Mute, Turn off video, Devices and End call', async () => {
+    it('shows Mute and Turn off video, each with its device chevron, and End call last', async () => {
       const { el, agent } = await callWithControls({ answer: false });
       expect(agent.state.phase).to.equal('outgoing');
-      expect(names(el)).to.deep.equal(['Mute', 'Turn off video', 'Devices', 'End call']);
+      expect(names(el)).to.deep.equal(['Mute', 'Audio settings', 'Turn off video', 'Video settings', 'End call']);
       await expect(el).to.be.accessible();
     });
 
@@ -257,7 +257,7 @@ describe('<call-controls>', () => {
 
     it('offers Turn on video in a voice call, which upgrades the call to video', async () => {
       const { el, customer } = await callWithControls({ video: false });
-      expect(names(el)).to.deep.equal(['Mute', 'Turn on video', 'Devices', 'End call']);
+      expect(names(el)).to.deep.equal(['Mute', 'Audio settings', 'Turn on video', 'Video settings', 'End call']);
       expect(part(el, 'video-button')!.getAttribute('aria-pressed')).to.equal('true');
       await expect(el).to.be.accessible();
       button(el, 'Turn on video').click();
@@ -268,28 +268,47 @@ describe('<call-controls>', () => {
 
     it('has no video button, video shortcut or camera list in a voice-only deployment', async () => {
       const { el, agent } = await callWithControls({ allowVideo: false });
-      expect(names(el)).to.deep.equal(['Mute', 'Devices', 'End call']);
+      expect(names(el)).to.deep.equal(['Mute', 'Audio settings', 'End call']);
       expect(part(el, 'video-button')).to.equal(null);
       await pressShortcut('Control+Shift+O');
       await settle();
       expect(agent.localMediaState.videoEnabled).to.equal(false);
-      button(el, 'Devices').click();
+      button(el, 'Audio settings').click();
       await el.updateComplete;
       expect(select(el, 'Camera')).to.equal(null);
       expect(select(el, 'Microphone')).to.not.equal(null);
       await expect(el).to.be.accessible();
     });
 
-    it('fits a 320 px wide container by wrapping', async () => {
+    it('fits a 320 px wide container: icon-only round buttons, named for screen readers and by tooltips', async () => {
       const { el } = await callWithControls({ lang: 'pt-BR' });
-      button(el, 'Dispositivos').click();
+      button(el, 'Configurações de áudio').click();
       await el.updateComplete;
+      const mute = part(el, 'mute-button')!;
+      const circle = mute.getBoundingClientRect();
+      expect(Math.round(circle.width), 'round: as wide as high').to.equal(Math.round(circle.height));
+      expect(getComputedStyle(mute).borderTopLeftRadius).to.not.equal('0px');
+      expect(mute.querySelector('.label')!.getBoundingClientRect().width, 'the label is visually hidden').to.be.at.most(1);
+      expect(mute.querySelector('.tip')!.textContent).to.equal('Mudo (Ctrl+Shift+M)');
       const base = part(el, 'base')!;
       expect(el.getBoundingClientRect().width).to.be.at.most(320);
       expect(base.scrollWidth).to.be.at.most(base.clientWidth);
       for (const control of [...buttons(el), ...el.shadowRoot!.querySelectorAll('select')]) {
         expect(control.getBoundingClientRect().right, nameOf(control)).to.be.at.most(el.getBoundingClientRect().right + 0.5);
       }
+    });
+
+    it('shows each name next to its icon in a wide container, with End call red and last', async () => {
+      const { el, container } = await callWithControls();
+      container.style.width = '640px';
+      await el.updateComplete;
+      const mute = part(el, 'mute-button')!;
+      expect(mute.querySelector('.label')!.getBoundingClientRect().width).to.be.above(20);
+      const all = buttons(el);
+      expect(all.at(-1)).to.equal(part(el, 'end-button'));
+      const [r, g, b] = getComputedStyle(part(el, 'end-button')!).backgroundColor.match(/\d+/g)!.map(Number);
+      expect(r! > 150 && g! < 80 && b! < 80, 'End call is red').to.equal(true);
+      await expect(el).to.be.accessible();
     });
 
     it('lets no engine rejection escape as an unhandled rejection (the engine reports it as an error)', async () => {
@@ -444,39 +463,50 @@ describe('<call-controls>', () => {
     });
   });
 
-  describe('device picker', () => {
-    it('discloses Microphone, Camera and Speaker lists of the devices, with the ones in use selected', async () => {
+  describe('device pickers', () => {
+    it('the microphone chevron discloses the Microphone and Speaker lists, the camera chevron the Camera list, with the ones in use selected', async () => {
       const { el, agent } = await callWithControls();
-      const devicesButton = button(el, 'Devices');
-      const panel = part(el, 'devices-panel')!;
-      expect(devicesButton.getAttribute('aria-controls')).to.equal(panel.id);
-      expect(devicesButton.getAttribute('aria-expanded')).to.equal('false');
-      expect(isShown(panel)).to.equal(false);
+      const audio = button(el, 'Audio settings');
+      const video = button(el, 'Video settings');
+      const audioPanel = part(el, 'microphone-devices-panel')!;
+      const videoPanel = part(el, 'camera-devices-panel')!;
+      expect(audio.getAttribute('aria-controls')).to.equal(audioPanel.id);
+      expect(video.getAttribute('aria-controls')).to.equal(videoPanel.id);
+      expect(audio.getAttribute('aria-expanded')).to.equal('false');
+      expect(isShown(audioPanel)).to.equal(false);
 
-      devicesButton.click();
-      await waitUntil(() => (select(el, 'Camera')?.options.length ?? 0) >= 2, 'the lists are filled');
-      expect(devicesButton.getAttribute('aria-expanded')).to.equal('true');
-      expect(isShown(panel)).to.equal(true);
+      audio.click();
+      await waitUntil(() => (select(el, 'Microphone')?.options.length ?? 0) >= 1, 'the lists are filled');
+      expect(audio.getAttribute('aria-expanded')).to.equal('true');
+      expect(isShown(audioPanel)).to.equal(true);
+      expect(isShown(videoPanel)).to.equal(false);
       const listed = await agent.listDevices();
       const optionsOf = (label: string) => [...select(el, label)!.options].map((o) => o.value);
       expect(optionsOf('Microphone')).to.deep.equal(listed.microphones.map((d) => d.deviceId));
-      expect(optionsOf('Camera')).to.deep.equal(listed.cameras.map((d) => d.deviceId));
       expect(optionsOf('Speaker')).to.deep.equal(listed.speakers.map((d) => d.deviceId));
       expect([...select(el, 'Microphone')!.options].map((o) => o.text)).to.include('Fake Default Audio Input');
-      expect(select(el, 'Camera')!.value).to.equal(agent.localStream!.getVideoTracks()[0]!.getSettings().deviceId);
       expect(select(el, 'Microphone')!.value).to.equal(agent.localStream!.getAudioTracks()[0]!.getSettings().deviceId);
       expect(select(el, 'Speaker')!.value).to.equal('default');
+      expect(audioPanel.contains(select(el, 'Camera')), 'the camera is not in the audio picker').to.equal(false);
       await expect(el).to.be.accessible();
 
-      devicesButton.click();
+      video.click();
       await el.updateComplete;
-      expect(devicesButton.getAttribute('aria-expanded')).to.equal('false');
-      expect(isShown(panel)).to.equal(false);
+      expect(isShown(audioPanel), 'one picker at a time').to.equal(false);
+      expect(isShown(videoPanel)).to.equal(true);
+      expect(optionsOf('Camera')).to.deep.equal(listed.cameras.map((d) => d.deviceId));
+      expect(select(el, 'Camera')!.value).to.equal(agent.localStream!.getVideoTracks()[0]!.getSettings().deviceId);
+      await expect(el).to.be.accessible();
+
+      video.click();
+      await el.updateComplete;
+      expect(video.getAttribute('aria-expanded')).to.equal('false');
+      expect(isShown(videoPanel)).to.equal(false);
     });
 
     it("switches the engine's camera track when another camera is chosen", async () => {
       const { el, agent, devices, customer } = await callWithControls();
-      button(el, 'Devices').click();
+      button(el, 'Video settings').click();
       await waitUntil(() => (select(el, 'Camera')?.options.length ?? 0) >= 2, 'the lists are filled');
       const before = agent.localStream!.getVideoTracks()[0]!;
       const camera = select(el, 'Camera')!;
@@ -494,7 +524,7 @@ describe('<call-controls>', () => {
 
     it('chooses the speaker through the engine', async () => {
       const { el, agent } = await callWithControls();
-      button(el, 'Devices').click();
+      button(el, 'Audio settings').click();
       await waitUntil(() => (select(el, 'Speaker')?.options.length ?? 0) >= 2, 'the lists are filled');
       const speaker = select(el, 'Speaker')!;
       const other = [...speaker.options].find((o) => o.value !== 'default')!.value;
@@ -505,25 +535,41 @@ describe('<call-controls>', () => {
       expect(select(el, 'Speaker')!.value).to.equal(other);
     });
 
-    it('closes with Escape and returns focus to Devices', async () => {
+    it('closes with Escape from a list and returns focus to its chevron', async () => {
       const { el } = await callWithControls();
-      const devicesButton = button(el, 'Devices');
-      devicesButton.focus();
-      devicesButton.click();
-      await waitUntil(() => (select(el, 'Microphone')?.options.length ?? 0) >= 2, 'the lists are filled');
+      const audio = button(el, 'Audio settings');
+      audio.focus();
+      audio.click();
+      await waitUntil(() => (select(el, 'Microphone')?.options.length ?? 0) >= 1, 'the lists are filled');
       select(el, 'Microphone')!.focus();
       await sendKeys({ press: 'Escape' });
       await el.updateComplete;
-      expect(devicesButton.getAttribute('aria-expanded')).to.equal('false');
-      expect(isShown(part(el, 'devices-panel'))).to.equal(false);
-      expect(el.shadowRoot!.activeElement).to.equal(devicesButton);
+      expect(audio.getAttribute('aria-expanded')).to.equal('false');
+      expect(isShown(part(el, 'microphone-devices-panel'))).to.equal(false);
+      expect(el.shadowRoot!.activeElement).to.equal(audio);
       await expect(el).to.be.accessible();
+    });
+
+    it('is next in the tab order after its chevron; Tab past its last list goes on to the camera, not End call, and closes it', async () => {
+      const { el } = await callWithControls();
+      const audio = button(el, 'Audio settings');
+      audio.focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => (select(el, 'Speaker')?.options.length ?? 0) >= 1, 'the lists are filled');
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement, 'Tab enters the open picker').to.equal(select(el, 'Microphone'));
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement).to.equal(select(el, 'Speaker'));
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+      expect(accessibleName(el.shadowRoot!.activeElement)).to.equal('Turn off video');
+      expect(isShown(part(el, 'microphone-devices-panel')), 'focus moved on: the picker closed').to.equal(false);
     });
 
     it('refreshes the lists when the engine reports a device change', async () => {
       const { el, devices } = await callWithControls();
-      button(el, 'Devices').click();
-      await waitUntil(() => (select(el, 'Microphone')?.options.length ?? 0) >= 2, 'the lists are filled');
+      button(el, 'Audio settings').click();
+      await waitUntil(() => (select(el, 'Microphone')?.options.length ?? 0) >= 1, 'the lists are filled');
       devices.plugged.push({ deviceId: 'headset', kind: 'audioinput', label: 'USB headset', groupId: 'g3' } as MediaDeviceInfo);
       navigator.mediaDevices.dispatchEvent(new Event('devicechange'));
       await waitUntil(() => [...select(el, 'Microphone')!.options].some((o) => o.text === 'USB headset'), 'the new headset is listed');
@@ -534,10 +580,9 @@ describe('<call-controls>', () => {
       delete (HTMLMediaElement.prototype as Partial<HTMLMediaElement>).setSinkId;
       try {
         const { el } = await callWithControls();
-        button(el, 'Devices').click();
+        button(el, 'Audio settings').click();
         await el.updateComplete;
         expect(select(el, 'Microphone')).to.not.equal(null);
-        expect(select(el, 'Camera')).to.not.equal(null);
         expect(select(el, 'Speaker')).to.equal(null);
       } finally {
         Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', descriptor);
@@ -546,38 +591,52 @@ describe('<call-controls>', () => {
 
     it('is closed again for the next call', async () => {
       const { el, agent, customer } = await callWithControls();
-      button(el, 'Devices').click();
+      button(el, 'Audio settings').click();
       await el.updateComplete;
       agent.end();
       await waitUntil(() => customer.state.phase === 'ended');
       await agent.startCall();
       await el.updateComplete;
-      expect(button(el, 'Devices').getAttribute('aria-expanded')).to.equal('false');
+      expect(button(el, 'Audio settings').getAttribute('aria-expanded')).to.equal('false');
+    });
+
+    it('Escape hides a tooltip; it comes back once the pointer leaves', async () => {
+      const { el } = await callWithControls();
+      const mute = part(el, 'mute-button')!;
+      mute.focus({ focusVisible: true } as FocusOptions);
+      await sendKeys({ press: 'Shift' }); // keyboard modality: :focus-visible applies
+      await waitUntil(() => getComputedStyle(mute.querySelector('.tip')!).display === 'block', 'the tooltip shows on focus');
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => getComputedStyle(mute.querySelector('.tip')!).display === 'none', 'Escape hides it');
+      el.dispatchEvent(new PointerEvent('pointerleave'));
+      await waitUntil(() => getComputedStyle(mute.querySelector('.tip')!).display === 'block', 'back again');
     });
   });
 
   describe('localization', () => {
     it('uses the Portuguese names with lang="pt-BR" on the element', async () => {
       const { el, customer } = await callWithControls({ lang: 'pt-BR' });
-      expect(names(el)).to.deep.equal(['Mudo', 'Desativar vídeo', 'Dispositivos', 'Encerrar chamada']);
+      expect(names(el)).to.deep.equal(['Mudo', 'Configurações de áudio', 'Desativar vídeo', 'Configurações de vídeo', 'Encerrar chamada']);
       await expect(el).to.be.accessible();
       button(el, 'Mudo').click();
       button(el, 'Desativar vídeo').click();
       await waitUntil(() => customer.remoteMediaState?.muted === true && customer.remoteMediaState.videoEnabled === false);
       await el.updateComplete;
-      expect(names(el)).to.deep.equal(['Desativar mudo', 'Ativar vídeo', 'Dispositivos', 'Encerrar chamada']);
-      button(el, 'Dispositivos').click();
+      expect(names(el)).to.deep.equal(['Desativar mudo', 'Configurações de áudio', 'Ativar vídeo', 'Configurações de vídeo', 'Encerrar chamada']);
+      button(el, 'Configurações de áudio').click();
       await el.updateComplete;
       expect(select(el, 'Microfone')).to.not.equal(null);
-      expect(select(el, 'Câmera')).to.not.equal(null);
       expect(select(el, 'Alto-falante')).to.not.equal(null);
+      button(el, 'Configurações de vídeo').click();
+      await el.updateComplete;
+      expect(select(el, 'Câmera')).to.not.equal(null);
       expect(part(el, 'base')!.getAttribute('aria-label')).to.equal('Controles da chamada');
       await expect(el).to.be.accessible();
     });
 
     it('uses the Portuguese names from an ancestor lang', async () => {
       const { el } = await callWithControls({ containerLang: 'pt-BR' });
-      expect(names(el)).to.deep.equal(['Mudo', 'Desativar vídeo', 'Dispositivos', 'Encerrar chamada']);
+      expect(names(el)).to.deep.equal(['Mudo', 'Configurações de áudio', 'Desativar vídeo', 'Configurações de vídeo', 'Encerrar chamada']);
     });
 
     it('re-renders when its lang attribute changes', async () => {

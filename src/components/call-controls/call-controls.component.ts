@@ -1,12 +1,16 @@
-import { html, nothing, svg, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { html, nothing, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import type { CallEngine } from '../../engine/call-engine.js';
 import type { DeviceInfo, DeviceList } from '../../engine/devices.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { CallKitElement } from '../../internal/call-kit-element.js';
+import buttonStyles from '../buttons.styles.js';
 import { EngineController } from '../engine-controller.js';
+import { icons } from '../icons.js';
+import tokens from '../tokens.styles.js';
 import styles from './call-controls.styles.js';
+import { KeyboardShortcutsController } from './keyboard-shortcuts.js';
 
 /** The commands that have a keyboard shortcut. */
 export type CallControlsShortcut = 'mute' | 'video' | 'end';
@@ -25,6 +29,8 @@ export const DEFAULT_CALL_SHORTCUTS: Readonly<Record<CallControlsShortcut, strin
 });
 
 type DeviceKind = 'microphone' | 'camera' | 'speaker';
+/** Each device picker hangs off the chevron next to its toggle, as in Teams and LiveKit. */
+type Picker = 'microphone' | 'camera';
 
 /** `shortcuts='{"mute": "Alt+M", "end": null}'`; JSON that does not parse is ignored. */
 const shortcutsConverter = {
@@ -41,8 +47,8 @@ const shortcutsConverter = {
 };
 
 /**
- * @summary The in-call toolbar: **Mute** / **Unmute**, **Turn off video** / **Turn on video**, a
- * **Devices** picker and **End call**, for any `CallEngine`.
+ * @summary The in-call toolbar: round **Mute** / **Unmute** and **Turn off video** / **Turn on video**
+ * buttons, each with a chevron that opens its device picker, and a red **End call**, last.
  *
  * @description Renders only while the engine's call is `outgoing`, `connecting` or `active`; at any
  * other time it renders nothing and its keyboard shortcuts are off. Every label and pressed state
@@ -58,11 +64,16 @@ const shortcutsConverter = {
  * **End call** first fires the cancelable `call-request-end` (`detail.source: 'button'`); unless a
  * listener calls `preventDefault()`, the controls then call `engine.end()`.
  *
- * **Devices** opens a panel with **Microphone**, **Camera** and **Speaker** lists (the speaker list
- * only where the browser supports `HTMLMediaElement.setSinkId`). They are read from
- * `engine.listDevices()` when the panel opens and whenever the engine reports `devicechange`;
- * picking one calls `engine.switchDevice()`. `Escape` closes the panel and returns focus to
- * **Devices**.
+ * **Device pickers.** The chevron next to the microphone (**Audio settings**) opens the
+ * **Microphone** and **Speaker** lists (the speaker list only where the browser supports
+ * `HTMLMediaElement.setSinkId`); the one next to the camera (**Video settings**) opens **Camera**.
+ * Lists are read from `engine.listDevices()` when a picker opens and whenever the engine reports
+ * `devicechange`; picking one calls `engine.switchDevice()`. A picker follows its chevron in the tab
+ * order; `Escape` closes it and returns focus to the chevron, and moving focus past it closes it.
+ *
+ * **Look.** Every button has an icon, its name as text and a tooltip (with its shortcut). Below a
+ * container width of 480 px the buttons are icon-only circles; the name stays for screen readers
+ * and in the tooltip. `Escape` hides a tooltip. Calling `focus()` focuses the first control.
  *
  * **Keyboard shortcuts** (listened for on `document`, only while connected and a call is live;
  * each is also announced through `aria-keyshortcuts`):
@@ -85,28 +96,30 @@ const shortcutsConverter = {
  * @csspart mute-button - The **Mute** / **Unmute** toggle button.
  * @csspart video-button - The **Turn off video** / **Turn on video** toggle button.
  * @csspart end-button - The **End call** button.
- * @csspart devices-button - The **Devices** button that opens the device picker.
- * @csspart devices-panel - The device picker with the **Microphone**, **Camera** and **Speaker** lists.
+ * @csspart devices-button - Both chevrons that open a device picker (**Audio settings**, **Video settings**).
+ * @csspart microphone-devices-button - The chevron next to the microphone: **Audio settings**.
+ * @csspart camera-devices-button - The chevron next to the camera: **Video settings**.
+ * @csspart devices-panel - Both device pickers.
+ * @csspart microphone-devices-panel - The **Microphone** and **Speaker** lists.
+ * @csspart camera-devices-panel - The **Camera** list.
  *
  * @cssprop --cck-controls-gap - Space between the controls. Default `0.5rem`.
- * @cssprop --cck-control-background - Button background. Defaults to `--cck-color-surface-raised`, then the system `ButtonFace`.
- * @cssprop --cck-control-color - Button text and icon colour. Defaults to `--cck-color-text`, then `ButtonText`.
- * @cssprop --cck-control-pressed-background - Background of a pressed toggle (muted, camera off). Defaults to `--cck-color-text`, then `CanvasText`.
- * @cssprop --cck-control-pressed-color - Text colour of a pressed toggle. Defaults to `--cck-color-surface`, then `Canvas`.
- * @cssprop --cck-control-radius - Corner radius of buttons, lists and the device panel. Default `0.375rem`.
- * @cssprop --cck-end-background - **End call** background. Defaults to `--cck-color-danger`, then `#c62828`.
- * @cssprop --cck-end-color - **End call** text colour. Default `#fff`.
- * @cssprop --cck-focus-ring-color - Focus outline colour. Defaults to `--cck-color-accent`, then `Highlight`.
- * @cssprop --cck-devices-background - Device panel background. Defaults to `--cck-color-surface`, then `Canvas`.
- * @cssprop --cck-color-scheme - The `color-scheme` the system-colour fallbacks use. Default `light dark` (the user's preference); set `dark` or `light` to match a host page that themes itself.
+ * @cssprop --cck-control-background - Button background. Defaults to `--cck-color-surface-raised`.
+ * @cssprop --cck-control-color - Button text and icon colour. Defaults to `--cck-color-text`.
+ * @cssprop --cck-control-pressed-background - Background of the pressed mute toggle (muted). Defaults to a tint of `--cck-color-danger`.
+ * @cssprop --cck-end-background - **End call** background. Defaults to `--cck-color-danger` (`#c5221f`).
+ * @cssprop --cck-end-color - **End call** text and icon colour. Default `#fff`.
+ * @cssprop --cck-focus-ring-color - Focus outline colour. Defaults to `--cck-color-accent`.
+ * @cssprop --cck-devices-background - Device picker background. Defaults to `--cck-color-surface`.
+ * @cssprop --cck-color-scheme - The elements' `color-scheme`. Default `light dark` (the user's preference); set `dark` or `light` to match a host page that themes itself.
  */
 export class CallControls extends CallKitElement {
-  static override styles = styles;
+  static override styles = [tokens, buttonStyles, styles];
 
   private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [
     engine.on('devicechange', () => {
-      if (this.devicesOpen) void this.#refreshDevices();
+      if (this.openPicker) void this.#refreshDevices();
     }),
   ]);
   readonly #shortcuts = new KeyboardShortcutsController<CallControlsShortcut>(this, {
@@ -114,8 +127,6 @@ export class CallControls extends CallKitElement {
     bindings: () => this.#shortcutBindings(),
     run: (command) => this.#runShortcut(command),
   });
-
-  @query('[part~="devices-button"]') private devicesButton?: HTMLButtonElement;
 
   /** The engine whose call these controls drive. Share the one your `<chat-call-panel>` or app uses. */
   @property({ attribute: false })
@@ -125,7 +136,7 @@ export class CallControls extends CallKitElement {
   set engine(engine: CallEngine | undefined) {
     if (engine === this.#engineController.engine) return;
     this.devices = undefined;
-    this.devicesOpen = false;
+    this.openPicker = undefined;
     this.#engineController.engine = engine;
   }
 
@@ -151,7 +162,8 @@ export class CallControls extends CallKitElement {
     else if (!this.#lang && this.hasAttribute('lang')) this.removeAttribute('lang');
   }
 
-  @state() private devicesOpen = false;
+  /** The device picker that is open, if any. */
+  @state() private openPicker: Picker | undefined;
   @state() private devices: DeviceList | undefined;
 
   #lang = '';
@@ -162,7 +174,7 @@ export class CallControls extends CallKitElement {
 
   protected override willUpdate(): void {
     // The picker closes with the call, so the next call starts with a closed panel.
-    if (!this.#live && this.devicesOpen) this.devicesOpen = false;
+    if (!this.#live && this.openPicker) this.openPicker = undefined;
   }
 
   // --- handlers ----------------------------------------------------------------------------
@@ -197,18 +209,25 @@ export class CallControls extends CallKitElement {
     else this.#requestEnd('keyboard');
   }
 
-  #toggleDevices(): void {
-    this.devicesOpen = !this.devicesOpen;
-    if (this.devicesOpen) void this.#refreshDevices();
+  #togglePicker(picker: Picker): void {
+    this.openPicker = this.openPicker === picker ? undefined : picker;
+    if (this.openPicker) void this.#refreshDevices();
   }
 
-  #onDevicesKeyDown(event: KeyboardEvent): void {
-    if (event.key !== 'Escape' || !this.devicesOpen) return;
+  #onPickerKeyDown(picker: Picker, event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || this.openPicker !== picker) return;
     // Handled here: an enclosing dialog must not close as well.
     event.preventDefault();
     event.stopPropagation();
-    this.devicesOpen = false;
-    this.devicesButton?.focus();
+    this.openPicker = undefined;
+    this.renderRoot.querySelector<HTMLElement>(`[part~="${picker}-devices-button"]`)?.focus();
+  }
+
+  /** Focus moved on past the chevron and its picker (Tab, a click elsewhere): the picker closes. */
+  #onPickerFocusOut(picker: Picker, event: FocusEvent): void {
+    const next = event.relatedTarget as Node | null;
+    const group = event.currentTarget as HTMLElement;
+    if (this.openPicker === picker && next && !group.contains(next)) this.openPicker = undefined;
   }
 
   #onDeviceChosen(kind: DeviceKind, event: Event): void {
@@ -232,6 +251,13 @@ export class CallControls extends CallKitElement {
     } catch {
       // Listing can fail (no permission yet): the lists keep what they had.
     }
+  }
+
+  /** Focuses the first control (the microphone toggle) once the call's controls are shown. */
+  override focus(options?: FocusOptions): void {
+    const first = this.renderRoot.querySelector<HTMLElement>('button');
+    if (first) first.focus(options);
+    else super.focus(options);
   }
 
   // --- rendering helpers -------------------------------------------------------------------
@@ -276,186 +302,115 @@ export class CallControls extends CallKitElement {
     `;
   }
 
+  /** A round toggle or command with its icon, its name and a tooltip that adds the shortcut. */
+  #renderButton(options: {
+    part: string;
+    name: string;
+    icon: TemplateResult;
+    command?: CallControlsShortcut;
+    pressed?: boolean;
+    className?: string;
+    onClick: () => void;
+  }): TemplateResult {
+    const shortcut = options.command ? this.#shortcuts.ariaKeyShortcuts(options.command) : undefined;
+    const tip = shortcut ? `${options.name} (${shortcut.replace('Control', 'Ctrl')})` : options.name;
+    return html`<button
+      part=${options.part}
+      class="btn collapsible ${options.className ?? ''}"
+      type="button"
+      aria-pressed=${options.pressed === undefined ? nothing : String(options.pressed)}
+      aria-keyshortcuts=${shortcut ?? nothing}
+      @click=${options.onClick}
+    >
+      ${options.icon}<span class="label">${options.name}</span><span class="tip" aria-hidden="true">${tip}</span>
+    </button>`;
+  }
+
+  /** The chevron next to a toggle and the device picker it opens, right after it in the tab order. */
+  #renderPicker(picker: Picker, name: string, lists: TemplateResult): TemplateResult {
+    const open = this.openPicker === picker;
+    return html`
+      <button
+        part="devices-button ${picker}-devices-button"
+        id="${picker}-devices-button"
+        class="btn small chevron"
+        type="button"
+        aria-label=${name}
+        aria-expanded=${String(open)}
+        aria-controls="${picker}-devices-panel"
+        @click=${() => this.#togglePicker(picker)}
+      >
+        ${icons.chevronUp}<span class="tip" aria-hidden="true">${name}</span>
+      </button>
+      <div
+        part="devices-panel ${picker}-devices-panel"
+        id="${picker}-devices-panel"
+        class="devices"
+        role="group"
+        aria-labelledby="${picker}-devices-button"
+        ?hidden=${!open}
+      >
+        ${lists}
+      </div>
+    `;
+  }
+
   override render(): TemplateResult | typeof nothing {
     const engine = this.engine;
     if (!engine || !this.#live) return nothing;
     const strings = this.localize.strings;
     const { muted, videoEnabled } = engine.localMediaState;
-    const keys = (command: CallControlsShortcut) => this.#shortcuts.ariaKeyShortcuts(command) ?? nothing;
     const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
     return html`
       <div part="base" class="base" role="group" aria-label=${strings.callControls} lang=${this.localize.lang}>
-        <button part="mute-button" type="button" aria-pressed=${String(muted)} aria-keyshortcuts=${keys('mute')} @click=${this.#toggleMute}>
-          ${muted ? icons.micOff : icons.mic}<span>${muted ? strings.unmute : strings.mute}</span>
-        </button>
-        ${engine.options.allowVideo
-          ? html`<button
-              part="video-button"
-              type="button"
-              aria-pressed=${String(!videoEnabled)}
-              aria-keyshortcuts=${keys('video')}
-              @click=${this.#toggleVideo}
-            >
-              ${videoEnabled ? icons.video : icons.videoOff}<span>${videoEnabled ? strings.turnOffVideo : strings.turnOnVideo}</span>
-            </button>`
-          : nothing}
-        <button
-          part="devices-button"
-          id="devices-button"
-          type="button"
-          aria-expanded=${String(this.devicesOpen)}
-          aria-controls="devices-panel"
-          @click=${this.#toggleDevices}
-          @keydown=${this.#onDevicesKeyDown}
-        >
-          ${icons.devices}<span>${strings.devices}</span>
-        </button>
-        <button part="end-button" class="end" type="button" aria-keyshortcuts=${keys('end')} @click=${() => this.#requestEnd('button')}>
-          ${icons.end}<span>${strings.endCall}</span>
-        </button>
         <div
-          part="devices-panel"
-          id="devices-panel"
-          class="devices"
-          role="group"
-          aria-labelledby="devices-button"
-          ?hidden=${!this.devicesOpen}
-          @keydown=${this.#onDevicesKeyDown}
+          class="pair"
+          @keydown=${(event: KeyboardEvent) => this.#onPickerKeyDown('microphone', event)}
+          @focusout=${(event: FocusEvent) => this.#onPickerFocusOut('microphone', event)}
         >
-          ${this.#renderSelect('microphone', strings.microphone, this.devices?.microphones)}
-          ${engine.options.allowVideo ? this.#renderSelect('camera', strings.camera, this.devices?.cameras) : nothing}
-          ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}
+          ${this.#renderButton({
+            part: 'mute-button',
+            name: muted ? strings.unmute : strings.mute,
+            icon: muted ? icons.micOff : icons.mic,
+            command: 'mute',
+            pressed: muted,
+            className: 'toggle mute',
+            onClick: () => this.#toggleMute(),
+          })}
+          ${this.#renderPicker(
+            'microphone',
+            strings.audioSettings,
+            html`${this.#renderSelect('microphone', strings.microphone, this.devices?.microphones)}
+            ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}`,
+          )}
         </div>
+        ${engine.options.allowVideo
+          ? html`<div
+              class="pair"
+              @keydown=${(event: KeyboardEvent) => this.#onPickerKeyDown('camera', event)}
+              @focusout=${(event: FocusEvent) => this.#onPickerFocusOut('camera', event)}
+            >
+              ${this.#renderButton({
+                part: 'video-button',
+                name: videoEnabled ? strings.turnOffVideo : strings.turnOnVideo,
+                icon: videoEnabled ? icons.video : icons.videoOff,
+                command: 'video',
+                pressed: !videoEnabled,
+                className: 'toggle',
+                onClick: () => this.#toggleVideo(),
+              })}
+              ${this.#renderPicker('camera', strings.videoSettings, this.#renderSelect('camera', strings.camera, this.devices?.cameras))}
+            </div>`
+          : nothing}
+        ${this.#renderButton({
+          part: 'end-button',
+          name: strings.endCall,
+          icon: icons.end,
+          command: 'end',
+          className: 'end',
+          onClick: () => this.#requestEnd('button'),
+        })}
       </div>
     `;
   }
 }
-
-// --- keyboard shortcuts --------------------------------------------------------------------
-
-interface ParsedShortcut {
-  readonly key: string;
-  readonly ctrl: boolean;
-  readonly shift: boolean;
-  readonly alt: boolean;
-  readonly meta: boolean;
-  /** The `aria-keyshortcuts` spelling. */
-  readonly aria: string;
-}
-
-const MODIFIERS: Record<string, 'ctrl' | 'shift' | 'alt' | 'meta'> = {
-  control: 'ctrl',
-  ctrl: 'ctrl',
-  shift: 'shift',
-  alt: 'alt',
-  option: 'alt',
-  meta: 'meta',
-  cmd: 'meta',
-  command: 'meta',
-};
-
-/** `'Control+Shift+M'` -> its parts; `null` when it names no key. A lone `+` key is written `Control++`. */
-function parseShortcut(text: string): ParsedShortcut | null {
-  const parts = text.trim().endsWith('++') ? [...text.trim().slice(0, -2).split('+'), '+'] : text.trim().split('+');
-  const key = parts.pop()?.trim();
-  if (!key) return null;
-  const flags = { ctrl: false, shift: false, alt: false, meta: false };
-  for (const part of parts) {
-    const modifier = MODIFIERS[part.trim().toLowerCase()];
-    if (!modifier) return null;
-    flags[modifier] = true;
-  }
-  const names = [flags.ctrl && 'Control', flags.alt && 'Alt', flags.shift && 'Shift', flags.meta && 'Meta'].filter(Boolean);
-  const ariaKey = key.length === 1 ? key.toUpperCase() : key;
-  return { key: key.toLowerCase(), ...flags, aria: [...names, ariaKey].join('+') };
-}
-
-function matches(shortcut: ParsedShortcut | null, event: KeyboardEvent): boolean {
-  return (
-    shortcut !== null &&
-    event.key.toLowerCase() === shortcut.key &&
-    event.ctrlKey === shortcut.ctrl &&
-    event.shiftKey === shortcut.shift &&
-    event.altKey === shortcut.alt &&
-    event.metaKey === shortcut.meta
-  );
-}
-
-interface KeyboardShortcutsOptions<C extends string> {
-  /** Whether the shortcuts work now; the `document` listener exists only while this is true. */
-  active: () => boolean;
-  /** Each command's shortcut; `null` or missing: none. */
-  bindings: () => Partial<Record<C, string | null>>;
-  run: (command: C) => void;
-}
-
-/**
- * Page-wide keyboard shortcuts for an element: listens to `document` keydown only while the host
- * is connected and `active()`, re-checked after every render and on (dis)connection.
- */
-class KeyboardShortcutsController<C extends string> implements ReactiveController {
-  #listening = false;
-  readonly #onKeyDown = (event: KeyboardEvent) => {
-    // The call may have ended since the last render.
-    if (event.defaultPrevented || event.repeat || event.isComposing || !this.options.active()) return;
-    const command = this.#commandFor(event);
-    if (!command) return;
-    event.preventDefault();
-    this.options.run(command);
-  };
-
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly options: KeyboardShortcutsOptions<C>,
-  ) {
-    host.addController(this);
-  }
-
-  /** The command's shortcut in the `aria-keyshortcuts` spelling, or `undefined` when it has none. */
-  ariaKeyShortcuts(command: C): string | undefined {
-    const binding = this.options.bindings()[command];
-    return binding ? (parseShortcut(binding)?.aria ?? undefined) : undefined;
-  }
-
-  hostConnected(): void {
-    this.#sync(true);
-  }
-
-  hostUpdated(): void {
-    this.#sync(true);
-  }
-
-  hostDisconnected(): void {
-    this.#sync(false);
-  }
-
-  #commandFor(event: KeyboardEvent): C | undefined {
-    const bindings = Object.entries(this.options.bindings()) as Array<[C, string | null | undefined]>;
-    return bindings.find(([, binding]) => binding && matches(parseShortcut(binding), event))?.[0];
-  }
-
-  #sync(connected: boolean): void {
-    const listen = connected && this.options.active();
-    if (listen === this.#listening) return;
-    this.#listening = listen;
-    if (listen) document.addEventListener('keydown', this.#onKeyDown);
-    else document.removeEventListener('keydown', this.#onKeyDown);
-  }
-}
-
-// --- icons (decorative: every button is named by its text) ---------------------------------
-
-const icon = (content: ReturnType<typeof svg>) => html`<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24">${content}</svg>`;
-
-const icons = {
-  mic: icon(svg`<rect x="9" y="3" width="6" height="11" rx="3" /><path d="M5 11a7 7 0 0 0 14 0M12 18v3" />`),
-  micOff: icon(
-    svg`<path d="M15 9.5V6a3 3 0 0 0-5.7-1.3M9 9v2a3 3 0 0 0 5 2.2M5 11a7 7 0 0 0 11.5 5.4M19 11a7 7 0 0 1-.6 2.8M12 18v3M3 3l18 18" />`,
-  ),
-  video: icon(svg`<rect x="3" y="6" width="12" height="12" rx="2" /><path d="M15 10l6-3v10l-6-3z" />`),
-  videoOff: icon(svg`<path d="M10 6h3a2 2 0 0 1 2 2v3l6-4v10M15 15v1a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2M3 3l18 18" />`),
-  devices: icon(svg`<path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12M20 18h0" /><circle cx="16" cy="6" r="2" /><circle cx="10" cy="12" r="2" /><circle cx="18" cy="18" r="2" />`),
-  end: icon(
-    svg`<path d="M3 14.5c5-4.7 13-4.7 18 0l-2.4 2.4a1 1 0 0 1-1.3.1l-2.3-1.6a1 1 0 0 1-.4-.9l.2-1.9a11 11 0 0 0-5.6 0l.2 1.9a1 1 0 0 1-.4.9L6.7 17a1 1 0 0 1-1.3-.1z" />`,
-  ),
-};
