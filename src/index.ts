@@ -39,6 +39,7 @@ export { ChatCallPanel } from './components/chat-call-panel/chat-call-panel.comp
 export { CallControls } from './components/call-controls/call-controls.component.js';
 export { CobrowseLauncher, type VisualEngagementKind, type VisualEngagementRequestEvent } from './components/cobrowse-launcher/cobrowse-launcher.component.js';
 export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent } from './events/index.js';
+export type { CallSummary, CallSummaryEvent } from './events/call-summary.js';
 export { registerTranslation, translationFor, type Translation } from './i18n/localize.js';
 
 // Agent capacity, calling options and media regions.

@@ -1,5 +1,5 @@
 /** English strings: the reference locale. Every other locale provides the same keys. */
-import type { CallErrorCode } from '../engine/errors.js';
+import type { CallErrorCode, MediaDeviceRole } from '../engine/errors.js';
 import type { EndReason } from '../engine/call-state.js';
 import type { VisualErrorCode } from '../providers/errors.js';
 import type { VisualEndReason, VisualKind } from '../providers/types.js';
@@ -13,7 +13,13 @@ const en = {
   acceptWithAudio: 'Accept with audio',
   acceptWithVideo: 'Accept with video',
   reject: 'Reject',
-  incomingCall: (caller: string, video: boolean) => `${caller} is calling you (${video ? 'video call' : 'voice call'})`,
+  // No brackets of our own: display names often carry some ("Alex (agent)").
+  incomingCall: (caller: string, video: boolean) => (video ? `Video call from ${caller}` : `Voice call from ${caller}`),
+  ringTitle: (caller: string) => `${caller} is calling…`,
+  answerCountdown: (time: string) => `${time} left to answer`,
+  callerCountdown: (time: string) => `Rings for ${time} more`,
+  clearNotice: 'Clear notice',
+  you: 'You',
   defaultCaller: 'Customer service',
   calling: 'Calling the customer…',
   connecting: 'Connecting…',
@@ -34,7 +40,8 @@ const en = {
   turnOffVideo: 'Turn off video',
   turnOnVideo: 'Turn on video',
   endCall: 'End call',
-  devices: 'Devices',
+  audioSettings: 'Audio settings',
+  videoSettings: 'Video settings',
   microphone: 'Microphone',
   camera: 'Camera',
   speaker: 'Speaker',
@@ -91,6 +98,37 @@ const en = {
       action: 'Carry on in the chat.',
     },
   } satisfies Record<CallErrorCode, { title: string; action: string }>,
+  /** Titles that name the device the engine reported (`CallError.device`). */
+  deviceErrors: {
+    'permission-denied': {
+      microphone: 'Access to your microphone is blocked.',
+      camera: 'Access to your camera is blocked.',
+      speaker: 'Access to your speaker is blocked.',
+    },
+    'device-not-found': {
+      microphone: 'No microphone was found.',
+      camera: 'No camera was found.',
+      speaker: 'That speaker was not found.',
+    },
+    'device-in-use': {
+      microphone: 'Your microphone is being used by another app.',
+      camera: 'Your camera is being used by another app.',
+      speaker: 'Your speaker is being used by another app.',
+    },
+    'media-failed': {
+      microphone: 'Your microphone could not be started.',
+      camera: 'Your camera could not be started.',
+      speaker: 'That speaker could not be used.',
+    },
+  } satisfies Partial<Record<CallErrorCode, Record<MediaDeviceRole, string>>>,
+  /** The customer cannot call back: only the agent places calls. */
+  customerErrorActions: {
+    'permission-denied': 'Allow it in your browser’s site settings (the camera icon in the address bar). The agent can then call you again.',
+    'device-not-found': 'Connect one or choose another device. The agent can then call you again.',
+    'device-in-use': 'Close the other app. The agent can then call you again.',
+    'signaling-failed': 'Check your internet connection. The agent can then call you again.',
+    'media-failed': 'Check your network or firewall. The agent can then call you again.',
+  } satisfies Partial<Record<CallErrorCode, string>>,
   // call-controls
   callControls: 'Call controls',
   // end call-controls
@@ -106,6 +144,11 @@ const en = {
     laserPointer: 'Laser pointer',
     remoteControl: 'Remote control',
     takeBackControl: 'Take back control',
+    havePin: 'Have a PIN?',
+    fitToWidth: 'Fit to width',
+    fullScreen: 'Full screen',
+    screenKeys: (control: boolean): string =>
+      control ? 'Arrow keys move the pointer; Enter clicks; Page Up and Page Down scroll.' : 'Arrow keys move the laser pointer.',
     pinLabel: 'PIN for the customer',
     pinExpires: (time: string) => `Expires at ${time}`,
     pinChatMessage: (pin: string, kind: VisualKind): string =>

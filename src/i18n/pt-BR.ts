@@ -10,7 +10,12 @@ const ptBR: Translation = {
   acceptWithAudio: 'Aceitar com áudio',
   acceptWithVideo: 'Aceitar com vídeo',
   reject: 'Rejeitar',
-  incomingCall: (caller, video) => `${caller} está ligando para você (${video ? 'chamada de vídeo' : 'chamada de voz'})`,
+  incomingCall: (caller, video) => (video ? `Chamada de vídeo de ${caller}` : `Chamada de voz de ${caller}`),
+  ringTitle: (caller) => `${caller} está ligando…`,
+  answerCountdown: (time) => `${time} para atender`,
+  callerCountdown: (time) => `Tocando por mais ${time}`,
+  clearNotice: 'Limpar aviso',
+  you: 'Você',
   defaultCaller: 'Atendimento ao cliente',
   calling: 'Chamando o cliente…',
   connecting: 'Conectando…',
@@ -31,7 +36,8 @@ const ptBR: Translation = {
   turnOffVideo: 'Desativar vídeo',
   turnOnVideo: 'Ativar vídeo',
   endCall: 'Encerrar chamada',
-  devices: 'Dispositivos',
+  audioSettings: 'Configurações de áudio',
+  videoSettings: 'Configurações de vídeo',
   microphone: 'Microfone',
   camera: 'Câmera',
   speaker: 'Alto-falante',
@@ -88,6 +94,35 @@ const ptBR: Translation = {
       action: 'Continue a conversa pelo chat.',
     },
   },
+  deviceErrors: {
+    'permission-denied': {
+      microphone: 'O acesso ao microfone está bloqueado.',
+      camera: 'O acesso à câmera está bloqueado.',
+      speaker: 'O acesso ao alto-falante está bloqueado.',
+    },
+    'device-not-found': {
+      microphone: 'Nenhum microfone foi encontrado.',
+      camera: 'Nenhuma câmera foi encontrada.',
+      speaker: 'Esse alto-falante não foi encontrado.',
+    },
+    'device-in-use': {
+      microphone: 'Seu microfone está sendo usado por outro aplicativo.',
+      camera: 'Sua câmera está sendo usada por outro aplicativo.',
+      speaker: 'Seu alto-falante está sendo usado por outro aplicativo.',
+    },
+    'media-failed': {
+      microphone: 'Não foi possível ligar o microfone.',
+      camera: 'Não foi possível ligar a câmera.',
+      speaker: 'Não foi possível usar esse alto-falante.',
+    },
+  },
+  customerErrorActions: {
+    'permission-denied': 'Permita o acesso nas configurações do site no navegador (ícone da câmera na barra de endereço). Depois, o agente pode ligar para você de novo.',
+    'device-not-found': 'Conecte um dispositivo ou escolha outro. Depois, o agente pode ligar para você de novo.',
+    'device-in-use': 'Feche o outro aplicativo. Depois, o agente pode ligar para você de novo.',
+    'signaling-failed': 'Verifique sua conexão com a internet. Depois, o agente pode ligar para você de novo.',
+    'media-failed': 'Verifique sua rede ou firewall. Depois, o agente pode ligar para você de novo.',
+  },
   // call-controls
   callControls: 'Controles da chamada',
   // end call-controls
@@ -103,6 +138,11 @@ const ptBR: Translation = {
     laserPointer: 'Ponteiro laser',
     remoteControl: 'Controle remoto',
     takeBackControl: 'Retomar o controle',
+    havePin: 'Tem um PIN?',
+    fitToWidth: 'Ajustar à largura',
+    fullScreen: 'Tela cheia',
+    screenKeys: (control) =>
+      control ? 'As setas movem o ponteiro; Enter clica; Page Up e Page Down rolam a página.' : 'As setas movem o ponteiro laser.',
     pinLabel: 'PIN para o cliente',
     pinExpires: (time) => `Expira às ${time}`,
     pinChatMessage: (pin, kind) =>

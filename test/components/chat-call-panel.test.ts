@@ -8,6 +8,7 @@ import '../../src/components/chat-call-panel/chat-call-panel.js';
 import type { ChatCallPanel } from '../../src/components/chat-call-panel/chat-call-panel.component.js';
 import { CallEngine, type CallEngineOptions } from '../../src/engine/call-engine.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
+import { accessibleName } from './support/a11y.js';
 
 const engines: CallEngine[] = [];
 let count = 0;
@@ -48,9 +49,9 @@ async function panels(options: Partial<CallEngineOptions> = {}, lang = 'en', ref
 }
 
 const $ = <T extends Element = HTMLElement>(el: ChatCallPanel, selector: string) => el.shadowRoot!.querySelector<T>(selector);
-const byText = (el: ChatCallPanel, text: string) =>
-  [...el.shadowRoot!.querySelectorAll<HTMLElement>('button')].find((b) => (b.textContent ?? '').trim() === text || b.getAttribute('aria-label') === text);
-const nameOf = (button: Element | null | undefined) => (button?.getAttribute('aria-label') ?? button?.textContent ?? '').trim();
+/** A button by accessible name, as a screen reader finds it. */
+const byText = (el: ChatCallPanel, text: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('button')].find((b) => accessibleName(b) === text);
+const nameOf = accessibleName;
 
 async function openMenuAndPick(panel: ChatCallPanel, item: string) {
   $<HTMLButtonElement>(panel, '[part~="menu-button"]')!.click();
@@ -119,7 +120,7 @@ describe('<chat-call-panel>', () => {
       const { agentPanel, customerPanel } = await panels();
       await openMenuAndPick(agentPanel, 'Video call');
       await waitUntil(() => $(customerPanel, '[part~="ringing"]'), 'customer rings');
-      expect($(customerPanel, '.ringing-text')!.textContent).to.equal('Alex is calling you (video call)');
+      expect($(customerPanel, '.ringing-text')!.textContent).to.equal('Video call from Alex');
       expect(['Accept with audio', 'Accept with video', 'Reject'].map((n) => !!byText(customerPanel, n))).to.deep.equal([true, true, true]);
       await expect(customerPanel).to.be.accessible();
       expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('Calling the customer…');
@@ -131,7 +132,7 @@ describe('<chat-call-panel>', () => {
       await openMenuAndPick(agentPanel, 'Voice call');
       await waitUntil(() => $(customerPanel, '[part~="ringing"]'));
       expect(byText(customerPanel, 'Accept with video')).to.equal(undefined);
-      expect($(customerPanel, '.ringing-text')!.textContent).to.contain('voice call');
+      expect($(customerPanel, '.ringing-text')!.textContent).to.equal('Voice call from Alex');
     });
 
     it('Reject ends the call on both sides and the agent is told it was declined', async () => {
@@ -172,7 +173,7 @@ describe('<chat-call-panel>', () => {
       expect(preview.right).to.be.at.most(remoteBox.right);
 
       await customer.setMuted(true);
-      await waitUntil(() => $(agentPanel, '[part~="indicators"]')!.textContent!.includes('Customer is muted'));
+      await waitUntil(() => $(agentPanel, '[part~="indicators"]')?.textContent?.includes('Customer is muted'));
       await customer.setVideoEnabled(false);
       await waitUntil(() => $(agentPanel, '[part~="avatar"]'), 'avatar replaces the video');
       expect($(agentPanel, '[part~="indicators"]')!.textContent).to.contain('Customer camera is off');
@@ -263,8 +264,9 @@ describe('<chat-call-panel>', () => {
       const event = await errored;
       expect(event.detail.error.code).to.equal('permission-denied');
       await agentPanel.updateComplete;
-      const alert = $(agentPanel, '[role="alert"]')!;
-      expect(alert.textContent).to.contain('Access to your microphone or camera is blocked.');
+      const alert = $(agentPanel, '.alerts')!;
+      expect(alert.getAttribute('role')).to.equal('alert');
+      expect(alert.textContent, 'the device that failed is named').to.contain('Access to your microphone is blocked.');
       expect(alert.textContent).to.contain('site settings');
       await expect(agentPanel).to.be.accessible();
       byText(agentPanel, 'Dismiss')!.click();
@@ -278,7 +280,7 @@ describe('<chat-call-panel>', () => {
       await openMenuAndPick(agentPanel, 'Chamada de voz');
       await errored;
       await agentPanel.updateComplete;
-      expect($(agentPanel, '[role="alert"]')!.textContent).to.contain('O acesso ao microfone ou à câmera está bloqueado.');
+      expect($(agentPanel, '.alerts')!.textContent).to.contain('O acesso ao microfone está bloqueado.');
     });
   });
 

@@ -9,12 +9,20 @@ import { CallKitElement } from '../../internal/call-kit-element.js';
 import type { ParticipantRole } from '../../signaling/protocol.js';
 import { WebSocketTransport } from '../../signaling/websocket-transport.js';
 import '../call-controls/call-controls.js';
+import buttonStyles from '../buttons.styles.js';
 import { EngineController } from '../engine-controller.js';
+import { FocusFollowController } from '../focus-follow-controller.js';
+import { icons } from '../icons.js';
 import { srcObject } from '../src-object.js';
-import { CallTimerController } from './call-timer-controller.js';
 import sharedStyles from '../shared.styles.js';
+import tokens from '../tokens.styles.js';
+import { CallTimerController } from './call-timer-controller.js';
+import { summarize } from './call-summary.js';
 import styles from './chat-call-panel.styles.js';
+import { errorText } from './error-text.js';
+import { initialsOf } from './initials.js';
 import { MenuController } from './menu-controller.js';
+import { RingAlerts } from './ring-alerts.js';
 import { RingTone } from './ring-tone.js';
 import { VideoOnlyStream } from './video-only-stream.js';
 
@@ -34,12 +42,30 @@ const booleanDefaultTrue = {
  * and **Video call**; the customer is rung with **Accept with audio**, **Accept with video** and
  * **Reject**. A ring tone sounds only after the page has had a user gesture, unless `silent`.
  *
+ * **Ringing is announced**: the ringing text appears in a live region (`role="alert"`) that is in
+ * the panel before the call rings, focus moves to **Accept with audio** unless the person is working
+ * in another control of the page, a countdown shows how long it will ring, and the page title
+ * alternates with "Alex is calling…" (`ring-title="false"` turns that off). With
+ * `ring-notification`, a hidden tab also gets a system notification, if the page already holds the
+ * notification permission (the panel never asks for it: ask at a moment that makes sense to your
+ * users, e.g. when the agent signs in).
+ *
+ * **Focus never falls to the page**: after **Voice call** / **Video call** and **Accept**, focus goes
+ * to the call controls (the microphone); after the call ends, to **More commands** (agent) or to the
+ * end notice's **Clear notice** (customer). Focus moves only when it was in the panel.
+ *
+ * **Layout**: a video call shows the other side's tile (video, or their initials and name while the
+ * camera is off) with your mirrored self-view inside it; a voice call, or a call with both cameras
+ * off, is a compact row with the other side's initials and name. End notices stay until cleared,
+ * the next call, or 30 s later.
+ *
  * @attr {string} lang - The locale (`en`, `pt-BR`, or one added with `registerTranslation`). Defaults to the
  *   nearest ancestor's `lang`, then the document's.
  *
  * @fires {CallStateChangeEvent} call-state-change - The call changed phase. `detail: { state, previous }`.
  * @fires {CallErrorEvent} call-error - The engine reported an error. `detail: { error }` with a stable `error.code`.
  * @fires {CallRequestEndEvent} call-request-end - From the embedded controls: cancelable, before the call is ended.
+ * @fires {CallSummaryEvent} call-summary - A call is over (connected or not), for the host to post into its conversation ("Video call · 3:12"). `detail: { kind, durationMs, endReason, by }`.
  *
  * @slot actions - Extra commands next to **More commands** (e.g. a `<cobrowse-launcher>`).
  *
@@ -47,31 +73,37 @@ const booleanDefaultTrue = {
  * @csspart menu-button - The agent's **More commands** button.
  * @csspart menu - The agent's call menu.
  * @csspart menu-item - Each item of the call menu.
+ * @csspart ringing-text - The live region that announces an incoming call (empty while nothing rings).
  * @csspart ringing - The customer's incoming-call prompt.
+ * @csspart ring-countdown - How long the call will still ring.
  * @csspart accept-audio-button - **Accept with audio**.
  * @csspart accept-video-button - **Accept with video**.
  * @csspart reject-button - **Reject**.
  * @csspart status - The call status line (calling, connecting, reconnecting, ended).
  * @csspart timer - The call timer.
- * @csspart videos - The area holding the video tiles.
+ * @csspart clear-notice-button - Clears the end notice.
+ * @csspart videos - The area holding the video tiles (a video call).
+ * @csspart audio-call - The compact row of a voice call: the other side's initials and name.
  * @csspart remote-video - The other side's video.
- * @csspart avatar - Shown instead of the other side's video while their camera is off.
- * @csspart local-video - This side's preview.
+ * @csspart avatar - The other side's initials, instead of their video while their camera is off.
+ * @csspart name - The other side's name on their tile.
+ * @csspart local-video - This side's preview (mirrored, as in a mirror).
  * @csspart indicators - The other side's muted / camera-off indicators.
  * @csspart error - The error message with what to do next.
  * @csspart notice - Non-blocking notices (camera unavailable, audio only).
  * @csspart controls - The embedded `<call-controls>`; its own parts are exported as well.
  *
- * @cssprop --cck-panel-background - Panel background. Defaults to `--cck-color-surface`, then the system `Canvas`.
- * @cssprop --cck-panel-color - Panel text colour. Defaults to `--cck-color-text`, then `CanvasText`.
- * @cssprop --cck-panel-radius - Corner radius of the panel and tiles.
+ * @cssprop --cck-panel-background - Panel background. Defaults to `--cck-color-surface`.
+ * @cssprop --cck-panel-color - Panel text colour. Defaults to `--cck-color-text`.
+ * @cssprop --cck-panel-radius - Corner radius of the panel and tiles. Defaults to `--cck-radius`.
  * @cssprop --cck-panel-gap - Space between the panel's rows.
- * @cssprop --cck-accent - Accept / primary button colour. Defaults to `--cck-color-accent`.
- * @cssprop --cck-danger - Reject / error colour. Defaults to `--cck-color-danger`.
+ * @cssprop --cck-accept-background - **Accept** buttons. Defaults to `--cck-color-success` (`#146c2e`).
+ * @cssprop --cck-reject-background - **Reject**. Defaults to `--cck-color-danger` (`#c5221f`).
  * @cssprop --cck-tile-background - Background of video tiles and the avatar.
+ * @cssprop --cck-color-scheme - The `color-scheme` of the panel and its controls. Default `light dark` (the user's preference).
  */
 export class ChatCallPanel extends CallKitElement {
-  static override styles = [sharedStyles, styles];
+  static override styles = [tokens, sharedStyles, buttonStyles, styles];
 
   private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [
@@ -89,10 +121,17 @@ export class ChatCallPanel extends CallKitElement {
     () => [...this.menuItems],
   );
   readonly #timer = new CallTimerController(this);
+  readonly #focus = new FocusFollowController(this);
   readonly #ring = new RingTone();
+  readonly #ringAlerts = new RingAlerts();
   readonly #remoteVideo = new VideoOnlyStream();
   readonly #localVideo = new VideoOnlyStream();
   #ownedEngine: CallEngine | undefined;
+  /** When the ringing call stops ringing unanswered (ms since the epoch), for the countdown. */
+  #ringDeadline: number | undefined;
+  /** Either side showed video during the current call (for `call-summary`). */
+  #sawVideo = false;
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   @query('[part~="menu-button"]') private menuButton?: HTMLButtonElement;
   @queryAll('[role="menuitem"]') private menuItems!: NodeListOf<HTMLElement>;
@@ -122,10 +161,24 @@ export class ChatCallPanel extends CallKitElement {
   @property({ attribute: 'display-name' }) displayName = '';
   /** No ring tone for incoming calls. */
   @property({ type: Boolean, reflect: true }) silent = false;
+  /**
+   * The other side's name on their tile. Default: the caller's display name (customer side), or
+   * "Customer" (agent side).
+   */
+  @property({ attribute: 'remote-name' }) remoteName = '';
+  /** While a call rings here, alternate the page title with "Alex is calling…". `ring-title="false"` turns it off. */
+  @property({ attribute: 'ring-title', converter: booleanDefaultTrue }) ringTitle = true;
+  /**
+   * While a call rings here and the tab is hidden, show a system notification (only if the page
+   * already has the `Notification` permission; the panel never asks for it). Off by default.
+   */
+  @property({ attribute: 'ring-notification', type: Boolean }) ringNotification = false;
 
   /** The last error the engine reported, shown until dismissed or the next call. */
   @state() private errorShown: CallError | undefined;
   @state() private videoFallbackShown = false;
+  /** The end notice ("Call ended", "Missed call") is shown until cleared, the next call or 30 s. */
+  @state() private noticeShown = false;
 
   /** The engine this panel renders. Set it to share an engine you made; otherwise the panel makes one. */
   @property({ attribute: false })
@@ -145,6 +198,8 @@ export class ChatCallPanel extends CallKitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#ring.stop();
+    this.#ringAlerts.stop();
+    clearTimeout(this.#noticeTimer);
     this.#disposeOwnedEngine();
   }
 
@@ -161,13 +216,70 @@ export class ChatCallPanel extends CallKitElement {
   }
 
   #onStateChange(state: CallState, previous: CallState): void {
-    if (state.phase === 'outgoing' || state.phase === 'incoming') {
+    const { phase } = state;
+    if (phase === 'outgoing' || phase === 'incoming') {
       this.errorShown = undefined;
       this.videoFallbackShown = false;
+      this.#clearNotice();
+      this.#sawVideo = state.video;
+      this.#ringDeadline = Date.now() + (this.engine?.options.ringTimeoutMs ?? 45_000);
+    } else {
+      this.#ringDeadline = undefined;
     }
-    if (state.phase === 'incoming' && !this.silent) this.#ring.start();
-    else this.#ring.stop();
+    this.#updateRinging(state);
+    const focusTarget = FOCUS_BY_PHASE[this.participant][phase];
+    if (focusTarget && phase !== previous.phase) {
+      this.#focus.request(() => this.#focusable(focusTarget), phase === 'incoming' ? 'unless-elsewhere' : 'if-inside');
+    }
+    const ended = phase === 'ended' && previous.phase !== 'ended';
+    if (ended) this.#showNotice();
     this.emit('call-state-change', { state, previous });
+    if (ended && previous.phase !== 'idle') this.emit('call-summary', summarize(state, this.participant, this.#sawVideo));
+  }
+
+  /** Tone, title and notification for a call ringing here; all stop once it stops ringing. */
+  #updateRinging(state: CallState): void {
+    if (state.phase !== 'incoming') {
+      this.#ring.stop();
+      this.#ringAlerts.stop();
+      return;
+    }
+    if (!this.silent) this.#ring.start();
+    const strings = this.localize.strings;
+    this.#ringAlerts.start(this.ownerDocument, strings.ringTitle(state.callerName || strings.defaultCaller), {
+      title: this.ringTitle,
+      notification: this.ringNotification,
+      onNotificationClick: () => this.#focusable('accept')?.focus(),
+    });
+  }
+
+  /** The control a focus-map entry names, in this panel or its embedded controls. */
+  #focusable(target: FocusName): HTMLElement | null {
+    if (target === 'controls') return this.renderRoot.querySelector<HTMLElement>('call-controls');
+    const selector = { accept: '[part~="accept-audio-button"]', menu: '[part~="menu-button"]', notice: '[part~="clear-notice-button"]' }[target];
+    return this.renderRoot.querySelector<HTMLElement>(selector);
+  }
+
+  #showNotice(): void {
+    this.noticeShown = true;
+    clearTimeout(this.#noticeTimer);
+    const clearLater = () => {
+      // Never pull the notice (and the focus on its button) from under the person reading it.
+      if (this.renderRoot.querySelector('.notice-line:focus-within')) this.#noticeTimer = setTimeout(clearLater, 5_000);
+      else this.noticeShown = false;
+    };
+    this.#noticeTimer = setTimeout(clearLater, NOTICE_MS);
+  }
+
+  #clearNotice(): void {
+    clearTimeout(this.#noticeTimer);
+    this.noticeShown = false;
+  }
+
+  #onNoticeCleared(): void {
+    this.#clearNotice();
+    // The button goes away with the notice: the agent's next step is a new call.
+    if (this.participant === 'agent') this.#focus.request(() => this.#focusable('menu'));
   }
 
   #ensureOwnedEngine(): void {
@@ -235,7 +347,16 @@ export class ChatCallPanel extends CallKitElement {
     }
   }
 
+  /** The other side's name, as shown on their tile. */
   #otherSide(): string {
+    const strings = this.localize.strings;
+    if (this.remoteName) return this.remoteName;
+    if (this.participant === 'agent') return strings.customer;
+    return this.engine?.state.callerName || strings.agent;
+  }
+
+  /** The other side's role word ("Agent", "Customer"), for indicators and video labels. */
+  #otherRole(): string {
     const strings = this.localize.strings;
     return this.participant === 'agent' ? strings.customer : strings.agent;
   }
@@ -248,6 +369,7 @@ export class ChatCallPanel extends CallKitElement {
         <button
           part="menu-button"
           id="menu-button"
+          class="btn icon-only quiet"
           type="button"
           aria-haspopup="menu"
           aria-expanded=${String(open)}
@@ -255,14 +377,15 @@ export class ChatCallPanel extends CallKitElement {
           @click=${this.#menu.onButtonClick}
           @keydown=${this.#menu.onButtonKeyDown}
         >
-          <svg aria-hidden="true" viewBox="0 0 24 24"><circle cx="5" cy="12" r="2" /><circle cx="12" cy="12" r="2" /><circle cx="19" cy="12" r="2" /></svg>
-          <span class="visually-hidden">${strings.moreCommands}</span>
+          ${icons.more}<span class="visually-hidden">${strings.moreCommands}</span><span class="tip" aria-hidden="true">${strings.moreCommands}</span>
         </button>
         <div part="menu" id="call-menu" role="menu" aria-labelledby="menu-button" ?hidden=${!open} @keydown=${this.#menu.onMenuKeyDown}>
-          <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => this.#start(false)}>${strings.voiceCall}</button>
+          <button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => this.#start(false)}>
+            ${icons.phone}<span>${strings.voiceCall}</span>
+          </button>
           ${engine.options.allowVideo
             ? html`<button part="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => this.#start(true)}>
-                ${strings.videoCall}
+                ${icons.video}<span>${strings.videoCall}</span>
               </button>`
             : nothing}
         </div>
@@ -270,89 +393,139 @@ export class ChatCallPanel extends CallKitElement {
     `;
   }
 
+  /** Always in the panel, so that the ringing text is announced the moment it appears. */
+  #renderRingingText(engine: CallEngine | undefined): TemplateResult {
+    const strings = this.localize.strings;
+    const state = engine?.state;
+    const text = state?.phase === 'incoming' ? strings.incomingCall(state.callerName || strings.defaultCaller, state.video) : '';
+    return html`<p part="ringing-text" id="ringing-text" class="ringing-text ${text ? '' : 'live-empty'}" role="alert">${text || nothing}</p>`;
+  }
+
   #renderRinging(engine: CallEngine): TemplateResult {
     const strings = this.localize.strings;
     const { callerName, video } = engine.state;
     const offerVideo = video && engine.options.allowVideo;
+    const name = callerName || strings.defaultCaller;
     return html`
       <div part="ringing" class="ringing" role="group" aria-labelledby="ringing-text">
-        <p id="ringing-text" class="ringing-text">${strings.incomingCall(callerName || strings.defaultCaller, video)}</p>
+        <div class="caller">
+          <span class="avatar small ringing-pulse" aria-hidden="true">${initialsOf(name)}</span>
+          <span part="ring-countdown" class="countdown" role="timer">${strings.answerCountdown(this.#timer.remaining(this.#ringDeadline))}</span>
+        </div>
         <div class="ringing-actions">
-          <button part="accept-audio-button" class="accept" type="button" @click=${() => this.#accept(false)}>${strings.acceptWithAudio}</button>
+          <button part="accept-audio-button" class="btn success" type="button" @click=${() => this.#accept(false)}>
+            ${icons.phone}<span>${strings.acceptWithAudio}</span>
+          </button>
           ${offerVideo
-            ? html`<button part="accept-video-button" class="accept" type="button" @click=${() => this.#accept(true)}>${strings.acceptWithVideo}</button>`
+            ? html`<button part="accept-video-button" class="btn success" type="button" @click=${() => this.#accept(true)}>
+                ${icons.video}<span>${strings.acceptWithVideo}</span>
+              </button>`
             : nothing}
-          <button part="reject-button" class="reject" type="button" @click=${() => this.#reject()}>${strings.reject}</button>
+          <button part="reject-button" class="btn danger" type="button" @click=${() => this.#reject()}>${icons.end}<span>${strings.reject}</span></button>
         </div>
       </div>
     `;
   }
 
-  #renderStatus(engine: CallEngine): TemplateResult | typeof nothing {
+  /** The status line is a live region that is always there, so every change of it is announced. */
+  #renderStatus(engine: CallEngine | undefined): TemplateResult {
     const strings = this.localize.strings;
-    const { phase, endReason, activeSince } = engine.state;
+    const phase = engine?.state.phase;
+    const { endReason, activeSince } = engine?.state ?? {};
     let text = '';
     if (phase === 'outgoing') text = strings.calling;
     else if (phase === 'connecting') text = strings.connecting;
-    else if (phase === 'active' && engine.connectionState === 'reconnecting') text = strings.reconnecting;
-    else if (phase === 'active' && engine.networkQuality === 'poor') text = strings.poorNetwork;
+    else if (phase === 'active' && engine?.connectionState === 'reconnecting') text = strings.reconnecting;
+    else if (phase === 'active' && engine?.networkQuality === 'poor') text = strings.poorNetwork;
     else if (phase === 'active') text = strings.inCall;
-    else if (phase === 'ended' && endReason) text = strings.ended[endReason];
-    const elapsed = this.#timer.format(phase === 'active' ? activeSince : undefined);
-    if (!text) return nothing;
+    else if (phase === 'ended' && endReason && this.noticeShown) text = strings.ended[endReason];
+    const elapsed = this.#timer.elapsed(phase === 'active' ? activeSince : undefined);
+    const countdown = phase === 'outgoing' ? this.#timer.remaining(this.#ringDeadline) : '';
+    const notice = phase === 'ended' && Boolean(text);
     return html`
-      <p class="status-line">
-        <span part="status" role="status">${text}</span>
+      <div class="status-line ${notice ? 'notice-line' : ''} ${text ? '' : 'live-empty'}">
+        <span part="status" role="status">${text || nothing}</span>
         ${elapsed ? html`<span part="timer" role="timer" aria-label=${strings.callDuration}>${elapsed}</span>` : nothing}
-      </p>
+        ${countdown ? html`<span part="ring-countdown" class="countdown" role="timer">${strings.callerCountdown(countdown)}</span>` : nothing}
+        ${notice
+          ? html`<button part="clear-notice-button" class="btn small quiet" type="button" aria-label=${strings.clearNotice} @click=${this.#onNoticeCleared}>
+              ${icons.close}<span class="tip" aria-hidden="true">${strings.clearNotice}</span>
+            </button>`
+          : nothing}
+      </div>
     `;
   }
 
   #renderCall(engine: CallEngine): TemplateResult {
     const strings = this.localize.strings;
-    const other = this.#otherSide();
+    const name = this.#otherSide();
+    const role = this.#otherRole();
     const remote = engine.remoteMediaState;
     // The other side's camera state comes from its engine; a frozen last frame is never shown.
     const remoteVideo = remote?.videoEnabled ? this.#remoteVideo.of(engine.remoteStream) : null;
     const localVideo = engine.localMediaState.videoEnabled ? this.#localVideo.of(engine.localStream) : null;
+    if (remoteVideo || localVideo) this.#sawVideo = true;
+    const muted = Boolean(remote?.muted);
+    const cameraOff = Boolean(remote && !remote.videoEnabled && engine.state.video);
+    const indicators =
+      muted || cameraOff
+        ? html`<ul part="indicators" class="indicators">
+            ${muted ? html`<li>${icons.micOff}<span>${strings.remoteMuted(role)}</span></li>` : nothing}
+            ${cameraOff ? html`<li>${icons.videoOff}<span>${strings.remoteCameraOff(role)}</span></li>` : nothing}
+          </ul>`
+        : nothing;
+    // Sound plays here only: the videos are muted by property (a cloned template's muted attribute
+    // would not mute them), so there is one audio sink to route with setSinkId.
+    const audio = html`<audio ${srcObject(engine.remoteStream)} autoplay></audio>`;
+    if (!remoteVideo && !localVideo) {
+      // Nobody shows video (a voice call, or both cameras off): no black tile, just who is on the call.
+      return html`
+        <div part="audio-call" class="audio-call">
+          <span part="avatar" class="avatar" aria-hidden="true">${initialsOf(name)}</span>
+          <div class="who"><span part="name" class="name">${name}</span>${indicators}</div>
+        </div>
+        ${audio}
+      `;
+    }
     return html`
       <div part="videos" class="videos">
         <div class="tile remote">
           ${remoteVideo
             ? html`<video
                 part="remote-video"
-                aria-label=${strings.remoteVideo(other)}
+                aria-label=${strings.remoteVideo(role)}
                 ${srcObject(remoteVideo)}
                 .muted=${true}
                 autoplay
                 playsinline
               ></video>`
-            : html`<div part="avatar" class="avatar" aria-hidden="true">${other.slice(0, 1)}</div>`}
-          <ul part="indicators" class="indicators">
-            ${remote?.muted ? html`<li>${strings.remoteMuted(other)}</li>` : nothing}
-            ${remote && !remote.videoEnabled && engine.state.video ? html`<li>${strings.remoteCameraOff(other)}</li>` : nothing}
-          </ul>
+            : html`<span part="avatar" class="avatar" aria-hidden="true">${initialsOf(name)}</span>`}
+          <span part="name" class="name tile-name">${name}</span>
+          ${indicators}
+          ${localVideo
+            ? html`<div class="tile local">
+                <video part="local-video" aria-label=${strings.yourVideo} ${srcObject(localVideo)} .muted=${true} autoplay playsinline></video>
+                <span class="tile-name" aria-hidden="true">${strings.you}</span>
+              </div>`
+            : nothing}
         </div>
-        ${localVideo
-          ? html`<video part="local-video" class="tile local" aria-label=${strings.yourVideo} ${srcObject(localVideo)} .muted=${true} autoplay playsinline></video>`
-          : nothing}
       </div>
-      <!-- Sound plays here only: the videos are muted by property (a cloned template's muted attribute
-           would not mute them), so there is one audio sink to route with setSinkId. -->
-      <audio ${srcObject(engine.remoteStream)} autoplay></audio>
+      ${audio}
     `;
   }
 
   #renderProblems(): TemplateResult {
     const strings = this.localize.strings;
     const error = this.errorShown;
-    const text = error ? strings.errors[error.code] : undefined;
+    const text = error ? errorText(strings, error, this.participant) : undefined;
     return html`
-      <div role="alert" class="alerts">
+      <div role="alert" class="alerts ${text ? '' : 'live-empty'}">
         ${text
           ? html`<div part="error" class="error">
               <p><strong>${text.title}</strong> ${text.action}</p>
-              <button type="button" class="dismiss" @click=${() => (this.errorShown = undefined)}>${strings.dismiss}</button>
+              <button type="button" class="btn small quiet" aria-label=${strings.dismiss} @click=${() => (this.errorShown = undefined)}>
+                ${icons.close}<span class="tip" aria-hidden="true">${strings.dismiss}</span>
+              </button>
             </div>`
           : nothing}
       </div>
@@ -369,13 +542,14 @@ export class ChatCallPanel extends CallKitElement {
         ${engine && this.participant === 'agent' && !live && engine.options.calling !== 'off'
           ? html`<div class="toolbar">${this.#renderMenu(engine)}<slot name="actions"></slot></div>`
           : html`<div class="toolbar" ?hidden=${this.participant !== 'agent'}><slot name="actions"></slot></div>`}
+        ${this.#renderRingingText(engine)}
         ${engine && phase === 'incoming' ? this.#renderRinging(engine) : nothing}
-        ${engine ? this.#renderStatus(engine) : nothing}
+        ${this.#renderStatus(engine)}
         ${engine && live ? this.#renderCall(engine) : nothing}
         ${engine && live
           ? html`<call-controls
               part="controls"
-              exportparts="base: controls-base, mute-button, video-button, end-button, devices-button, devices-panel"
+              exportparts="base: controls-base, mute-button, video-button, end-button, devices-button, microphone-devices-button, camera-devices-button, devices-panel, microphone-devices-panel, camera-devices-panel"
               .engine=${engine}
             ></call-controls>`
           : nothing}
@@ -384,3 +558,14 @@ export class ChatCallPanel extends CallKitElement {
     `;
   }
 }
+
+/** How long an end notice stays when nobody clears it. */
+const NOTICE_MS = 30_000;
+
+type FocusName = 'accept' | 'controls' | 'menu' | 'notice';
+
+/** Where focus goes after each transition (when focus was in the panel; for ringing, see above). */
+const FOCUS_BY_PHASE: Record<ParticipantRole, Partial<Record<CallState['phase'], FocusName>>> = {
+  agent: { outgoing: 'controls', ended: 'menu' },
+  customer: { incoming: 'accept', connecting: 'controls', ended: 'notice' },
+};
