@@ -10,6 +10,7 @@ import type { RawData } from 'ws';
 import {
   CLOSE_CODES,
   MAX_MESSAGE_BYTES,
+  BEST_EFFORT_TYPES,
   RELAYED_TYPES,
   SERVER_BOUND_TYPES,
   SERVER_TYPES,
@@ -263,7 +264,7 @@ class Connection implements MemberConnection {
       this.#refuse(refusal.code, refusal.detail, message.id);
       return;
     }
-    if (!this.#options.registry.relay(member, this, message)) {
+    if (!this.#options.registry.relay(member, this, message) && !BEST_EFFORT_TYPES.has(message.type)) {
       this.#refuse('peer-not-present', 'the other member is not in the conversation', message.id);
     }
   }

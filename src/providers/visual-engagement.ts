@@ -9,6 +9,9 @@
  * Customer: idle -> joining -> invited (Accept / Decline) -> connecting -> active -> ended
  * A failed start or a wrong PIN goes back to `idle` with `error` set. `ended` -> starting/joining
  * begins the next session.
+ *
+ * The agent's side tells the customer's when a session waits for its PIN (`ve-offer`): the
+ * customer's state then has `offered`, so a UI shows the PIN entry only once there is a PIN to enter.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import type { ParticipantRole } from '../signaling/protocol.js';
@@ -56,6 +59,8 @@ export interface VisualState {
   readonly endReason?: VisualEndReason;
   /** The latest error (a wrong PIN, a refused share...), cleared by the next action. */
   readonly error?: VisualError;
+  /** Customer: the agent created a session and is sending its PIN; cleared when a session ends. */
+  readonly offered?: boolean;
 }
 
 export type VisualEngagementEvents = {
@@ -95,6 +100,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
   #disposed = false;
   #generation = 0;
   readonly #detachAdapter: () => void;
+  readonly #offTransport: Array<() => void>;
 
   constructor(options: VisualEngagementOptions) {
     super();
@@ -135,6 +141,20 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       ...(error ? { error } : {}),
     };
     this.#detachAdapter = this.#adapter?.attach?.(this.#context) ?? (() => {});
+    this.#offTransport =
+      this.role === 'customer'
+        ? [
+            transport.on('message', (message) => {
+              const { phase } = this.#state;
+              if (message.type === 've-offer' && message.from === 'agent' && (phase === 'idle' || phase === 'ended')) this.#patch({ offered: true });
+            }),
+          ]
+        : [
+            // A customer who arrives (or comes back) while the session waits learns of it now.
+            transport.on('presence', ({ role, present }) => {
+              if (role === 'customer' && present && this.#state.phase === 'waiting') this.#sendOffer();
+            }),
+          ];
     if (this.role === 'customer') void this.#resume();
   }
 
@@ -182,6 +202,18 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     });
     this.#armExpiry(session.expiresAt);
     if (this.#view) session.attachView?.(this.#view);
+    this.#sendOffer();
+  }
+
+  /** Agent: tells the customer's side that a session waits for its PIN (best effort, never an error). */
+  #sendOffer(): void {
+    const { sessionId, kind } = this.#state;
+    if (!sessionId || this.#disposed) return;
+    try {
+      this.transport.send({ type: 've-offer', payload: { sessionId, kind } });
+    } catch {
+      // A closed transport: there is nobody to tell.
+    }
   }
 
   /**
@@ -321,6 +353,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     this.#disposed = true;
     this.#cleanupSession();
     this.#detachAdapter();
+    for (const off of this.#offTransport.splice(0)) off();
     this.removeAllListeners();
   }
 

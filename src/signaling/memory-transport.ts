@@ -9,7 +9,7 @@
  * transport). `disconnect()` / `reconnect()` simulate a network drop and recovery for tests.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import { RELAYED_TYPES, SERVER_BOUND_TYPES, SERVER_REPLY_TYPES, createMessage, parseMessage } from './protocol.js';
+import { BEST_EFFORT_TYPES, RELAYED_TYPES, SERVER_BOUND_TYPES, SERVER_REPLY_TYPES, createMessage, parseMessage } from './protocol.js';
 import type { ParticipantRole, ProtocolErrorCode, SignalingMessage } from './protocol.js';
 import type { OutgoingMessage, ServerNotice, SignalingTransport, TransportEvents, TransportState } from './transport.js';
 import { TransportError, encodeNotice, encodeOutgoing, otherRole } from './websocket-transport.js';
@@ -176,7 +176,7 @@ export class MemoryHub {
       return;
     }
     const recipient = this.#conversations.get(from.conversationId)?.get(otherRole(from.role));
-    if (!recipient || !this.#deliver(recipient, text)) {
+    if ((!recipient || !this.#deliver(recipient, text)) && !BEST_EFFORT_TYPES.has(message.type)) {
       this.#replyError(from, 'peer-not-present', 'the other member is not in the conversation', message.id);
     }
   }

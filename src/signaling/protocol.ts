@@ -150,6 +150,12 @@ const payloads = {
   }),
   /** Server -> agent: the customer redeemed the session's PIN, or too many wrong PINs locked it. */
   've-pin-status': v.strictObject({ sessionId: Id, status: v.picklist(['redeemed', 'locked']) }),
+  /**
+   * Agent -> customer: a session was created and its PIN is on its way (the customer's PIN entry
+   * appears). Best effort: dropped without an error when the customer is not in the conversation;
+   * the agent sends it again when the customer arrives while the session waits.
+   */
+  've-offer': v.strictObject({ sessionId: Id, kind: VisualKind }),
   // Relayed between the members, every one tied to a session.
   /** Customer -> agent: the invitation was accepted. `laserPointer`: the agent's pointer can be shown to the customer. */
   've-accept': v.strictObject({ sessionId: Id, laserPointer: v.optional(v.boolean()) }),
@@ -233,7 +239,9 @@ export const VISUAL_SESSION_TYPES = [
   've-sdp',
   've-ice',
 ] as const satisfies readonly MessageType[];
-const VISUAL_RELAYED_TYPES: readonly MessageType[] = VISUAL_SESSION_TYPES;
+const VISUAL_RELAYED_TYPES: readonly MessageType[] = [...VISUAL_SESSION_TYPES, 've-offer'];
+/** Relayed when the other member is there, dropped without a `peer-not-present` error when not. */
+export const BEST_EFFORT_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['ve-offer']);
 const VISUAL_SERVER_BOUND_TYPES: readonly MessageType[] = ['ve-pin-create', 've-pin-redeem', 've-pin-revoke'];
 const VISUAL_SERVER_REPLY_TYPES: readonly MessageType[] = ['ve-pin', 've-pin-result', 've-pin-status'];
 // end visual engagement

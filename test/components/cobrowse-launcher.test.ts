@@ -20,6 +20,7 @@ import type {
   VisualProviderAdapter,
 } from '../../src/providers/types.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
+import { accessibleName } from './support/a11y.js';
 
 
 class AgentStub extends TypedEmitter<AgentSessionEvents> implements AgentSession {
@@ -93,7 +94,8 @@ async function launcher(role: 'agent' | 'customer', kind: VisualKind = 'cobrowse
   const registry = new ProviderRegistry();
   registry.register(stub.adapter);
   const hub = new MemoryHub();
-  const transport = hub.createTransport({ conversationId: `launcher-${++count}`, role });
+  const conversationId = `launcher-${++count}`;
+  const transport = hub.createTransport({ conversationId, role });
   await transport.connect();
   const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang} style="width: 640px">
     <cobrowse-launcher participant=${role} provider=${kind} .registry=${registry} .transport=${transport}></cobrowse-launcher>
@@ -101,12 +103,23 @@ async function launcher(role: 'agent' | 'customer', kind: VisualKind = 'cobrowse
   const el = wrapper.querySelector('cobrowse-launcher') as CobrowseLauncher;
   await el.updateComplete;
   disposables.push(hub);
-  return { el, ...stub, engagement: el.engagement! };
+  /** The agent's side says a session waits for its PIN, as the agent's launcher does on Co-browse. */
+  let agentSide: ReturnType<MemoryHub['createTransport']> | undefined;
+  const offer = async () => {
+    if (!agentSide) {
+      agentSide = hub.createTransport({ conversationId, role: 'agent' });
+      await agentSide.connect();
+    }
+    agentSide.send({ type: 've-offer', payload: { sessionId: 's-1', kind } });
+    await waitUntil(() => el.engagement?.state.offered, 'the offer arrives');
+    await el.updateComplete;
+  };
+  return { el, ...stub, engagement: el.engagement!, offer };
 }
 
 const root = (el: CobrowseLauncher) => el.shadowRoot!;
 const part = <T extends HTMLElement = HTMLElement>(el: CobrowseLauncher, name: string) => root(el).querySelector<T>(`[part~="${name}"]`);
-const nameOf = (element: Element | null | undefined) => (element?.getAttribute('aria-label') ?? element?.textContent ?? '').trim();
+const nameOf = accessibleName;
 /** A visible button by accessible name, as a screen reader finds it. */
 function button(el: CobrowseLauncher, name: string): HTMLButtonElement | undefined {
   return [...root(el).querySelectorAll<HTMLButtonElement>('button')].find((b) => !b.hidden && nameOf(b) === name);
@@ -219,8 +232,14 @@ describe('<cobrowse-launcher> customer', () => {
     await settle(el);
   }
 
-  it('idle: a Session PIN text box and Join', async () => {
-    const { el } = await launcher('customer');
+  it('idle: no PIN entry until the agent offers a session, only Have a PIN?', async () => {
+    const { el, offer } = await launcher('customer');
+    expect(root(el).querySelector('input'), 'no PIN box before a session is offered').to.equal(null);
+    expect(Boolean(button(el, 'Join'))).to.equal(false);
+    expect(Boolean(button(el, 'Have a PIN?'))).to.equal(true);
+    await expect(el).to.be.accessible();
+    await offer();
+    expect(Boolean(button(el, 'Have a PIN?'))).to.equal(false);
     const input = root(el).querySelector('input')!;
     const label = input.closest('label')!;
     expect(label.textContent!.trim()).to.equal('Session PIN');
@@ -229,8 +248,31 @@ describe('<cobrowse-launcher> customer', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('a wrong or expired PIN is an alert saying so', async () => {
+  it('Have a PIN? opens the PIN entry and puts focus in it (a PIN given by phone, say)', async () => {
     const { el } = await launcher('customer');
+    button(el, 'Have a PIN?')!.focus();
+    button(el, 'Have a PIN?')!.click();
+    await waitUntil(() => root(el).activeElement === root(el).querySelector('input'), 'focus is in the PIN box');
+    expect(accessibleName(root(el).querySelector('input')!.closest('label'))).to.equal('Session PIN');
+    await expect(el).to.be.accessible();
+  });
+
+  it('the PIN entry closes with the session, and opens again with the next offer', async () => {
+    const { el, offer } = await launcher('customer');
+    await offer();
+    await join(el, '482913');
+    button(el, 'Accept')!.click();
+    await settle(el);
+    button(el, 'End session')!.click();
+    await settle(el);
+    expect(root(el).querySelector('input')).to.equal(null);
+    await offer();
+    expect(root(el).querySelector('input')).to.not.equal(null);
+  });
+
+  it('a wrong or expired PIN is an alert saying so', async () => {
+    const { el, offer } = await launcher('customer');
+    await offer();
     await join(el, '111111');
     const alert = root(el).querySelector('[role="alert"]')!;
     expect(alert.textContent!.trim()).to.equal('That PIN is not right. Check it and try again. 4 attempts left.');
@@ -241,7 +283,8 @@ describe('<cobrowse-launcher> customer', () => {
   });
 
   it('invited: Accept / Decline and what the agent will be able to do', async () => {
-    const { el } = await launcher('customer');
+    const { el, offer } = await launcher('customer');
+    await offer();
     await join(el, '482913');
     const invitation = part(el, 'invitation')!;
     expect(invitation.getAttribute('role')).to.equal('group');
@@ -259,7 +302,8 @@ describe('<cobrowse-launcher> customer', () => {
   });
 
   it('active: End session; while the agent is in control, a banner with Take back control', async () => {
-    const { el, customer } = await launcher('customer');
+    const { el, customer, offer } = await launcher('customer');
+    await offer();
     await join(el, '482913');
     button(el, 'Accept')!.click();
     await settle(el);
@@ -269,10 +313,12 @@ describe('<cobrowse-launcher> customer', () => {
     customer.fire('control', { enabled: true });
     await settle(el);
     expect(part(el, 'control-banner')!.textContent).to.contain('The agent is in control of this page.');
+    expect(part(el, 'control-banner')!.matches('[part~="session-bar"]'), 'the session bar, turned red').to.equal(true);
     await expect(el).to.be.accessible();
     button(el, 'Take back control')!.click();
     await settle(el);
     expect(part(el, 'control-banner')).to.equal(null);
+    expect(part(el, 'session-bar'), 'the session bar stays for the whole session').to.not.equal(null);
     button(el, 'End session')!.click();
     await settle(el);
     expect(visibleText(el, 'status')).to.equal('Session ended.');
@@ -280,7 +326,8 @@ describe('<cobrowse-launcher> customer', () => {
   });
 
   it('works from the keyboard: type the PIN, Enter joins, focus moves to Accept, then to End session', async () => {
-    const { el } = await launcher('customer');
+    const { el, offer } = await launcher('customer');
+    await offer();
     root(el).querySelector<HTMLInputElement>('input')!.focus();
     await sendKeys({ type: '482913' });
     await sendKeys({ press: 'Enter' });
@@ -294,7 +341,8 @@ describe('<cobrowse-launcher> customer', () => {
   });
 
   it('screen share: the invitation and status talk about the screen', async () => {
-    const { el } = await launcher('customer', 'screen-share');
+    const { el, offer } = await launcher('customer', 'screen-share');
+    await offer();
     await join(el, '482913');
     expect(part(el, 'invitation')!.querySelector('h3')!.textContent).to.equal('Share your screen with the agent?');
     button(el, 'Accept')!.click();
@@ -322,7 +370,9 @@ describe('<cobrowse-launcher> in Brazilian Portuguese', () => {
   });
 
   it('customer: PIN da sessão, Entrar, Aceitar, Recusar, and the alert for a wrong PIN', async () => {
-    const { el } = await launcher('customer', 'cobrowse', 'pt-BR');
+    const { el, offer } = await launcher('customer', 'cobrowse', 'pt-BR');
+    expect(Boolean(button(el, 'Tem um PIN?'))).to.equal(true);
+    await offer();
     expect(root(el).querySelector('label')!.textContent!.trim()).to.equal('PIN da sessão');
     const input = root(el).querySelector<HTMLInputElement>('input')!;
     input.value = '000000';

@@ -59,6 +59,10 @@ describe('demo: visual engagement', { timeout: 60_000 }, () => {
     const agent = await open(`/demo/agent.html?conversation=${conversation}&visual=screen-share&lang=pt-BR`);
     await agent.getByRole('button', { name: 'Compartilhar tela', exact: true }).waitFor();
     const customer = await open(`/demo/customer.html?conversation=${conversation}&visual=screen-share`);
+    // No PIN entry before the agent offers a session: it appears when the agent starts one.
+    await customer.getByRole('button', { name: 'Have a PIN?', exact: true }).waitFor();
+    assert.equal(await customer.getByRole('textbox', { name: 'Session PIN' }).count(), 0, 'no PIN box before an offer');
+    await agent.getByRole('button', { name: 'Compartilhar tela', exact: true }).click();
     await customer.getByRole('textbox', { name: 'Session PIN', exact: true }).waitFor();
     const provider = await customer.evaluate(() => (window as unknown as { demoVisual: { provider: string } }).demoVisual.provider);
     assert.equal(provider, 'screen-share', 'the customer side is configured alike');

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state as reactiveState } from 'lit/decorators.js';
 import type { CallEngine } from '../../engine/call-engine.js';
 import { LocalizeController, type Translation } from '../../i18n/localize.js';
 import { CallKitElement } from '../../internal/call-kit-element.js';
@@ -9,7 +9,11 @@ import type { VisualKind } from '../../providers/types.js';
 import { VisualEngagement, type VisualState } from '../../providers/visual-engagement.js';
 import type { ParticipantRole } from '../../signaling/protocol.js';
 import type { SignalingTransport } from '../../signaling/transport.js';
+import buttonStyles from '../buttons.styles.js';
+import { FocusFollowController } from '../focus-follow-controller.js';
+import { icons } from '../icons.js';
 import sharedStyles from '../shared.styles.js';
+import tokens from '../tokens.styles.js';
 import styles from './cobrowse-launcher.styles.js';
 import { VisualController } from './visual-controller.js';
 
@@ -27,9 +31,19 @@ export type VisualEngagementKind = VisualKind;
  * makes its own controller and disposes of it when removed. Agent: the **Co-browse** / **Share
  * screen** button creates a session; the PIN is shown in `part="pin"` with **Send PIN to chat**; once
  * the customer accepts, the **Customer screen** region shows their screen or page, with the **Laser
- * pointer** and **Remote control** toggles and **End session**. Customer: the **Session PIN** box and
- * **Join**, then the invitation with **Accept** / **Decline** (saying what the agent will be able to
- * do), then **End session** and, while the agent is in control, **Take back control**.
+ * pointer** and **Remote control** toggles, **Fit to width** and **Full screen** to enlarge the view,
+ * and **End session**. With the laser or control on, the view takes focus and works from the
+ * keyboard: the arrow keys move the pointer, Enter clicks, Page Up / Page Down scroll.
+ *
+ * Customer: once the agent has offered a session (`state.offered`), the **Session PIN** box and
+ * **Join** (before that, only a small **Have a PIN?** button that opens them); then the invitation
+ * with **Accept** / **Decline** (saying what the agent will be able to do); then, for the whole
+ * session, a slim bar at the top of the page saying that support can see the page, with **End
+ * session** and, while the agent is in control, **Take back control**.
+ *
+ * Focus follows the flow when the person works in the launcher (never taken from the chat): to
+ * **Send PIN to chat** once the PIN is there, to **Accept** on the invitation, to **End session** once
+ * the session runs or control is taken back, and back to the start when a session ends.
  *
  * @attr {string} lang - The locale (`en`, `pt-BR`, or one added with `registerTranslation`). Defaults to the
  *   nearest ancestor's `lang`, then the document's.
@@ -51,27 +65,32 @@ export type VisualEngagementKind = VisualKind;
  * @csspart control-button - Agent: the **Remote control** toggle (co-browse).
  * @csspart end-button - **End session**.
  * @csspart console-link - Agent, for providers with their own console: the link that opens it.
+ * @csspart screen-hint - Agent: the keyboard help under the view, while the laser or control is on.
+ * @csspart fit-button - Agent: the **Fit to width** toggle (the view fills its width and grows in height).
+ * @csspart fullscreen-button - Agent: the **Full screen** toggle.
+ * @csspart have-pin-button - Customer: **Have a PIN?**, before a session is offered.
  * @csspart pin-form - Customer: the **Session PIN** form.
  * @csspart pin-input - Customer: the **Session PIN** text box.
  * @csspart join-button - Customer: **Join**.
  * @csspart invitation - Customer: the invitation and what the agent will be able to do.
  * @csspart accept-button - Customer: **Accept**.
  * @csspart decline-button - Customer: **Decline**.
- * @csspart control-banner - Customer: the "agent is in control" banner (fixed at the top of the page).
+ * @csspart session-bar - Customer: the bar at the top of the page for the whole session ("The agent can see this page", **End session**).
+ * @csspart control-banner - Customer: the session bar while the agent is in control (red, with **Take back control**).
  * @csspart take-back-button - Customer: **Take back control**.
  * @csspart status - The status line (waiting, connecting, sharing, ended).
  * @csspart error - The error message (`role="alert"`), e.g. a wrong or expired PIN.
  *
- * @cssprop --cck-control-background - Button background. Defaults to `--cck-color-surface-raised`, then `ButtonFace`.
- * @cssprop --cck-accent - Primary buttons and pressed toggles. Defaults to `--cck-color-accent`.
- * @cssprop --cck-danger - Errors and the "agent is in control" banner. Defaults to `--cck-color-danger`.
+ * @cssprop --cck-control-background - Button background. Defaults to `--cck-color-surface-raised`.
+ * @cssprop --cck-color-accent - Primary buttons and tools that are on (global token).
+ * @cssprop --cck-color-danger - **End session** and the "agent is in control" bar (global token).
  * @cssprop --cck-launcher-gap - Space between the panel's rows.
  * @cssprop --cck-launcher-screen-width - Width of the **Customer screen** region. Default `100%`.
  * @cssprop --cck-launcher-screen-height - Height of the **Customer screen** region. Default `22rem`.
  * @cssprop --cck-tile-background - Background of the **Customer screen** region.
  */
 export class CobrowseLauncher extends CallKitElement {
-  static override styles = [sharedStyles, styles];
+  static override styles = [tokens, sharedStyles, buttonStyles, styles];
 
   /** The element's locale (its own `lang`, else the nearest ancestor's, else the document's) and strings. */
   private readonly localize = new LocalizeController(this);
@@ -79,9 +98,9 @@ export class CobrowseLauncher extends CallKitElement {
     statechange: (state, previous) => this.#onStateChange(state, previous),
     error: (error) => this.emit('visual-error', { error }),
   });
+  readonly #focus = new FocusFollowController(this);
   #owned: VisualEngagement | undefined;
   #ownedConfig: OwnedConfig | undefined;
-  #focusAfterUpdate: string | undefined;
 
   @query('[part~="screen"]') private screen?: HTMLElement;
 
@@ -107,6 +126,12 @@ export class CobrowseLauncher extends CallKitElement {
   /** Where the provider id is looked up. Default: the page's `visualProviders`. */
   @property({ attribute: false }) registry: ProviderRegistry | undefined;
 
+  /** Customer: asked for the PIN entry (**Have a PIN?**, or a join that needs correcting). */
+  @reactiveState() private pinWanted = false;
+  /** Agent: how the view fits its box. */
+  @reactiveState() private fit: 'contain' | 'width' = 'contain';
+  @reactiveState() private fullScreen = false;
+
   /** The controller this launcher renders. Set it to share one you made; otherwise the launcher makes one. */
   @property({ attribute: false })
   get engagement(): VisualEngagement | undefined {
@@ -119,11 +144,13 @@ export class CobrowseLauncher extends CallKitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.ownerDocument.addEventListener('fullscreenchange', this.#onFullScreenChange);
     this.#ensureOwned();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.ownerDocument.removeEventListener('fullscreenchange', this.#onFullScreenChange);
     this.engagement?.detachView();
     this.#disposeOwned();
   }
@@ -143,9 +170,6 @@ export class CobrowseLauncher extends CallKitElement {
     const screen = this.screen;
     if (engagement && screen) engagement.attachView(screen);
     else engagement?.detachView();
-    const selector = this.#focusAfterUpdate;
-    this.#focusAfterUpdate = undefined;
-    if (selector && this.#hasFocusWithin()) this.shadowRoot?.querySelector<HTMLElement>(selector)?.focus();
   }
 
   /** The provider id the launcher is configured with: `provider`, else the built-in provider of `kind`. */
@@ -187,17 +211,45 @@ export class CobrowseLauncher extends CallKitElement {
   }
 
   #onStateChange(state: VisualState, previous: VisualState): void {
-    // Focus follows the flow only when the user is working in the launcher (never stolen from the chat).
-    if (state.phase !== previous.phase && this.matches(':focus-within')) {
-      this.#focusAfterUpdate = FOCUS_BY_PHASE[state.role][state.phase];
-    }
+    if (state.phase === 'invited' || state.phase === 'ended') this.pinWanted = false;
+    if (state.phase !== 'connecting' && state.phase !== 'active' && this.fullScreen) void this.#toggleFullScreen();
+    // Focus follows the flow only when the person works in the launcher (never taken from the chat).
+    const target = state.phase !== previous.phase ? FOCUS_BY_PHASE[state.role][state.phase] : previous.remoteControl && !state.remoteControl ? 'end' : undefined;
+    if (target) this.#focus.request(() => this.#focusable(target));
     this.emit('visual-state-change', { state, previous });
   }
 
-  #hasFocusWithin(): boolean {
-    // Still inside, or on a control this update removed (focus then falls back to the body).
-    return this.matches(':focus-within') || this.ownerDocument.activeElement === this.ownerDocument.body;
+  /** The control a focus-map entry names; the PIN box, or Have a PIN? while it is collapsed. */
+  #focusable(target: FocusName): HTMLElement | null {
+    const query = (selector: string) => this.renderRoot.querySelector<HTMLElement>(selector);
+    if (target === 'pin') return query('[part~="pin-input"]') ?? query('[part~="have-pin-button"]');
+    return query(FOCUS_SELECTORS[target]);
   }
+
+  #askForPin(): void {
+    this.pinWanted = true;
+    this.#focus.request(() => this.#focusable('pin'));
+  }
+
+  #toggleFit(): void {
+    this.fit = this.fit === 'width' ? 'contain' : 'width';
+  }
+
+  /** The whole panel (view and tools) goes full screen, so the tools stay at hand. */
+  async #toggleFullScreen(): Promise<void> {
+    const doc = this.ownerDocument;
+    const panel = this.renderRoot.querySelector<HTMLElement>('[part~="panel"]');
+    try {
+      if (this.fullScreen || this.shadowRoot?.fullscreenElement) await doc.exitFullscreen();
+      else await panel?.requestFullscreen();
+    } catch {
+      // Refused (no user gesture, or not allowed in this frame): the view keeps its size.
+    }
+  }
+
+  readonly #onFullScreenChange = (): void => {
+    this.fullScreen = Boolean(this.shadowRoot?.fullscreenElement);
+  };
 
   #start(): void {
     const request = this.emit('visual-engagement-request', { kind: this.kind }, { cancelable: true });
@@ -228,6 +280,7 @@ export class CobrowseLauncher extends CallKitElement {
       input?.focus();
       return;
     }
+    this.pinWanted = true;
     engagement.join(pin).then(
       () => {
         if (input) input.value = '';
@@ -266,7 +319,34 @@ export class CobrowseLauncher extends CallKitElement {
       ? `${strings.visual.errors[error.code]}${error.code === 'pin-invalid' && error.attemptsLeft !== undefined ? ` ${strings.visual.attemptsLeft(error.attemptsLeft)}` : ''}`
       : '';
     // Always present so that screen readers announce it when its text appears.
-    return html`<p part="error" role="alert" ?hidden=${!text}>${text}</p>`;
+    return html`<p part="error" class="error ${text ? '' : 'live-empty'}" role="alert">${text || nothing}</p>`;
+  }
+
+  /** The status line, a live region that is always there; `visuallyHidden` when a bar shows the same words. */
+  #renderStatus(status: string, visuallyHidden = false): TemplateResult {
+    return html`<p part="status" class="status ${status && !visuallyHidden ? '' : 'live-empty'}" role="status">${status || nothing}</p>`;
+  }
+
+  /** A tool or command of the session toolbar: icon, name (icon-only in a narrow panel), tooltip. */
+  #renderTool(options: {
+    part: string;
+    name: string;
+    icon: TemplateResult;
+    pressed?: boolean;
+    className?: string;
+    disabled?: boolean;
+    onClick: () => void;
+  }): TemplateResult {
+    return html`<button
+      part=${options.part}
+      type="button"
+      class="btn collapsible ${options.className ?? 'tool'}"
+      aria-pressed=${options.pressed === undefined ? nothing : String(options.pressed)}
+      ?disabled=${options.disabled ?? false}
+      @click=${options.onClick}
+    >
+      ${options.icon}<span class="label">${options.name}</span><span class="tip" aria-hidden="true">${options.name}</span>
+    </button>`;
   }
 
   #renderAgent(strings: Translation, state: VisualState | undefined): TemplateResult {
@@ -278,55 +358,73 @@ export class CobrowseLauncher extends CallKitElement {
     const showPin = (phase === 'waiting' || phase === 'invited') && state?.pin;
     const showScreen = phase === 'connecting' || phase === 'active';
     const status = statusForAgent(strings, state);
+    const laser = Boolean(state?.laserPointer);
+    const control = Boolean(state?.remoteControl);
+    const keyboard = showScreen && (laser || control);
     return html`
-      <button
-        part="start-button"
-        type="button"
-        aria-label=${label}
-        title=${label}
-        ?hidden=${!canStart}
-        @click=${this.#start}
-      >
-        <svg aria-hidden="true" viewBox="0 0 24 24"><rect x="3" y="4" width="18" height="12" rx="2" /><path d="M8 20h8M12 16v4" /></svg>
+      <button part="start-button" class="btn icon-only quiet" type="button" aria-label=${label} ?hidden=${!canStart} @click=${this.#start}>
+        ${icons.screen}<span class="tip" aria-hidden="true">${label}</span>
       </button>
-      <div part="panel" ?hidden=${canStart && !status && !state?.error}>
+      <div part="panel" class="panel" ?hidden=${canStart && !status && !state?.error}>
         ${showPin
           ? html`<div class="row">
               <span>${visual.pinLabel}:</span>
               <strong part="pin">${state?.pin}</strong>
-              <button part="send-pin-button" type="button" class="primary" @click=${this.#sendPin}>${visual.sendPinToChat}</button>
+              <button part="send-pin-button" type="button" class="btn primary" @click=${this.#sendPin}>${visual.sendPinToChat}</button>
             </div>
-            ${state?.expiresAt ? html`<span>${visual.pinExpires(formatTime(state.expiresAt, this.localize.lang))}</span>` : nothing}`
+            ${state?.expiresAt ? html`<span class="hint">${visual.pinExpires(formatTime(state.expiresAt, this.localize.lang))}</span>` : nothing}`
           : nothing}
         ${showScreen
-          ? html`<div part="screen" role="region" aria-label=${visual.customerScreen}>
+          ? html`<div
+              part="screen"
+              class="screen"
+              role="region"
+              aria-label=${visual.customerScreen}
+              tabindex=${keyboard ? '0' : nothing}
+              aria-describedby=${keyboard ? 'screen-keys' : nothing}
+              data-cck-fit=${this.fit}
+            >
               ${state?.consoleUrl
                 ? html`<a part="console-link" href=${state.consoleUrl} target="_blank" rel="noopener">${visual.openConsole}</a>`
                 : nothing}
-            </div>`
+            </div>
+            ${keyboard ? html`<p id="screen-keys" part="screen-hint" class="hint">${visual.screenKeys(control)}</p>` : nothing}`
           : nothing}
-        <p part="status" role="status" ?hidden=${!status}>${status}</p>
+        ${this.#renderStatus(status)}
         ${this.#renderError(strings, state?.error)}
         ${canStart
           ? nothing
-          : html`<div part="toolbar" class="row" role="toolbar" aria-label=${label}>
+          : html`<div part="toolbar" class="row toolbar" role="toolbar" aria-label=${label}>
               ${showScreen && state?.capabilities.laserPointer
-                ? html`<button part="laser-button" type="button" aria-pressed=${state.laserPointer ? 'true' : 'false'} @click=${this.#toggleLaser}>
-                    ${visual.laserPointer}
-                  </button>`
+                ? this.#renderTool({ part: 'laser-button', name: visual.laserPointer, icon: icons.laser, pressed: laser, onClick: () => this.#toggleLaser() })
                 : nothing}
               ${showScreen && state?.capabilities.remoteControl
-                ? html`<button
-                    part="control-button"
-                    type="button"
-                    aria-pressed=${state.remoteControl ? 'true' : 'false'}
-                    ?disabled=${phase !== 'active'}
-                    @click=${this.#toggleControl}
-                  >
-                    ${visual.remoteControl}
-                  </button>`
+                ? this.#renderTool({
+                    part: 'control-button',
+                    name: visual.remoteControl,
+                    icon: icons.control,
+                    pressed: control,
+                    disabled: phase !== 'active',
+                    onClick: () => this.#toggleControl(),
+                  })
                 : nothing}
-              <button part="end-button" type="button" class="danger" @click=${this.#end}>${visual.endSession}</button>
+              ${showScreen
+                ? html`${this.#renderTool({
+                    part: 'fit-button',
+                    name: visual.fitToWidth,
+                    icon: icons.fitWidth,
+                    pressed: this.fit === 'width',
+                    onClick: () => this.#toggleFit(),
+                  })}
+                  ${this.#renderTool({
+                    part: 'fullscreen-button',
+                    name: visual.fullScreen,
+                    icon: this.fullScreen ? icons.exitFullScreen : icons.fullScreen,
+                    pressed: this.fullScreen,
+                    onClick: () => void this.#toggleFullScreen(),
+                  })}`
+                : nothing}
+              ${this.#renderTool({ part: 'end-button', name: visual.endSession, icon: icons.close, className: 'danger', onClick: () => this.#end() })}
             </div>`}
       </div>
     `;
@@ -336,15 +434,19 @@ export class CobrowseLauncher extends CallKitElement {
     const visual = strings.visual;
     const phase = state?.phase ?? 'idle';
     const canJoin = phase === 'idle' || phase === 'ended' || phase === 'joining';
+    // No PIN box before there is a PIN to enter: the agent offered a session, or the customer asked.
+    const showForm = canJoin && (Boolean(state?.offered) || this.pinWanted || phase === 'joining');
+    const inSession = phase === 'connecting' || phase === 'active';
     const status = statusForCustomer(strings, state);
     return html`
-      <div part="panel">
-        ${canJoin
+      <div part="panel" class="panel">
+        ${showForm
           ? html`<form part="pin-form" @submit=${this.#join}>
               <label>
                 <span>${visual.sessionPin}</span>
                 <input
                   part="pin-input"
+                  class="pin-input"
                   name="pin"
                   type="text"
                   inputmode="numeric"
@@ -355,25 +457,30 @@ export class CobrowseLauncher extends CallKitElement {
                   ?disabled=${!this.engagement}
                 />
               </label>
-              <button part="join-button" type="submit" class="primary" ?disabled=${!this.engagement || phase === 'joining'}>${visual.join}</button>
+              <button part="join-button" type="submit" class="btn primary" ?disabled=${!this.engagement || phase === 'joining'}>${visual.join}</button>
             </form>`
-          : nothing}
+          : canJoin
+            ? html`<button part="have-pin-button" type="button" class="link" @click=${this.#askForPin}>${visual.havePin}</button>`
+            : nothing}
         ${phase === 'invited' && state ? this.#renderInvitation(strings, state) : nothing}
-        <p part="status" role="status" ?hidden=${!status}>${status}</p>
+        ${this.#renderStatus(status, inSession)}
         ${this.#renderError(strings, state?.error)}
-        ${phase === 'connecting' || phase === 'active'
-          ? html`<div part="toolbar" class="row">
-              <button part="end-button" type="button" class="danger" @click=${this.#end}>${visual.endSession}</button>
-            </div>`
-          : nothing}
-        ${state?.remoteControl && (phase === 'active' || phase === 'connecting')
-          ? html`<div part="control-banner">
-              <p>${visual.agentInControl}</p>
-              <button part="take-back-button" type="button" @click=${this.#takeBack}>${visual.takeBackControl}</button>
-            </div>`
-          : nothing}
+        ${inSession && state ? this.#renderSessionBar(strings, state) : nothing}
       </div>
     `;
+  }
+
+  /** The customer's page-wide sign that support sees it, for the whole session, with End session. */
+  #renderSessionBar(strings: Translation, state: VisualState): TemplateResult {
+    const visual = strings.visual;
+    const control = state.remoteControl;
+    const text = control ? visual.agentInControl : state.kind === 'screen-share' ? visual.sharingScreen : visual.agentSeesPage;
+    return html`<div part=${control ? 'session-bar control-banner' : 'session-bar'} class="session-bar ${control ? 'in-control' : ''}">
+      ${control ? icons.control : icons.eye}
+      <p>${text}</p>
+      ${control ? html`<button part="take-back-button" type="button" class="btn on-bar" @click=${this.#takeBack}>${visual.takeBackControl}</button>` : nothing}
+      <button part="end-button" type="button" class="btn on-bar danger" @click=${this.#end}>${visual.endSession}</button>
+    </div>`;
   }
 
   #renderInvitation(strings: Translation, state: VisualState): TemplateResult {
@@ -392,8 +499,8 @@ export class CobrowseLauncher extends CallKitElement {
         ${items.map((item) => html`<li>${item}</li>`)}
       </ul>
       <div class="row">
-        <button part="accept-button" type="button" class="primary" @click=${this.#accept}>${visual.accept}</button>
-        <button part="decline-button" type="button" @click=${this.#decline}>${visual.decline}</button>
+        <button part="accept-button" type="button" class="btn primary" @click=${this.#accept}>${visual.accept}</button>
+        <button part="decline-button" type="button" class="btn quiet" @click=${this.#decline}>${visual.decline}</button>
       </div>
     </div>`;
   }
@@ -413,20 +520,30 @@ interface OwnedConfig {
   matches(transport: SignalingTransport | undefined, provider: string, registry: ProviderRegistry | undefined): boolean;
 }
 
-/** Where focus goes when the phase changes while focus is inside the launcher. */
-const FOCUS_BY_PHASE: Record<ParticipantRole, Partial<Record<VisualState['phase'], string>>> = {
+type FocusName = 'start' | 'send-pin' | 'tools' | 'end' | 'pin' | 'accept';
+
+const FOCUS_SELECTORS: Record<Exclude<FocusName, 'pin'>, string> = {
+  start: '[part~="start-button"]',
+  'send-pin': '[part~="send-pin-button"]',
+  tools: '[part~="toolbar"] button',
+  end: '[part~="end-button"]',
+  accept: '[part~="accept-button"]',
+};
+
+/** Where focus goes when the phase changes (only while the person works in the launcher). */
+const FOCUS_BY_PHASE: Record<ParticipantRole, Partial<Record<VisualState['phase'], FocusName>>> = {
   agent: {
-    idle: '[part~="start-button"]',
-    waiting: '[part~="send-pin-button"]',
-    connecting: '[part~="end-button"]',
-    ended: '[part~="start-button"]',
+    idle: 'start',
+    waiting: 'send-pin',
+    connecting: 'tools',
+    ended: 'start',
   },
   customer: {
-    idle: '[part~="pin-input"]',
-    invited: '[part~="accept-button"]',
-    connecting: '[part~="end-button"]',
-    active: '[part~="end-button"]',
-    ended: '[part~="pin-input"]',
+    idle: 'pin',
+    invited: 'accept',
+    connecting: 'end',
+    active: 'end',
+    ended: 'pin',
   },
 };
 

@@ -3,92 +3,109 @@ import { css } from 'lit';
 export default css`
   :host {
     display: inline-block;
-    color-scheme: light dark;
-    font: inherit;
-    --_accent: var(--cck-accent, var(--cck-color-accent, #1b6ef3));
-    --_danger: var(--cck-danger, var(--cck-color-danger, #c62828));
-    --_control: var(--cck-control-background, var(--cck-color-surface-raised, ButtonFace));
+    --_control: var(--cck-control-background, var(--_raised));
   }
+
   :host([participant='customer']) {
     display: block;
   }
-  button {
-    font: inherit;
-    color: inherit;
-    min-height: 2.25rem;
-    padding: 0 0.75rem;
-    border-radius: 0.375rem;
-    border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
+
+  .btn {
+    min-height: 2.5rem;
+  }
+
+  .btn:not(.primary, .danger, [aria-pressed='true']) {
     background: var(--_control);
-    cursor: pointer;
   }
-  button:focus-visible,
-  input:focus-visible,
-  a:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
-  button[aria-pressed='true'] {
-    background: var(--_accent);
-    border-color: var(--_accent);
-    color: #fff;
-  }
-  button.primary {
-    background: var(--_accent);
-    border-color: var(--_accent);
-    color: #fff;
-  }
-  button.danger {
-    color: var(--_danger);
-  }
+
   [part~='start-button'] {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    width: 2.25rem;
-    height: 2.25rem;
-    padding: 0;
+    background: transparent;
   }
-  svg {
-    width: 1.25rem;
-    height: 1.25rem;
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 2;
-  }
-  [part~='panel'] {
+
+  .panel {
+    container-type: inline-size;
     display: grid;
     gap: var(--cck-launcher-gap, 0.5rem);
     min-width: min(22rem, 100%);
   }
+
   .row {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
     gap: 0.5rem;
   }
+
   [part~='pin'] {
     font-size: 1.5rem;
     font-weight: 700;
     letter-spacing: 0.2em;
     font-variant-numeric: tabular-nums;
   }
-  [part~='status'],
-  [part~='error'] {
+
+  .status,
+  .error,
+  .hint {
     margin: 0;
   }
-  [part~='error'] {
-    color: var(--_danger);
+
+  .hint {
+    color: var(--_muted);
+    font-size: 0.875rem;
   }
-  [part~='screen'] {
+
+  .error {
+    color: var(--_danger-text);
+  }
+
+  /* An empty live region stays in the accessibility tree (its next text is announced), out of the layout. */
+  .live-empty {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+  }
+
+  .screen {
     position: relative;
     width: var(--cck-launcher-screen-width, 100%);
     height: var(--cck-launcher-screen-height, 22rem);
-    border-radius: 0.375rem;
+    border-radius: 0.5rem;
     overflow: hidden;
-    background: var(--cck-tile-background, #222);
-    outline: 1px solid color-mix(in srgb, currentColor 20%, transparent);
+    background: var(--_tile);
+    outline: 1px solid var(--_border);
   }
+
+  /* Fit to width: the replica fills the width and sets its own height; the page scrolls. */
+  .screen[data-cck-fit='width'] {
+    height: auto;
+  }
+
+  .screen:focus-visible {
+    outline: 3px solid var(--_focus);
+    outline-offset: 2px;
+  }
+
+  .panel:fullscreen {
+    box-sizing: border-box;
+    display: flex;
+    flex-direction: column;
+    padding: 1rem;
+    background: var(--_surface);
+    color: var(--_text);
+  }
+
+  .panel:fullscreen .screen {
+    flex: 1;
+    width: 100%;
+    height: auto;
+  }
+
+  .panel:fullscreen .screen[data-cck-fit='width'] {
+    overflow: auto;
+  }
+
   form {
     display: flex;
     flex-wrap: wrap;
@@ -96,56 +113,95 @@ export default css`
     gap: 0.5rem;
     margin: 0;
   }
+
   label {
     display: grid;
     gap: 0.25rem;
   }
-  input {
-    font: inherit;
-    color: inherit;
-    min-height: 2.25rem;
+
+  /* Scoped to the PIN box: the replica's field editors also live in this shadow root. */
+  .pin-input {
+    min-height: 2.5rem;
     width: 9rem;
-    padding: 0 0.5rem;
-    border-radius: 0.375rem;
-    border: 1px solid color-mix(in srgb, currentColor 40%, transparent);
-    background: Field;
+    box-sizing: border-box;
+    padding: 0 0.75rem;
+    border-radius: 0.5rem;
+    border: 1px solid color-mix(in srgb, var(--_text) 45%, transparent);
+    background: var(--_surface);
+    color: var(--_text);
     letter-spacing: 0.15em;
   }
+
+  .link {
+    justify-self: start;
+    padding: 0.25rem 0;
+    border: none;
+    background: none;
+    color: var(--_accent);
+    text-decoration: underline;
+    text-underline-offset: 0.2em;
+    cursor: pointer;
+  }
+
   [part~='invitation'] {
     display: grid;
     gap: 0.5rem;
     padding: 0.75rem;
-    border-radius: 0.375rem;
-    border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
+    border-radius: var(--_radius);
+    border: 1px solid var(--_border);
   }
+
   [part~='invitation'] h3 {
     margin: 0;
     font-size: 1rem;
   }
+
   [part~='invitation'] ul {
     margin: 0;
     padding-inline-start: 1.25rem;
   }
-  [part~='control-banner'] {
+
+  /* The customer's page-wide sign of the session: slim, at the top, above everything. */
+  .session-bar {
     position: fixed;
-    top: 0.75rem;
-    left: 50%;
-    transform: translateX(-50%);
     z-index: 2147483647;
+    inset-block-start: 0.5rem;
+    inset-inline: 0;
+    margin-inline: auto;
+    box-sizing: border-box;
+    width: max-content;
+    max-width: calc(100vw - 1rem);
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
-    gap: 0.75rem;
-    padding: 0.5rem 0.75rem;
-    border-radius: 0.5rem;
-    background: var(--_danger);
-    color: #fff;
-    box-shadow: 0 4px 16px rgb(0 0 0 / 0.3);
+    justify-content: center;
+    gap: 0.5rem 0.75rem;
+    padding: 0.375rem 0.5rem 0.375rem 0.875rem;
+    border-radius: 999px;
+    background: var(--_text);
+    color: var(--_surface);
+    box-shadow: var(--_shadow);
+    font-size: 0.9375rem;
+    --_focus: var(--_surface);
   }
-  [part~='control-banner'] p {
+
+  .session-bar p {
     margin: 0;
   }
-  [part~='control-banner'] button {
+
+  .session-bar.in-control {
+    background: var(--_danger);
+    color: #fff;
+    --_focus: #fff;
+  }
+
+  .session-bar .btn {
+    min-height: 2.25rem;
+    padding: 0 0.875rem;
+  }
+
+  .session-bar.in-control .btn.on-bar {
     background: #fff;
-    color: #000;
+    color: #1b1d21;
   }
 `;

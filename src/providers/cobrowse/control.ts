@@ -8,6 +8,10 @@
  * input becomes `input` (or `select`) actions; the wheel becomes `scroll` actions. Every action names
  * the node by its rrweb id in the recording (`epoch`) the agent sees.
  *
+ * The same tools work from the keyboard, on the focused view (the element the replica was attached
+ * to): the arrow keys move a pointer (Shift: in bigger steps), which is the laser when it is on;
+ * with control on, Enter or Space clicks where it points and Page Up / Page Down scroll there.
+ *
  * Customer side (`applyControl`): finds that very node through the recorder's mirror and acts on it
  * (never on a guessed point), refusing masked and removed elements, links to other origins, and
  * actions for another recording (a page the customer already left).
@@ -55,6 +59,9 @@ export class AgentTools {
   #pendingLaser: PointerEvent | undefined;
   #laserFrame: number | undefined;
   #wheel = { dx: 0, dy: 0, point: undefined as MirrorPoint | undefined, frame: undefined as number | undefined };
+  /** Where the keyboard points, in the layer's CSS pixels (undefined until the first arrow key). */
+  #keyPoint: { x: number; y: number } | undefined;
+  readonly #keyTarget: HTMLElement;
 
   constructor(root: HTMLElement, options: AgentToolsOptions) {
     this.#options = options;
@@ -71,6 +78,8 @@ export class AgentTools {
     this.#layer.addEventListener('pointerleave', this.#onPointerLeave);
     this.#layer.addEventListener('click', this.#onClick);
     this.#layer.addEventListener('wheel', this.#onWheel, { passive: false });
+    this.#keyTarget = root.parentElement ?? root;
+    this.#keyTarget.addEventListener('keydown', this.#onKeyDown);
     this.#sync();
   }
 
@@ -81,6 +90,7 @@ export class AgentTools {
 
   setLaser(on: boolean): void {
     this.#laser = on;
+    if (!on && !this.#control) this.#keyPoint = undefined;
     if (!on) {
       this.#trail.hide();
       this.#options.onLaser({ visible: false, x: 0, y: 0 });
@@ -99,6 +109,7 @@ export class AgentTools {
     if (this.#laserFrame !== undefined) cancelAnimationFrame(this.#laserFrame);
     if (this.#wheel.frame !== undefined) cancelAnimationFrame(this.#wheel.frame);
     this.#trail.dispose();
+    this.#keyTarget.removeEventListener('keydown', this.#onKeyDown);
     this.#layer.remove();
     this.#style.remove();
   }
@@ -136,7 +147,48 @@ export class AgentTools {
   readonly #onClick = (event: MouseEvent): void => {
     if (!this.#control) return;
     event.preventDefault();
-    const point = this.#options.mirror.pointAt(event.clientX, event.clientY);
+    this.#clickAt(event.clientX, event.clientY);
+  };
+
+  readonly #onKeyDown = (event: KeyboardEvent): void => {
+    // Keys typed into the editor of a field are the editor's.
+    if (event.target !== this.#keyTarget || (!this.#laser && !this.#control) || event.altKey || event.ctrlKey || event.metaKey) return;
+    const step = event.shiftKey ? 50 : 10;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const move = moves[event.key];
+    const box = this.#layer.getBoundingClientRect();
+    if (move) {
+      event.preventDefault();
+      const from = this.#keyPoint ?? { x: box.width / 2, y: box.height / 2 };
+      this.#keyPoint = { x: clampTo(from.x + move[0], box.width), y: clampTo(from.y + move[1], box.height) };
+      this.#pointWithKeyboard(box);
+      return;
+    }
+    const point = this.#keyPoint ?? { x: box.width / 2, y: box.height / 2 };
+    if (this.#control && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      this.#clickAt(box.left + point.x, box.top + point.y);
+    } else if (this.#control && (event.key === 'PageDown' || event.key === 'PageUp')) {
+      event.preventDefault();
+      const target = this.#options.mirror.pointAt(box.left + point.x, box.top + point.y);
+      if (target?.nodeId === undefined) return;
+      const dy = Math.round((event.key === 'PageDown' ? 0.8 : -0.8) * (box.height / (this.#options.mirror.scale || 1)));
+      this.#options.onControl({ action: 'scroll', epoch: target.epoch, nodeId: target.nodeId, dx: 0, dy: bound(dy) });
+    }
+  };
+
+  /** Shows the keyboard's pointer and, with the laser on, sends it to the customer. */
+  #pointWithKeyboard(box: DOMRect): void {
+    const point = this.#keyPoint;
+    if (!point) return;
+    this.#trail.point(point.x, point.y);
+    if (!this.#laser) return;
+    const target = this.#options.mirror.pointAt(box.left + point.x, box.top + point.y);
+    if (target) this.#options.onLaser(laserPosition(target));
+  }
+
+  #clickAt(clientX: number, clientY: number): void {
+    const point = this.#options.mirror.pointAt(clientX, clientY);
     if (!point?.element || point.nodeId === undefined) return;
     const element = point.element;
     if (looksProtected(element)) {
@@ -150,7 +202,7 @@ export class AgentTools {
     }
     this.#closeEditor();
     this.#options.onControl({ action: 'click', epoch: point.epoch, nodeId: point.nodeId });
-  };
+  }
 
   readonly #onWheel = (event: WheelEvent): void => {
     if (!this.#control) return;
@@ -221,7 +273,10 @@ export class AgentTools {
   #closeEditor(): void {
     const editor = this.#editor;
     this.#editor = undefined;
+    const focused = editor?.matches(':focus') ?? false;
     editor?.remove();
+    // Closed with Enter or Escape: back to the view, never to the page's <body>.
+    if (focused) this.#keyTarget.focus({ preventScroll: true });
   }
 }
 
@@ -231,6 +286,10 @@ function laserPosition(point: MirrorPoint): LaserPosition {
     position.target = { epoch: point.epoch, nodeId: point.nodeId, x: point.ex, y: point.ey };
   }
   return position;
+}
+
+function clampTo(value: number, max: number): number {
+  return Math.min(Math.max(0, value), Math.max(0, max));
 }
 
 function bound(delta: number): number {

@@ -7,11 +7,16 @@
  * Batches are applied strictly in order (`ChunkReader`); a missing chunk stops the replica until a
  * fresh snapshot arrives (`onResync`). Events are applied as they arrive (no replay clock): the
  * replayer's baseline is set far in the future, so every event is applied at once.
+ *
+ * The replica fits its container (`contain`), or fills its width and grows in height when the
+ * container has `data-cck-fit="width"`. It shows the customer's colour scheme, not the agent's
+ * (`color-scheme.ts`): the recorder reports it with every snapshot and whenever it changes.
  */
 import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
 import type { Replayer } from 'rrweb';
 import { rrweb } from './rrweb-runtime.js';
 import { ChunkReader, type Chunk } from '../builtin/chunks.js';
+import { COLOR_SCHEME_EVENT, ReplicaColorScheme, type ColorSchemePayload } from './color-scheme.js';
 
 export interface MirrorOptions {
   /** A full snapshot is on screen (after the first one of a page, too). */
@@ -59,6 +64,8 @@ export class CobrowseMirror {
   #stage: HTMLElement | undefined;
   #cursor: HTMLElement | undefined;
   #resizeObserver: ResizeObserver | undefined;
+  #fitObserver: MutationObserver | undefined;
+  readonly #scheme = new ReplicaColorScheme();
   #viewport = { width: 0, height: 0 };
   #scale = 1;
   #hasSnapshot = false;
@@ -111,6 +118,8 @@ export class CobrowseMirror {
     }
     if (result.fresh) this.#newPage();
     for (const event of events) this.#apply(event);
+    // Rebuilt or added styles come with the original media queries: adapt them to the customer's scheme.
+    this.#scheme.schedule(this.#replayer?.iframe);
   }
 
   /** Shows the replica in `container` (which should have a size). */
@@ -135,6 +144,8 @@ export class CobrowseMirror {
     this.#cursor = cursor;
     this.#resizeObserver = new ResizeObserver(() => this.#layout());
     this.#resizeObserver.observe(root);
+    this.#fitObserver = new MutationObserver(() => this.#layout());
+    this.#fitObserver.observe(container, { attributes: true, attributeFilter: ['data-cck-fit'] });
     if (this.#hasSnapshot && this.#backlog.length === 0) {
       // The page was shown before (in a view since detached): its events are gone, ask again.
       this.#requestResync();
@@ -147,6 +158,8 @@ export class CobrowseMirror {
     this.#destroyReplayer();
     this.#resizeObserver?.disconnect();
     this.#resizeObserver = undefined;
+    this.#fitObserver?.disconnect();
+    this.#fitObserver = undefined;
     this.#root?.remove();
     this.#root = this.#stage = this.#cursor = this.#container = undefined;
   }
@@ -210,6 +223,7 @@ export class CobrowseMirror {
   dispose(): void {
     this.detach();
     this.reset();
+    this.#scheme.dispose();
   }
 
   #newPage(): void {
@@ -228,6 +242,9 @@ export class CobrowseMirror {
         if (last) this.#moveCursor(last.x, last.y);
         return;
       }
+    }
+    if (event.type === EventType.Custom && event.data.tag === COLOR_SCHEME_EVENT) {
+      this.#scheme.customer = (event.data.payload as ColorSchemePayload).scheme;
     }
     if (event.type === EventType.Meta) this.#setViewport(event.data.width, event.data.height);
     if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.ViewportResize) {
@@ -313,6 +330,17 @@ export class CobrowseMirror {
     const stage = this.#stage;
     const { width, height } = this.#viewport;
     if (!root || !stage || width === 0 || height === 0) return;
+    if (this.#container?.dataset.cckFit === 'width') {
+      // Fill the width; the container grows to the page's height at that scale and the agent scrolls.
+      const scale = root.clientWidth > 0 ? root.clientWidth / width : 1;
+      this.#scale = scale;
+      root.style.height = `${Math.round(height * scale)}px`;
+      stage.style.width = `${width}px`;
+      stage.style.height = `${height}px`;
+      stage.style.transform = `scale(${scale})`;
+      return;
+    }
+    root.style.height = '';
     const available = { width: root.clientWidth, height: root.clientHeight };
     const scale = available.width > 0 && available.height > 0 ? Math.min(1, available.width / width, available.height / height) : 1;
     this.#scale = scale;

@@ -6,11 +6,15 @@
  * Throughput: events emitted in the same task form one batch, sent at the next microtask. DOM
  * mutations are never dropped; pointer moves are sampled by rrweb and, within a batch, only the
  * latest pointer position and the latest scroll position of each element are kept.
+ *
+ * Every snapshot is followed by the page's colour scheme (a custom event, sent again when the
+ * customer's preference changes), so the agent's replica can show the page as the customer sees it.
  */
 import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
 import { rrweb } from './rrweb-runtime.js';
 import { randomId } from '../../signaling/protocol.js';
 import { ChunkWriter, type Chunk } from '../builtin/chunks.js';
+import { COLOR_SCHEME_EVENT, watchColorScheme, type ColorScheme, type ColorSchemePayload } from './color-scheme.js';
 import { MASK_INPUT_OPTIONS, redactStrings, type PrivacyRules } from './privacy.js';
 
 export interface RecorderOptions {
@@ -40,6 +44,8 @@ export class Recorder {
   #writer: ChunkWriter | undefined;
   #pending: eventWithTime[] = [];
   #flushScheduled = false;
+  #scheme: ColorScheme = 'light';
+  #unwatchScheme: (() => void) | undefined;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
@@ -68,6 +74,13 @@ export class Recorder {
     this.#writer = writer;
     this.#pending = [];
     const { privacy } = this.#options;
+    // Known before the first snapshot, which carries it; later changes follow as their own event.
+    let watching = false;
+    this.#unwatchScheme = watchColorScheme(this.#options.document.defaultView, (scheme) => {
+      this.#scheme = scheme;
+      if (watching) this.#enqueue(writer, this.#schemeEvent());
+    });
+    watching = true;
     const stop = rrweb().record({
       emit: (event) => this.#enqueue(writer, event),
       blockSelector: privacy.blockSelector,
@@ -98,6 +111,8 @@ export class Recorder {
   stop(): void {
     const stop = this.#stop;
     this.#stop = undefined;
+    this.#unwatchScheme?.();
+    this.#unwatchScheme = undefined;
     if (this.#writer) this.#flush(this.#writer);
     this.#writer = undefined;
     if (current.recorder === this) current.recorder = undefined;
@@ -107,12 +122,18 @@ export class Recorder {
   #enqueue(writer: ChunkWriter, event: eventWithTime): void {
     if (writer !== this.#writer) return;
     this.#pending.push(event);
+    if (event.type === EventType.FullSnapshot) this.#pending.push(this.#schemeEvent());
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {
       this.#flushScheduled = false;
       this.#flush(writer);
     });
+  }
+
+  #schemeEvent(): eventWithTime {
+    const payload: ColorSchemePayload = { scheme: this.#scheme };
+    return { type: EventType.Custom, data: { tag: COLOR_SCHEME_EVENT, payload }, timestamp: Date.now() } as eventWithTime;
   }
 
   #flush(writer: ChunkWriter): void {
