@@ -38,6 +38,10 @@ const words = {
     queued: (position) => `All our agents are busy. You are number ${position} in the queue.`,
     assigned: 'An agent is on the way.',
     requestFailed: 'The chat could not be requested. Please try again.',
+    agentName: 'Alex (agent)',
+    callKind: (kind) => (kind === 'video' ? 'Video call' : 'Voice call'),
+    callNotConnected: (kind, reason) =>
+      ({ missed: 'Missed', rejected: 'Declined', cancelled: 'Cancelled', failed: 'Failed' })[reason] + ` ${kind === 'video' ? 'video' : 'voice'} call`,
   },
   'pt-BR': {
     agentTitle: 'Console do agente',
@@ -62,6 +66,10 @@ const words = {
     queued: (position) => `Todos os nossos agentes estão ocupados. Você é o número ${position} na fila.`,
     assigned: 'Um agente já vai atender você.',
     requestFailed: 'Não foi possível solicitar o chat. Tente de novo.',
+    agentName: 'Alex (agente)',
+    callKind: (kind) => (kind === 'video' ? 'Chamada de vídeo' : 'Chamada de voz'),
+    callNotConnected: (kind, reason) =>
+      `${kind === 'video' ? 'Chamada de vídeo' : 'Chamada de voz'} ${{ missed: 'perdida', rejected: 'recusada', cancelled: 'cancelada', failed: 'com falha' }[reason]}`,
   },
 }[lang];
 
@@ -76,9 +84,9 @@ const form = document.getElementById('chat-form');
 const input = document.getElementById('chat-input');
 const other = role === 'agent' ? words.customer : words.agent;
 
-function addLine(text, who) {
+function addLine(text, who, extraClass = '') {
   const item = document.createElement('li');
-  item.className = who ? `line ${who === words.you ? 'mine' : 'theirs'}` : 'line system';
+  item.className = `${who ? `line ${who === words.you ? 'mine' : 'theirs'}` : 'line system'} ${extraClass}`.trim();
   if (who) {
     const name = document.createElement('strong');
     name.textContent = `${who}: `;
@@ -117,6 +125,20 @@ form.addEventListener('submit', (event) => {
   addLine(text, words.you);
   input.value = '';
 });
+
+if (role === 'agent') panel.setAttribute('display-name', words.agentName);
+
+// What a host does with `call-summary`: a line in the conversation, "Video call · 3:12".
+panel.addEventListener('call-summary', ({ detail }) => {
+  const { kind, durationMs, endReason } = detail;
+  const connected = endReason === 'local-ended' || endReason === 'remote-ended' || (endReason === 'failed' && durationMs > 0);
+  addLine(connected ? `${words.callKind(kind)} · ${formatDuration(durationMs)}` : words.callNotConnected(kind, endReason), undefined, 'summary');
+});
+
+function formatDuration(ms) {
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
 
 document.getElementById('end-chat')?.addEventListener('click', () => {
   panel.remove(); // disposes the panel's engine: any call ends, the conversation is left
