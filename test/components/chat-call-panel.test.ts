@@ -6,61 +6,16 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/chat-call-panel/chat-call-panel.js';
 import type { ChatCallPanel } from '../../src/components/chat-call-panel/chat-call-panel.component.js';
-import { CallEngine, type CallEngineOptions } from '../../src/engine/call-engine.js';
+import { CallEngine } from '../../src/engine/call-engine.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
+import type { CallSummary } from '../../src/events/call-summary.js';
 import { accessibleName } from './support/a11y.js';
+import { $, byText, disposeEngines, engines2, openMenuAndPick, panels, track } from './support/panels.js';
 
-const engines: CallEngine[] = [];
-let count = 0;
-
-
-function engines2(options: Partial<CallEngineOptions> = {}, refuseMicrophone = false) {
-  const hub = new MemoryHub();
-  const conversationId = `panel-${++count}`;
-  const denying = {
-    getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
-    enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
-    addEventListener: () => {},
-    removeEventListener: () => {},
-  } as unknown as MediaDevices;
-  const agent = new CallEngine({
-    transport: hub.createTransport({ conversationId, role: 'agent' }),
-    displayName: 'Alex',
-    ...(refuseMicrophone ? { mediaDevices: () => denying } : {}),
-    ...options,
-  });
-  const customer = new CallEngine({ transport: hub.createTransport({ conversationId, role: 'customer' }), ...options });
-  engines.push(agent, customer);
-  return { agent, customer };
-}
-
-async function panels(options: Partial<CallEngineOptions> = {}, lang = 'en', refuseMicrophone = false) {
-  const { agent, customer } = engines2(options, refuseMicrophone);
-  const wrapper = await fixture<HTMLDivElement>(html`
-    <div lang=${lang} style="width: 320px">
-      <chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>
-      <chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>
-    </div>
-  `);
-  const [agentPanel, customerPanel] = [...wrapper.querySelectorAll('chat-call-panel')] as ChatCallPanel[];
-  await customer.connect();
-  await agent.connect();
-  return { agent, customer, agentPanel: agentPanel!, customerPanel: customerPanel!, wrapper };
-}
-
-const $ = <T extends Element = HTMLElement>(el: ChatCallPanel, selector: string) => el.shadowRoot!.querySelector<T>(selector);
-/** A button by accessible name, as a screen reader finds it. */
-const byText = (el: ChatCallPanel, text: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('button')].find((b) => accessibleName(b) === text);
 const nameOf = accessibleName;
 
-async function openMenuAndPick(panel: ChatCallPanel, item: string) {
-  $<HTMLButtonElement>(panel, '[part~="menu-button"]')!.click();
-  await panel.updateComplete;
-  byText(panel, item)!.click();
-}
-
 afterEach(() => {
-  for (const engine of engines.splice(0)) engine.dispose();
+  disposeEngines();
   document.documentElement.lang = 'en';
 });
 
@@ -207,7 +162,7 @@ describe('<chat-call-panel>', () => {
       } as unknown as MediaDevices;
       const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'agent' }) });
       const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'held', role: 'customer' }), mediaDevices: () => holding });
-      engines.push(agent, customer);
+      track(agent, customer);
       const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>`);
       await customer.connect();
       await agent.startCall({ video: false });
@@ -231,7 +186,7 @@ describe('<chat-call-panel>', () => {
       } as unknown as MediaDevices;
       const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'agent' }), mediaDevices: () => noCamera });
       const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'nocam', role: 'customer' }) });
-      engines.push(agent, customer);
+      track(agent, customer);
       const panel = await fixture<ChatCallPanel>(html`<chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>`);
       await customer.connect();
       await openMenuAndPick(panel, 'Video call');
@@ -319,6 +274,115 @@ describe('<chat-call-panel>', () => {
     });
   });
 
+  describe('look', () => {
+    it('a voice call is a compact row with the other side\'s initials and name, no black video tile', async () => {
+      const { agentPanel, customerPanel, agent, customer } = await panels({}, 'en', false, 480);
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => byText(customerPanel, 'Accept with audio'));
+      byText(customerPanel, 'Accept with audio')!.click();
+      await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'active', { timeout: 10_000 });
+      await customerPanel.updateComplete;
+      for (const [panel, name, initials] of [
+        [customerPanel, 'Alex', 'A'],
+        [agentPanel, 'Customer', 'C'],
+      ] as const) {
+        expect($(panel, '[part~="videos"]'), 'no video tile').to.equal(null);
+        const row = $(panel, '[part~="audio-call"]')!;
+        expect(row.getBoundingClientRect().height).to.be.below(100);
+        expect($(panel, '[part~="name"]')!.textContent).to.equal(name);
+        expect($(panel, '[part~="avatar"]')!.textContent).to.equal(initials);
+        await expect(panel).to.be.accessible();
+      }
+      // Turning the camera on brings the video layout back.
+      await customer.setVideoEnabled(true);
+      await waitUntil(() => $(agentPanel, '[part~="remote-video"]'), 'the customer video shows', { timeout: 10_000 });
+    });
+
+    it('names the other side on their tile, takes the name from remote-name, and mirrors the self-view', async () => {
+      const { agentPanel, customerPanel, agent, customer } = await panels({}, 'en', false, 480);
+      agentPanel.remoteName = 'Maria Silva';
+      await openMenuAndPick(agentPanel, 'Video call');
+      await waitUntil(() => byText(customerPanel, 'Accept with video'));
+      byText(customerPanel, 'Accept with video')!.click();
+      await waitUntil(() => agent.remoteMediaState?.videoEnabled && customer.remoteMediaState?.videoEnabled, 'video both ways', { timeout: 10_000 });
+      await agentPanel.updateComplete;
+      expect($(agentPanel, '[part~="name"]')!.textContent).to.equal('Maria Silva');
+      expect($(customerPanel, '[part~="name"]')!.textContent).to.equal('Alex');
+      const self = $<HTMLVideoElement>(agentPanel, '[part~="local-video"]')!;
+      expect(getComputedStyle(self).transform, 'mirrored').to.equal('matrix(-1, 0, 0, 1, 0, 0)');
+      expect(getComputedStyle($(agentPanel, '[part~="remote-video"]')!).transform, 'the other side is not').to.equal('none');
+      await customer.setVideoEnabled(false);
+      await waitUntil(() => $(agentPanel, '[part~="avatar"]'));
+      expect($(agentPanel, '[part~="avatar"]')!.textContent).to.equal('MS');
+    });
+  });
+
+  describe('call-summary', () => {
+    it('after a connected call: kind, duration, why and by whom it ended, on both sides', async () => {
+      const { agentPanel, customerPanel, agent, customer } = await panels();
+      const summaries: Array<{ side: string; detail: CallSummary }> = [];
+      agentPanel.addEventListener('call-summary', (event) => summaries.push({ side: 'agent', detail: event.detail }));
+      customerPanel.addEventListener('call-summary', (event) => summaries.push({ side: 'customer', detail: event.detail }));
+      await openMenuAndPick(agentPanel, 'Video call');
+      await waitUntil(() => byText(customerPanel, 'Accept with video'));
+      byText(customerPanel, 'Accept with video')!.click();
+      await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'active', { timeout: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      customer.end();
+      await waitUntil(() => summaries.length === 2, 'both sides summarize');
+      const bySide = Object.fromEntries(summaries.map((s) => [s.side, s.detail]));
+      expect(bySide.agent).to.include({ kind: 'video', endReason: 'remote-ended', by: 'customer' });
+      expect(bySide.customer).to.include({ kind: 'video', endReason: 'local-ended', by: 'customer' });
+      expect(bySide.agent!.durationMs).to.be.within(250, 10_000);
+    });
+
+    it('after a call that never connected: duration 0 and the reason (missed, declined)', async () => {
+      const { agentPanel, customerPanel } = await panels();
+      const seen = oneEvent(agentPanel, 'call-summary');
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => byText(customerPanel, 'Reject'));
+      byText(customerPanel, 'Reject')!.click();
+      const event = await seen;
+      expect(event.detail).to.deep.equal({ kind: 'voice', durationMs: 0, endReason: 'rejected', by: 'customer' });
+      expect(event.bubbles && event.composed).to.equal(true);
+    });
+  });
+
+  describe('words for the customer', () => {
+    it('a blocked microphone: names the microphone and says the agent can call again (never "try again")', async () => {
+      const { agent, customerPanel, customer } = engines2AndCustomerPanelRefusing();
+      const panel = await customerPanel;
+      await customer.connect();
+      await agent.connect();
+      await agent.startCall({ video: false });
+      await waitUntil(() => byText(panel, 'Accept with audio'));
+      byText(panel, 'Accept with audio')!.click();
+      await waitUntil(() => $(panel, '[part~="error"]'), 'the error shows');
+      const text = $(panel, '[part~="error"]')!.textContent!;
+      expect(text).to.contain('Access to your microphone is blocked.');
+      expect(text).to.contain('The agent can then call you again.');
+      expect(text).to.not.contain('try again');
+      await expect(panel).to.be.accessible();
+    });
+  });
+
+  describe('end notices', () => {
+    it('clear with Clear notice, and with the next call', async () => {
+      const { agentPanel, customerPanel, agent } = await panels();
+      await openMenuAndPick(agentPanel, 'Voice call');
+      await waitUntil(() => byText(customerPanel, 'Reject'));
+      byText(customerPanel, 'Reject')!.click();
+      await waitUntil(() => byText(agentPanel, 'Clear notice'));
+      expect($(agentPanel, '[part~="status"]')!.textContent).to.equal('The call was declined');
+      byText(agentPanel, 'Clear notice')!.click();
+      await agentPanel.updateComplete;
+      expect($(agentPanel, '[part~="status"]')!.textContent!.trim()).to.equal('');
+      expect(byText(customerPanel, 'Clear notice')).to.exist;
+      await agent.startCall();
+      await waitUntil(() => !byText(customerPanel, 'Clear notice'), 'the next call clears it');
+    });
+  });
+
   describe('lifecycle', () => {
     it('stops listening to the engine when removed from the document', async () => {
       const { agent } = engines2();
@@ -331,3 +395,19 @@ describe('<chat-call-panel>', () => {
     });
   });
 });
+
+/** Engines whose customer's browser denies the microphone, and a customer panel rendering them. */
+function engines2AndCustomerPanelRefusing() {
+  const hub = new MemoryHub();
+  const denying = {
+    getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
+    enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
+    addEventListener: () => {},
+    removeEventListener: () => {},
+  } as unknown as MediaDevices;
+  const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'refusing', role: 'agent' }), displayName: 'Alex' });
+  const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'refusing', role: 'customer' }), mediaDevices: () => denying });
+  track(agent, customer);
+  const customerPanel = fixture<ChatCallPanel>(html`<chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>`);
+  return { agent, customer, customerPanel };
+}

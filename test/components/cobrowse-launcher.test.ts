@@ -3,119 +3,18 @@
  * both roles, by accessible name, accessible in each (axe), in English and Brazilian Portuguese;
  * plus its events.
  */
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/cobrowse-launcher/cobrowse-launcher.js';
 import type { CobrowseLauncher } from '../../src/components/cobrowse-launcher/cobrowse-launcher.component.js';
-import { TypedEmitter } from '../../src/internal/typed-emitter.js';
-import { VisualError } from '../../src/providers/errors.js';
-import { ProviderRegistry } from '../../src/providers/registry.js';
-import type {
-  AgentSession,
-  AgentSessionEvents,
-  CustomerSession,
-  CustomerSessionEvents,
-  VisualCapabilities,
-  VisualKind,
-  VisualProviderAdapter,
-} from '../../src/providers/types.js';
-import { MemoryHub } from '../../src/signaling/memory-transport.js';
 import { accessibleName } from './support/a11y.js';
+import { disposeLaunchers, launcher } from './support/launchers.js';
 
 
-class AgentStub extends TypedEmitter<AgentSessionEvents> implements AgentSession {
-  readonly id = 's-1';
-  readonly pin = '482913';
-  readonly expiresAt = Date.now() + 600_000;
-  view: HTMLElement | undefined;
-  fire<K extends keyof AgentSessionEvents>(event: K, ...args: AgentSessionEvents[K]): void {
-    this.emit(event, ...args);
-  }
-  attachView(container: HTMLElement): void {
-    this.view = container;
-  }
-  detachView(): void {
-    this.view = undefined;
-  }
-  setLaserPointer(): void {}
-  setRemoteControl(enabled: boolean): void {
-    queueMicrotask(() => this.emit('control', { enabled }));
-  }
-  end(): void {
-    this.emit('ended', { reason: 'local-ended' });
-  }
-}
-
-class CustomerStub extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
-  readonly id = 's-1';
-  remoteControlled = false;
-  fire<K extends keyof CustomerSessionEvents>(event: K, ...args: CustomerSessionEvents[K]): void {
-    this.emit(event, ...args);
-  }
-  takeBackControl(): void {
-    this.emit('control', { enabled: false });
-  }
-  end(): void {
-    this.emit('ended', { reason: 'local-ended' });
-  }
-}
-
-function stubAdapter(kind: VisualKind) {
-  const agent = new AgentStub();
-  const customer = new CustomerStub();
-  const capabilities: VisualCapabilities =
-    kind === 'cobrowse'
-      ? { view: true, laserPointer: true, remoteControl: true, navigation: true }
-      : { view: true, laserPointer: true, remoteControl: false, navigation: false };
-  let wrongPins = 0;
-  const adapter: VisualProviderAdapter = {
-    id: kind,
-    kind,
-    capabilities,
-    createSession: async () => agent,
-    joinByPin: async (pin) => {
-      if (pin === '999999') throw new VisualError('pin-expired', 'expired');
-      if (pin !== agent.pin) throw new VisualError('pin-invalid', 'wrong', { attemptsLeft: 4 - wrongPins++ });
-      return { sessionId: 's-1', kind, capabilities, accept: async () => customer, decline: () => {} };
-    },
-  };
-  return { adapter, agent, customer };
-}
-
-const disposables: Array<{ dispose(): void }> = [];
 afterEach(() => {
-  disposables.splice(0).forEach((d) => d.dispose());
+  disposeLaunchers();
   document.documentElement.lang = 'en';
 });
-
-let count = 0;
-async function launcher(role: 'agent' | 'customer', kind: VisualKind = 'cobrowse', lang = 'en') {
-  const stub = stubAdapter(kind);
-  const registry = new ProviderRegistry();
-  registry.register(stub.adapter);
-  const hub = new MemoryHub();
-  const conversationId = `launcher-${++count}`;
-  const transport = hub.createTransport({ conversationId, role });
-  await transport.connect();
-  const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang} style="width: 640px">
-    <cobrowse-launcher participant=${role} provider=${kind} .registry=${registry} .transport=${transport}></cobrowse-launcher>
-  </div>`);
-  const el = wrapper.querySelector('cobrowse-launcher') as CobrowseLauncher;
-  await el.updateComplete;
-  disposables.push(hub);
-  /** The agent's side says a session waits for its PIN, as the agent's launcher does on Co-browse. */
-  let agentSide: ReturnType<MemoryHub['createTransport']> | undefined;
-  const offer = async () => {
-    if (!agentSide) {
-      agentSide = hub.createTransport({ conversationId, role: 'agent' });
-      await agentSide.connect();
-    }
-    agentSide.send({ type: 've-offer', payload: { sessionId: 's-1', kind } });
-    await waitUntil(() => el.engagement?.state.offered, 'the offer arrives');
-    await el.updateComplete;
-  };
-  return { el, ...stub, engagement: el.engagement!, offer };
-}
 
 const root = (el: CobrowseLauncher) => el.shadowRoot!;
 const part = <T extends HTMLElement = HTMLElement>(el: CobrowseLauncher, name: string) => root(el).querySelector<T>(`[part~="${name}"]`);

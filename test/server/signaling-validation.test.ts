@@ -202,6 +202,20 @@ describe('signaling: relaying needs a recipient', { timeout: SUITE_TIMEOUT_MS },
     client.close();
   });
 
+  it('drops a best-effort ve-offer without an error while alone, and relays it once the customer is there', async () => {
+    const conversationId = freshConversation('offer');
+    const { client: agent } = await join(server, conversationId, 'agent');
+    agent.send(message('ve-offer', conversationId, 'agent', { sessionId: 's-1', kind: 'cobrowse' }));
+    await agent.expectSilence(150);
+    const { client: customer } = await join(server, conversationId, 'customer');
+    await agent.expect('presence');
+    agent.send(message('ve-offer', conversationId, 'agent', { sessionId: 's-1', kind: 'cobrowse' }));
+    const offer = await customer.expect('ve-offer');
+    assert.deepEqual(offer.payload, { sessionId: 's-1', kind: 'cobrowse' });
+    agent.close();
+    customer.close();
+  });
+
   it('does not echo a relayed message back to its sender', async () => {
     const conversationId = freshConversation('echo');
     const { agent, customer } = await joinPair(server, conversationId);
