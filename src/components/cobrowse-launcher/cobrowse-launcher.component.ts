@@ -85,6 +85,7 @@ export type VisualEngagementKind = VisualKind;
  * @cssprop --cck-color-accent - Primary buttons and tools that are on (global token).
  * @cssprop --cck-color-danger - **End session** and the "agent is in control" bar (global token).
  * @cssprop --cck-launcher-gap - Space between the panel's rows.
+ * @cssprop --cck-launcher-background - The session panel's background. Defaults to `--cck-color-surface`.
  * @cssprop --cck-launcher-screen-width - Width of the **Customer screen** region. Default `100%`.
  * @cssprop --cck-launcher-screen-height - Height of the **Customer screen** region. Default `22rem`.
  * @cssprop --cck-tile-background - Background of the **Customer screen** region.
@@ -394,7 +395,7 @@ export class CobrowseLauncher extends CallKitElement {
         ${this.#renderError(strings, state?.error)}
         ${canStart
           ? nothing
-          : html`<div part="toolbar" class="row toolbar" role="toolbar" aria-label=${label}>
+          : html`<div class="tools"><div part="toolbar" class="row toolbar" role="toolbar" aria-label=${label}>
               ${showScreen && state?.capabilities.laserPointer
                 ? this.#renderTool({ part: 'laser-button', name: visual.laserPointer, icon: icons.laser, pressed: laser, onClick: () => this.#toggleLaser() })
                 : nothing}
@@ -425,7 +426,7 @@ export class CobrowseLauncher extends CallKitElement {
                   })}`
                 : nothing}
               ${this.#renderTool({ part: 'end-button', name: visual.endSession, icon: icons.close, className: 'danger', onClick: () => this.#end() })}
-            </div>`}
+            </div></div>`}
       </div>
     `;
   }

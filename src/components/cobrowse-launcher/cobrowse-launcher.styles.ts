@@ -23,10 +23,18 @@ export default css`
   }
 
   .panel {
-    container-type: inline-size;
     display: grid;
     gap: var(--cck-launcher-gap, 0.5rem);
     min-width: min(22rem, 100%);
+    border-radius: var(--_radius);
+    background: var(--cck-launcher-background, var(--_surface));
+    color: var(--_text);
+  }
+
+  /* The toolbar's own container (not the panel's: containment inside a shrink-to-fit host confuses
+     layout and checkers), for icon-only tools below 480 px. */
+  .tools {
+    container-type: inline-size;
   }
 
   .row {

@@ -4,6 +4,7 @@
  * on an in-memory conversation. Hubs made here are disposed of by `disposeLaunchers()`.
  */
 import { fixture, html, waitUntil } from '@open-wc/testing';
+import { nothing } from 'lit';
 import '../../../src/components/cobrowse-launcher/cobrowse-launcher.js';
 import type { CobrowseLauncher } from '../../../src/components/cobrowse-launcher/cobrowse-launcher.component.js';
 import { TypedEmitter } from '../../../src/internal/typed-emitter.js';
@@ -115,7 +116,7 @@ export async function launcher(role: 'agent' | 'customer', kind: VisualKind = 'c
 }
 
 /** An agent and a customer launcher on one conversation, with the same scripted provider. */
-export async function launcherPair(kind: VisualKind = 'cobrowse', lang = 'en') {
+export async function launcherPair(kind: VisualKind = 'cobrowse', lang: string | null = 'en') {
   const stub = stubAdapter(kind);
   const registry = new ProviderRegistry();
   registry.register(stub.adapter);
@@ -125,11 +126,11 @@ export async function launcherPair(kind: VisualKind = 'cobrowse', lang = 'en') {
   const agentTransport = hub.createTransport({ conversationId, role: 'agent' });
   const customerTransport = hub.createTransport({ conversationId, role: 'customer' });
   await Promise.all([agentTransport.connect(), customerTransport.connect()]);
-  const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang} style="width: 640px">
+  const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang ?? nothing} style="width: 640px">
     <cobrowse-launcher participant="agent" provider=${kind} .registry=${registry} .transport=${agentTransport}></cobrowse-launcher>
     <cobrowse-launcher participant="customer" provider=${kind} .registry=${registry} .transport=${customerTransport}></cobrowse-launcher>
   </div>`);
   const [agent, customer] = [...wrapper.querySelectorAll('cobrowse-launcher')] as CobrowseLauncher[];
   await agent!.updateComplete;
-  return { ...stub, agentLauncher: agent!, customerLauncher: customer!, hub, conversationId, agentTransport, customerTransport };
+  return { ...stub, agentLauncher: agent!, customerLauncher: customer!, wrapper, hub, conversationId, agentTransport, customerTransport };
 }

@@ -4,6 +4,7 @@
  * Engines made here are disposed of by `disposeEngines()` (call it in `afterEach`).
  */
 import { fixture, html } from '@open-wc/testing';
+import { nothing } from 'lit';
 import '../../../src/components/chat-call-panel/chat-call-panel.js';
 import type { ChatCallPanel } from '../../../src/components/chat-call-panel/chat-call-panel.component.js';
 import { CallEngine, type CallEngineOptions } from '../../../src/engine/call-engine.js';
@@ -43,10 +44,11 @@ export function engines2(options: Partial<CallEngineOptions> = {}, refuseMicroph
   return { agent, customer, hub, conversationId };
 }
 
-export async function panels(options: Partial<CallEngineOptions> = {}, lang = 'en', refuseMicrophone = false, width = 320) {
+/** `lang: null` leaves the language to the document (`<html lang>`), so a test can switch it. */
+export async function panels(options: Partial<CallEngineOptions> = {}, lang: string | null = 'en', refuseMicrophone = false, width = 320) {
   const { agent, customer } = engines2(options, refuseMicrophone);
   const wrapper = await fixture<HTMLDivElement>(html`
-    <div lang=${lang} style="width: ${width}px">
+    <div lang=${lang ?? nothing} style="width: ${width}px">
       <chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>
       <chat-call-panel participant="customer" .engine=${customer}></chat-call-panel>
     </div>
