@@ -36,7 +36,7 @@ async function checkEveryCombination(root: HTMLElement, probe: HTMLElement, stat
     try {
       await expect(root).to.be.accessible();
     } catch (error) {
-      throw new Error(`${state} (${lang}, ${scheme}): ${(error as Error).message}`);
+      throw new Error(`${state} (${lang}, ${scheme}): ${(error as Error).message}`, { cause: error });
     }
   }
   document.documentElement.lang = 'en';
