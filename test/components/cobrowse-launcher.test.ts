@@ -95,6 +95,20 @@ describe('<cobrowse-launcher> agent', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("the replica's field editor keeps normal letter spacing (the PIN box's is its own)", async () => {
+    const { el, agent } = await launcher('agent');
+    button(el, 'Co-browse')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('accepted');
+    agent.fire('active');
+    await settle(el);
+    // What the co-browse tools put over a field of the replica, inside this shadow root.
+    const editor = document.createElement('input');
+    editor.className = 'cck-tools-editor';
+    part(el, 'screen')!.append(editor);
+    expect(getComputedStyle(editor).letterSpacing).to.equal('normal');
+  });
+
   it('End session asks first (cancelable), then ends and says so', async () => {
     const { el, engagement } = await launcher('agent');
     button(el, 'Co-browse')!.click();

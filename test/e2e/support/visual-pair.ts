@@ -40,8 +40,9 @@ export async function openVisualSide(
   browser: Browser,
   url: string,
   viewport: { width: number; height: number },
+  options: { colorScheme?: 'light' | 'dark' } = {},
 ): Promise<VisualSide> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}) });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error ${new URL(url).pathname}] ${error.message}`));
   await page.goto(url);
