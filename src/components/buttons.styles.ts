@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { visuallyHidden } from './shared.styles.js';
 
 /**
  * Buttons the elements share: pill buttons with an icon and a label, round icon buttons, tooltips.
@@ -126,12 +127,7 @@ export default css`
     }
 
     .btn.collapsible > .label {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
+      ${visuallyHidden}
     }
   }
 

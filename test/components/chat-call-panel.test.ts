@@ -10,7 +10,7 @@ import { CallEngine } from '../../src/engine/call-engine.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
 import type { CallSummary } from '../../src/events/call-summary.js';
 import { accessibleName } from './support/a11y.js';
-import { $, byText, disposeEngines, engines2, openMenuAndPick, panels, track } from './support/panels.js';
+import { $, byText, denyingDevices, disposeEngines, engines2, openMenuAndPick, panels, track } from './support/panels.js';
 
 const nameOf = accessibleName;
 
@@ -399,12 +399,7 @@ describe('<chat-call-panel>', () => {
 /** Engines whose customer's browser denies the microphone, and a customer panel rendering them. */
 function engines2AndCustomerPanelRefusing() {
   const hub = new MemoryHub();
-  const denying = {
-    getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
-    enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
-    addEventListener: () => {},
-    removeEventListener: () => {},
-  } as unknown as MediaDevices;
+  const denying = denyingDevices();
   const agent = new CallEngine({ transport: hub.createTransport({ conversationId: 'refusing', role: 'agent' }), displayName: 'Alex' });
   const customer = new CallEngine({ transport: hub.createTransport({ conversationId: 'refusing', role: 'customer' }), mediaDevices: () => denying });
   track(agent, customer);

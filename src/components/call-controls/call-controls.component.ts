@@ -32,6 +32,17 @@ type DeviceKind = 'microphone' | 'camera' | 'speaker';
 /** Each device picker hangs off the chevron next to its toggle, as in Teams and LiveKit. */
 type Picker = 'microphone' | 'camera';
 
+/** One of the round buttons: what it shows and does. */
+interface ControlButton {
+  part: string;
+  name: string;
+  icon: TemplateResult;
+  command?: CallControlsShortcut;
+  pressed?: boolean;
+  className?: string;
+  onClick: () => void;
+}
+
 /** `shortcuts='{"mute": "Alt+M", "end": null}'`; JSON that does not parse is ignored. */
 const shortcutsConverter = {
   fromAttribute(value: string | null): CallControlsShortcuts {
@@ -303,15 +314,7 @@ export class CallControls extends CallKitElement {
   }
 
   /** A round toggle or command with its icon, its name and a tooltip that adds the shortcut. */
-  #renderButton(options: {
-    part: string;
-    name: string;
-    icon: TemplateResult;
-    command?: CallControlsShortcut;
-    pressed?: boolean;
-    className?: string;
-    onClick: () => void;
-  }): TemplateResult {
+  #renderButton(options: ControlButton): TemplateResult {
     const shortcut = options.command ? this.#shortcuts.ariaKeyShortcuts(options.command) : undefined;
     const tip = shortcut ? `${options.name} (${shortcut.replace('Control', 'Ctrl')})` : options.name;
     return html`<button
@@ -324,6 +327,17 @@ export class CallControls extends CallKitElement {
     >
       ${options.icon}<span class="label">${options.name}</span><span class="tip" aria-hidden="true">${tip}</span>
     </button>`;
+  }
+
+  /** A toggle with its chevron and device picker, as one control. */
+  #renderPair(picker: Picker, toggle: ControlButton, pickerName: string, lists: TemplateResult): TemplateResult {
+    return html`<div
+      class="pair"
+      @keydown=${(event: KeyboardEvent) => this.#onPickerKeyDown(picker, event)}
+      @focusout=${(event: FocusEvent) => this.#onPickerFocusOut(picker, event)}
+    >
+      ${this.#renderButton(toggle)} ${this.#renderPicker(picker, pickerName, lists)}
+    </div>`;
   }
 
   /** The chevron next to a toggle and the device picker it opens, right after it in the tab order. */
@@ -363,12 +377,9 @@ export class CallControls extends CallKitElement {
     const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
     return html`
       <div part="base" class="base" role="group" aria-label=${strings.callControls} lang=${this.localize.lang}>
-        <div
-          class="pair"
-          @keydown=${(event: KeyboardEvent) => this.#onPickerKeyDown('microphone', event)}
-          @focusout=${(event: FocusEvent) => this.#onPickerFocusOut('microphone', event)}
-        >
-          ${this.#renderButton({
+        ${this.#renderPair(
+          'microphone',
+          {
             part: 'mute-button',
             name: muted ? strings.unmute : strings.mute,
             icon: muted ? icons.micOff : icons.mic,
@@ -376,21 +387,15 @@ export class CallControls extends CallKitElement {
             pressed: muted,
             className: 'toggle mute',
             onClick: () => this.#toggleMute(),
-          })}
-          ${this.#renderPicker(
-            'microphone',
-            strings.audioSettings,
-            html`${this.#renderSelect('microphone', strings.microphone, this.devices?.microphones)}
-            ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}`,
-          )}
-        </div>
+          },
+          strings.audioSettings,
+          html`${this.#renderSelect('microphone', strings.microphone, this.devices?.microphones)}
+          ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}`,
+        )}
         ${engine.options.allowVideo
-          ? html`<div
-              class="pair"
-              @keydown=${(event: KeyboardEvent) => this.#onPickerKeyDown('camera', event)}
-              @focusout=${(event: FocusEvent) => this.#onPickerFocusOut('camera', event)}
-            >
-              ${this.#renderButton({
+          ? this.#renderPair(
+              'camera',
+              {
                 part: 'video-button',
                 name: videoEnabled ? strings.turnOffVideo : strings.turnOnVideo,
                 icon: videoEnabled ? icons.video : icons.videoOff,
@@ -398,9 +403,10 @@ export class CallControls extends CallKitElement {
                 pressed: !videoEnabled,
                 className: 'toggle',
                 onClick: () => this.#toggleVideo(),
-              })}
-              ${this.#renderPicker('camera', strings.videoSettings, this.#renderSelect('camera', strings.camera, this.devices?.cameras))}
-            </div>`
+              },
+              strings.videoSettings,
+              this.#renderSelect('camera', strings.camera, this.devices?.cameras),
+            )
           : nothing}
         ${this.#renderButton({
           part: 'end-button',

@@ -64,16 +64,6 @@ export default css`
     font-weight: 600;
   }
 
-  /* An empty live region stays in the accessibility tree (so its next text is announced), out of the layout. */
-  .live-empty {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    min-height: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
-
   .ringing {
     display: grid;
     gap: 0.75rem;

@@ -66,15 +66,6 @@ export default css`
     color: var(--_danger-text);
   }
 
-  /* An empty live region stays in the accessibility tree (its next text is announced), out of the layout. */
-  .live-empty {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
-
   .screen {
     position: relative;
     width: var(--cck-launcher-screen-width, 100%);

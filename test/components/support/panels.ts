@@ -23,16 +23,21 @@ export function disposeEngines(): void {
   for (const engine of engines.splice(0)) engine.dispose();
 }
 
-/** `refuseMicrophone`: the agent's browser denies the microphone (NotAllowedError). */
-export function engines2(options: Partial<CallEngineOptions> = {}, refuseMicrophone = false) {
-  const hub = new MemoryHub();
-  const conversationId = `panel-${++count}`;
-  const denying = {
+/** Devices whose browser denies every capture (NotAllowedError), as after "Block" in the prompt. */
+export function denyingDevices(): MediaDevices {
+  return {
     getUserMedia: () => Promise.reject(new DOMException('denied', 'NotAllowedError')),
     enumerateDevices: () => navigator.mediaDevices.enumerateDevices(),
     addEventListener: () => {},
     removeEventListener: () => {},
   } as unknown as MediaDevices;
+}
+
+/** `refuseMicrophone`: the agent's browser denies the microphone (NotAllowedError). */
+export function engines2(options: Partial<CallEngineOptions> = {}, refuseMicrophone = false) {
+  const hub = new MemoryHub();
+  const conversationId = `panel-${++count}`;
+  const denying = denyingDevices();
   const agent = new CallEngine({
     transport: hub.createTransport({ conversationId, role: 'agent' }),
     displayName: 'Alex',
