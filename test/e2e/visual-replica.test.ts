@@ -105,11 +105,16 @@ describe('the agent sees the customer page as the customer sees it, and can enla
 
     await agent.byRole('button', 'Full screen').click();
     await agent.page.waitForFunction(() => document.querySelector('cobrowse-launcher')!.shadowRoot!.fullscreenElement?.getAttribute('part') === 'panel');
-    assert.equal(await agent.byRole('button', 'Full screen').getAttribute('aria-pressed'), 'true');
+    await agent.page.waitForFunction(
+      () => document.querySelector('cobrowse-launcher')!.shadowRoot!.querySelector('[part~="fullscreen-button"]')!.getAttribute('aria-pressed') === 'true',
+    );
     assert.ok(await agent.byRole('button', 'Laser pointer').isVisible(), 'the tools stay at hand in full screen');
     await agent.byRole('button', 'Full screen').click();
     await agent.page.waitForFunction(() => !document.fullscreenElement);
-    assert.equal(await agent.byRole('button', 'Full screen').getAttribute('aria-pressed'), 'false');
+    // The toggle follows the browser's fullscreenchange, which comes a frame later.
+    await agent.page.waitForFunction(
+      () => document.querySelector('cobrowse-launcher')!.shadowRoot!.querySelector('[part~="fullscreen-button"]')!.getAttribute('aria-pressed') === 'false',
+    );
   });
 
   it('the laser pointer works from the keyboard: the view takes focus, the arrow keys move the pointer the customer sees', async () => {
