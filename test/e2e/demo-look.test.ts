@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { launchChromium } from './support/browser.js';
-import { driveTo, openDemoPair, type DemoState, type Scheme } from './support/demo-states.js';
+import { driveTo, openDemoPair, type Scheme } from './support/demo-states.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const bundlePath = new URL('../../dist/chat-call-kit.min.js', import.meta.url);
@@ -76,19 +76,35 @@ describe('the demo: accessible, at home on a phone, its icons drawn', { timeout:
     await server?.close();
   });
 
-  const states: DemoState[] = ['idle', 'ringing', 'video', 'voice', 'cobrowse'];
   for (const scheme of ['light', 'dark'] satisfies Scheme[]) {
     it(`axe finds nothing on either demo page in any main state (${scheme})`, async () => {
-      for (const state of states) {
-        const pair = await openDemoPair(browser, server.url, { scheme });
-        try {
-          await driveTo(pair, state);
-          for (const [side, page] of [['agent', pair.agent], ['customer', pair.customer]] as const) {
-            assert.deepEqual(await violations(page), [], `${side} page, ${state}, ${scheme}`);
-          }
-        } finally {
-          await pair.close();
+      // One conversation walks through every state: idle, ringing, a video call, its end, a voice
+      // call, co-browse.
+      const pair = await openDemoPair(browser, server.url, { scheme });
+      const check = async (state: string) => {
+        for (const [side, page] of [['agent', pair.agent], ['customer', pair.customer]] as const) {
+          assert.deepEqual(await violations(page), [], `${side} page, ${state}, ${scheme}`);
         }
+      };
+      const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+      try {
+        await check('idle');
+        await driveTo(pair, 'ringing');
+        await check('ringing');
+        await button(pair.customer, 'Accept with video').click();
+        await button(pair.agent, 'End call').waitFor();
+        await check('video call');
+        await button(pair.agent, 'End call').click();
+        await button(pair.agent, 'More commands').waitFor();
+        await check('ended');
+        await driveTo(pair, 'voice');
+        await check('voice call');
+        await button(pair.customer, 'End call').click();
+        await button(pair.agent, 'More commands').waitFor();
+        await driveTo(pair, 'cobrowse');
+        await check('co-browse');
+      } finally {
+        await pair.close();
       }
     });
   }
