@@ -1,6 +1,6 @@
 /**
  * React wrappers (`chat-call-kit/react`): each element as a React component with its properties
- * and events mapped (`onCallStateChange`, `onCallError`, `onCallRequestEnd`, ...).
+ * and events mapped (`onCallStateChange`, `onCallError`, `onCallRequestEnd`, `onCallSummary`, ...).
  */
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
@@ -8,7 +8,7 @@ import { CallControls as CallControlsElement } from '../components/call-controls
 import { ChatCallPanel as ChatCallPanelElement } from '../components/chat-call-panel/chat-call-panel.js';
 import { CobrowseLauncher as CobrowseLauncherElement } from '../components/cobrowse-launcher/cobrowse-launcher.js';
 import type { VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.component.js';
-import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent } from '../events/index.js';
+import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent, CallSummaryEvent } from '../events/index.js';
 import type { VisualErrorEvent } from '../events/visual-error.js';
 import type { VisualPinShareEvent } from '../events/visual-pin-share.js';
 import type { VisualRequestEndEvent } from '../events/visual-request-end.js';
@@ -22,6 +22,7 @@ export const ChatCallPanel = createComponent({
     onCallStateChange: 'call-state-change' as EventName<CallStateChangeEvent>,
     onCallError: 'call-error' as EventName<CallErrorEvent>,
     onCallRequestEnd: 'call-request-end' as EventName<CallRequestEndEvent>,
+    onCallSummary: 'call-summary' as EventName<CallSummaryEvent>,
   },
 });
 
