@@ -4,108 +4,75 @@
  * the customer, Replayer liveMode on the agent) over a bare ws relay on loopback. Same page content.
  */
 import type { Browser, Page } from 'playwright-core';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, WebSocket } from 'ws';
-import { closePage, openPage } from './browser.js';
+import { closePage } from './browser.js';
+import { conversationId, openSession, startRawRelay, trafficBetween, trafficSoFar, type Session, type Traffic } from './cobrowse-session.js';
 import { delay, ratio, round, summarize, type Summary } from './stats.js';
+import { startWireCounter, type WireCounter } from './wire.js';
+import { BENCH_DEFLATE } from './deflate.js';
 
 const AGENT_VIEWPORT = { width: 1000, height: 900 };
 const CUSTOMER_VIEWPORT = { width: 1280, height: 760 };
 
-interface H {
-  now(): number;
-  sentFrames: string[];
-  arrivals: Record<string, number>;
-  mirrorDocument(): Document | null;
-  watchMirror(): boolean;
-  start(): number;
-}
-declare const window: Window & { harness: H; __sent?: number[] };
+declare const window: Window & { harness: { now(): number; arrivals: Record<string, number>; watchMirror(): boolean } };
+
+/** `rrweb-deflate`: the baseline again, over a relay that negotiates the same compression as the reference server (typing only). */
+type Row = 'cck' | 'rrweb' | 'rrweb-deflate';
 
 export interface CobrowseResult {
-  contender: 'cck' | 'rrweb';
+  contender: Row;
   label: string;
   ok: boolean;
   error?: string;
   mirrorMs?: Record<string, number>;
+  /** UTF-8 KiB of the frames' text from the accept to the mirror. */
   snapshotKiB?: Record<string, number>;
+  /** The same, as really sent on the wire. */
+  snapshotWireKiB?: Record<string, number>;
   mutationLatency?: Summary & { rate: number; sent: number; arrived: number };
-  bytesPerMinute?: number;
+  /** Typing and scrolling, per minute: frames' text, the same uncompressed on the wire, really on the wire. */
+  typing?: { textBytesPerMinute: number; rawWireBytesPerMinute: number; wireBytesPerMinute: number };
   ratios?: Record<string, number>;
 }
 
-async function startRawRelay(): Promise<{ url: string; close(): Promise<void> }> {
-  const http = createServer();
-  const wss = new WebSocketServer({ server: http, maxPayload: 64 * 1024 * 1024 });
-  const rooms = new Map<string, Set<WebSocket>>();
-  wss.on('connection', (socket, request) => {
-    const c = new URL(request.url ?? '/', 'http://x').searchParams.get('c') ?? '';
-    const room = rooms.get(c) ?? new Set<WebSocket>();
-    rooms.set(c, room);
-    room.add(socket);
-    socket.on('message', (data, isBinary) => {
-      for (const other of room) if (other !== socket && other.readyState === WebSocket.OPEN) other.send(data, { binary: isBinary });
-    });
-    socket.on('close', () => room.delete(socket));
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        http.close(() => resolve());
-      }),
-  };
+const LABELS: Record<Row, string> = {
+  rrweb: 'plain rrweb live (baseline)',
+  'rrweb-deflate': 'plain rrweb live + permessage-deflate',
+  cck: 'chat-call-kit co-browse',
+};
+
+interface Endpoints {
+  baseUrl: string;
+  /** The customer's pages of chat-call-kit come through here (its signaling socket is counted). */
+  customerOrigin: WireCounter;
+  relays: Record<'rrweb' | 'rrweb-deflate', { direct: string; counter: WireCounter }>;
 }
 
-let counter = 0;
-const conversationId = (label: string) => `bench-${label}-${process.pid}-${++counter}`;
-
-/** Opens a session on a page of `elements` grid cells; returns the pages and the mirror time. */
-async function openSession(
-  browser: Browser,
-  baseUrl: string,
-  contender: 'cck' | 'rrweb',
-  elements: number,
-  relayUrl: string,
-): Promise<{ agent: Page; customer: Page; mirrorMs: number; snapshotBytes: number }> {
-  const conversation = conversationId(`cobrowse-${contender}`);
-  let agent: Page;
-  let customer: Page;
-  let acceptedAt: number;
-  if (contender === 'cck') {
+/** A session of `row` on the shop page with `elements` grid cells. */
+function shopSession(browser: Browser, endpoints: Endpoints, row: Row, elements: number): Promise<Session> {
+  const conversation = conversationId(`cobrowse-${row}`);
+  if (row === 'cck') {
     const query = `conversation=${encodeURIComponent(conversation)}&visual=cobrowse`;
-    [agent, customer] = await Promise.all([
-      openPage(browser, `${baseUrl}/test-harness/visual/agent.html?${query}`, 'harnessReady', AGENT_VIEWPORT),
-      openPage(browser, `${baseUrl}/test-harness/visual/shop.html?${query}&big=${elements}`, 'harnessReady', CUSTOMER_VIEWPORT),
-    ]);
-    await agent.getByRole('button', { name: 'Co-browse', exact: true }).click();
-    const pinLocator = agent.locator('cobrowse-launcher [part~="pin"]').first();
-    await pinLocator.waitFor();
-    const pin = (await pinLocator.innerText()).trim();
-    await customer.getByRole('textbox', { name: 'Session PIN', exact: true }).fill(pin);
-    await customer.getByRole('button', { name: 'Join', exact: true }).click();
-    await customer.getByRole('button', { name: 'Accept', exact: true }).waitFor();
-    acceptedAt = await customer.evaluate(() => {
-      const at = window.harness.now();
-      const launcher = document.querySelector('cobrowse-launcher')!;
-      (launcher.shadowRoot!.querySelector('[part~="accept-button"]') as HTMLButtonElement).click();
-      return at;
+    return openSession(browser, {
+      contender: 'cck',
+      agentUrl: `${endpoints.baseUrl}/test-harness/visual/agent.html?${query}`,
+      customerUrl: `${endpoints.customerOrigin.url}/test-harness/visual/shop.html?${query}&big=${elements}`,
+      agentViewport: AGENT_VIEWPORT,
+      customerViewport: CUSTOMER_VIEWPORT,
+      mirrored: `#cell-${elements - 1}`,
+      wire: endpoints.customerOrigin,
     });
-  } else {
-    const query = `conversation=${encodeURIComponent(conversation)}&relay=${encodeURIComponent(relayUrl)}`;
-    [agent, customer] = await Promise.all([
-      openPage(browser, `${baseUrl}/bench/rrweb/agent.html?${query}`, 'harnessReady', AGENT_VIEWPORT),
-      openPage(browser, `${baseUrl}/bench/rrweb/customer.html?${query}&big=${elements}`, 'harnessReady', CUSTOMER_VIEWPORT),
-    ]);
-    acceptedAt = await customer.evaluate(() => window.harness.start());
   }
-  await agent.waitForFunction((n) => window.harness.mirrorDocument()?.getElementById(`cell-${n - 1}`) != null, elements, { timeout: 20_000, polling: 5 });
-  const mirroredAt = await agent.evaluate(() => window.harness.now());
-  const snapshotBytes = await customer.evaluate(() => window.harness.sentFrames.reduce((sum, f) => sum + f.length, 0));
-  return { agent, customer, mirrorMs: mirroredAt - acceptedAt, snapshotBytes };
+  const relay = endpoints.relays[row];
+  const query = (url: string) => `conversation=${encodeURIComponent(conversation)}&relay=${encodeURIComponent(url)}`;
+  return openSession(browser, {
+    contender: 'rrweb',
+    agentUrl: `${endpoints.baseUrl}/bench/rrweb/agent.html?${query(relay.direct)}`,
+    customerUrl: `${endpoints.customerOrigin.url}/bench/rrweb/customer.html?${query(relay.counter.wsUrl)}&big=${elements}`,
+    agentViewport: AGENT_VIEWPORT,
+    customerViewport: CUSTOMER_VIEWPORT,
+    mirrored: `#cell-${elements - 1}`,
+    wire: relay.counter,
+  });
 }
 
 /** 50 mutations/s for `seconds`: the marker's text becomes m0, m1, ...; arrival seen in the mirror. */
@@ -138,10 +105,11 @@ async function mutationStream(agent: Page, customer: Page, rate: number, seconds
   return { ...summarize(latencies), rate, sent: sent.length, arrived: latencies.length };
 }
 
-/** Typing (5 characters/s) into the name field and scrolling (5 steps/s) for `seconds`; bytes sent, scaled to a minute. */
-async function typingAndScrolling(customer: Page, seconds: number): Promise<number> {
-  const before = await customer.evaluate(() => window.harness.sentFrames.reduce((sum, f) => sum + f.length, 0));
+/** Typing (5 characters/s) into the name field and scrolling (5 steps/s) for `seconds`; what was sent, scaled to a minute. */
+async function typingAndScrolling(customer: Page, wire: WireCounter, seconds: number): Promise<NonNullable<CobrowseResult['typing']>> {
   await customer.locator('#name').click();
+  await delay(300);
+  const before: Traffic = await trafficSoFar(customer, wire);
   const steps = seconds * 5;
   for (let i = 0; i < steps; i += 1) {
     await customer.keyboard.type(String.fromCharCode(97 + (i % 26)));
@@ -149,8 +117,9 @@ async function typingAndScrolling(customer: Page, seconds: number): Promise<numb
     await delay(200);
   }
   await delay(500);
-  const after = await customer.evaluate(() => window.harness.sentFrames.reduce((sum, f) => sum + f.length, 0));
-  return ((after - before) * 60) / seconds;
+  const sent = trafficBetween(before, await trafficSoFar(customer, wire));
+  const perMinute = (n: number) => Math.round((n * 60) / seconds);
+  return { textBytesPerMinute: perMinute(sent.textBytes), rawWireBytesPerMinute: perMinute(sent.rawWireBytes), wireBytesPerMinute: perMinute(sent.wireBytes) };
 }
 
 export async function benchCobrowse(options: {
@@ -162,41 +131,62 @@ export async function benchCobrowse(options: {
   typingSeconds: number;
   log: (line: string) => void;
 }): Promise<{ sizes: number[]; results: CobrowseResult[] }> {
-  const relay = await startRawRelay();
+  const plain = await startRawRelay(false);
+  const compressed = await startRawRelay(BENCH_DEFLATE);
+  const target = (url: string) => ({ host: '127.0.0.1', port: Number(new URL(url).port) });
+  const endpoints: Endpoints = {
+    baseUrl: options.baseUrl,
+    customerOrigin: await startWireCounter(target(options.baseUrl)),
+    relays: {
+      rrweb: { direct: plain.url, counter: await startWireCounter({ host: '127.0.0.1', port: plain.port }) },
+      'rrweb-deflate': { direct: compressed.url, counter: await startWireCounter({ host: '127.0.0.1', port: compressed.port }) },
+    },
+  };
   const results: CobrowseResult[] = [];
+  const biggest = Math.max(...options.sizes);
   try {
-    for (const contender of ['rrweb', 'cck'] as const) {
-      const result: CobrowseResult = { contender, label: contender === 'cck' ? 'chat-call-kit co-browse' : 'plain rrweb live (baseline)', ok: false, mirrorMs: {}, snapshotKiB: {} };
+    for (const row of ['rrweb', 'rrweb-deflate', 'cck'] as const) {
+      const result: CobrowseResult = { contender: row, label: LABELS[row], ok: false, mirrorMs: {}, snapshotKiB: {}, snapshotWireKiB: {} };
       const started = Date.now();
       try {
-        for (const size of options.sizes) {
-          const session = await openSession(options.browser, options.baseUrl, contender, size, relay.url);
-          result.mirrorMs![size] = round(session.mirrorMs);
-          result.snapshotKiB![size] = round(session.snapshotBytes / 1024);
-          if (size === Math.max(...options.sizes)) {
-            result.mutationLatency = await mutationStream(session.agent, session.customer, options.rate, options.streamSeconds);
-            result.bytesPerMinute = Math.round(await typingAndScrolling(session.customer, options.typingSeconds));
+        // The compressed baseline only types: its mirror and latency are the plain baseline's.
+        for (const size of row === 'rrweb-deflate' ? [biggest] : options.sizes) {
+          const session = await shopSession(options.browser, endpoints, row, size);
+          const wire = row === 'cck' ? endpoints.customerOrigin : endpoints.relays[row].counter;
+          try {
+            result.mirrorMs![size] = round(session.mirrorMs);
+            result.snapshotKiB![size] = round(session.snapshot.textBytes / 1024);
+            result.snapshotWireKiB![size] = round(session.snapshot.wireBytes / 1024);
+            if (size === biggest) {
+              if (row !== 'rrweb-deflate') result.mutationLatency = await mutationStream(session.agent, session.customer, options.rate, options.streamSeconds);
+              result.typing = await typingAndScrolling(session.customer, wire, options.typingSeconds);
+            }
+          } finally {
+            await Promise.all([closePage(session.agent), closePage(session.customer)]);
           }
-          await Promise.all([closePage(session.agent), closePage(session.customer)]);
         }
         result.ok = true;
       } catch (error) {
         result.error = (error as Error).message.split('\n')[0];
       }
-      options.log(`  cobrowse ${contender}: ${result.ok ? 'done' : `FAILED ${result.error}`} (${Math.round((Date.now() - started) / 1000)} s)`);
+      options.log(`  cobrowse ${row}: ${result.ok ? 'done' : `FAILED ${result.error}`} (${Math.round((Date.now() - started) / 1000)} s)`);
       results.push(result);
     }
   } finally {
-    await relay.close();
+    await Promise.all([plain.close(), compressed.close(), endpoints.customerOrigin.close(), endpoints.relays.rrweb.counter.close(), endpoints.relays['rrweb-deflate'].counter.close()]);
   }
   const base = results.find((r) => r.contender === 'rrweb' && r.ok);
+  const baseDeflate = results.find((r) => r.contender === 'rrweb-deflate' && r.ok);
   for (const r of results) {
-    if (!r.ok || !base) continue;
+    if (!r.ok || !base || r.contender === 'rrweb-deflate') continue;
     r.ratios = {};
     for (const size of options.sizes) r.ratios[`mirror${size}`] = ratio(r.mirrorMs![size]!, base.mirrorMs![size]!);
     r.ratios.mutationP50 = ratio(r.mutationLatency!.p50, base.mutationLatency!.p50);
     r.ratios.mutationP95 = ratio(r.mutationLatency!.p95, base.mutationLatency!.p95);
-    r.ratios.bytesPerMinute = ratio(r.bytesPerMinute!, base.bytesPerMinute!);
+    // Both against the plain baseline's uncompressed frames: what the issue's targets are stated in.
+    r.ratios.bytesUncompressed = ratio(r.typing!.rawWireBytesPerMinute, base.typing!.rawWireBytesPerMinute);
+    r.ratios.bytesOnWire = ratio(r.typing!.wireBytesPerMinute, base.typing!.rawWireBytesPerMinute);
+    if (baseDeflate) r.ratios.bytesOnWireVsDeflatedBaseline = ratio(r.typing!.wireBytesPerMinute, baseDeflate.typing!.wireBytesPerMinute);
   }
   return { sizes: options.sizes, results };
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs the five benchmarks in one process on this machine, writes
  * bench/results.json and prints a table. Nothing here is asserted; see bench/README.md.
- * BENCH_ONLY=call-setup,bundle-size,cobrowse,signaling,hygiene picks some; BENCH_CALLS,
+ * BENCH_ONLY=call-setup,bundle-size,cobrowse,cobrowse-pages,signaling,hygiene picks some; BENCH_CALLS,
  * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look.
  */
 import { writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { buildLibraries } from './libs.js';
 import { benchCallSetup } from './call-setup.js';
 import { benchBundleSize } from './bundle-size.js';
 import { benchCobrowse } from './cobrowse.js';
+import { benchCobrowsePages } from './cobrowse-pages.js';
 import { benchSignaling } from './signaling.js';
 import { benchHygiene } from './hygiene.js';
 import { fmt, table } from './stats.js';
@@ -38,7 +39,7 @@ function finish(code: number) {
   results.durationSeconds = Math.round((Date.now() - started) / 1000);
   const out = fileURLToPath(new URL('./results.json', import.meta.url));
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  sections.sort((a, b) => Number(/^## (\d)/.exec(a)?.[1] ?? 9) - Number(/^## (\d)/.exec(b)?.[1] ?? 9));
+  sections.sort((a, b) => (/^## (\d\w?)/.exec(a)?.[1] ?? '9').localeCompare(/^## (\d\w?)/.exec(b)?.[1] ?? '9'));
   console.log(`\n${sections.join('\n\n')}\n`);
   console.log(`total ${results.durationSeconds} s; raw results in bench/results.json`);
   process.exit(code);
@@ -53,6 +54,8 @@ const server = await startServer({
     '/bench/': fileURLToPath(new URL('./pages/', import.meta.url)),
     '/bench-lib/': libs.dir,
     '/test-harness/': fileURLToPath(new URL('../test/e2e/harness/', import.meta.url)),
+    // The real-page fixtures' packages (dev dependencies), as installed.
+    '/bench-deps/': fileURLToPath(new URL('../node_modules/', import.meta.url)),
   },
 });
 const browser = await launchBrowser();
@@ -117,29 +120,58 @@ await section('call-setup', async () => {
 await section('cobrowse', async () => {
   const r = await benchCobrowse({ browser, baseUrl: server.url, sizes: [1_000, 5_000], rate: 50, streamSeconds: int('BENCH_STREAM_SECONDS', 10), typingSeconds: int('BENCH_TYPING_SECONDS', 12), log });
   results.cobrowse = r;
+  const kib = (n: number | undefined) => (n === undefined ? '-' : n / 1024);
   sections.push(
-    `## 3. Co-browse (ms; ratio = contender / plain rrweb live)\n` +
+    `## 3. Co-browse, shop page (ms; KiB; ratio = contender / plain rrweb live; bytes while typing+scrolling per minute: text of the frames, uncompressed frames, really on the wire)\n` +
       table(
-        ['contender', 'mirror 1k', 'mirror 5k', 'snapshot 5k KiB', 'mut p50', 'mut p95', 'arrived', 'KiB/min typing+scroll', 'x mirror 5k', 'x mut p50', 'x mut p95', 'x bytes'],
+        ['contender', 'mirror 1k', 'mirror 5k', 'snapshot 5k', 'mut p50', 'mut p95', 'arrived', 'text/min', 'frames/min', 'wire/min', 'x mirror 5k', 'x mut p50', 'x mut p95', 'x bytes', 'x wire', 'x wire/deflated'],
         r.results.map((c) =>
           c.ok
             ? [
                 c.label,
-                c.mirrorMs![1000]!,
+                c.mirrorMs![1000] ?? '-',
                 c.mirrorMs![5000]!,
                 c.snapshotKiB![5000]!,
-                c.mutationLatency!.p50,
-                c.mutationLatency!.p95,
-                `${c.mutationLatency!.arrived}/${c.mutationLatency!.sent}`,
-                c.bytesPerMinute! / 1024,
-                c.ratios?.mirror5000 ?? NaN,
-                c.ratios?.mutationP50 ?? NaN,
-                c.ratios?.mutationP95 ?? NaN,
-                c.ratios?.bytesPerMinute ?? NaN,
+                c.mutationLatency?.p50 ?? '-',
+                c.mutationLatency?.p95 ?? '-',
+                c.mutationLatency ? `${c.mutationLatency.arrived}/${c.mutationLatency.sent}` : '-',
+                kib(c.typing?.textBytesPerMinute),
+                kib(c.typing?.rawWireBytesPerMinute),
+                kib(c.typing?.wireBytesPerMinute),
+                c.ratios?.mirror5000 ?? '-',
+                c.ratios?.mutationP50 ?? '-',
+                c.ratios?.mutationP95 ?? '-',
+                c.ratios?.bytesUncompressed ?? '-',
+                c.ratios?.bytesOnWire ?? '-',
+                c.ratios?.bytesOnWireVsDeflatedBaseline ?? '-',
               ]
             : [c.label, `FAILED: ${c.error}`],
         ),
       ),
+  );
+});
+
+await section('cobrowse-pages', async () => {
+  const r = await benchCobrowsePages({ browser, baseUrl: server.url, log });
+  results['cobrowse-pages'] = r;
+  const cell = (run: unknown, key: 'mirrorMs' | 'snapshotKiB' | 'pixelDiffPercent') => (run && typeof run === 'object' && key in run ? (run as Record<string, number>)[key]! : 'FAILED');
+  sections.push(
+    `## 3b. Co-browse, real pages at 1280x720 (mirror ms from accept; snapshot KiB of text; pixels differing replica vs customer, %, launcher area excluded; ratio = chat-call-kit / plain rrweb)\n` +
+      table(
+        ['page', 'rrweb mirror', 'cck mirror', 'x mirror', 'rrweb snapshot', 'cck snapshot', 'x snapshot', 'rrweb diff %', 'cck diff %'],
+        r.results.map((p) => [
+          p.label,
+          cell(p.runs.rrweb, 'mirrorMs'),
+          cell(p.runs.cck, 'mirrorMs'),
+          p.ratios?.mirror ?? '-',
+          cell(p.runs.rrweb, 'snapshotKiB'),
+          cell(p.runs.cck, 'snapshotKiB'),
+          p.ratios?.snapshot ?? '-',
+          cell(p.runs.rrweb, 'pixelDiffPercent'),
+          cell(p.runs.cck, 'pixelDiffPercent'),
+        ]),
+      ) +
+      `\ndiff images (red = different): ${r.outDir}`,
   );
 });
 
