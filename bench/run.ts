@@ -201,10 +201,23 @@ await section('signaling', async () => {
   sections.push(
     `## 4. Signaling relay (${r.conversations} conversations = ${r.sockets} sockets, ${r.rounds} call setups x ${r.messagesPerExchange} messages each; ratio = relay / bare ws)\n` +
       table(
-        ['relay', 'p50 ms', 'p99 ms', 'msg/s', 'peak RSS MiB', 'RSS growth MiB', 'x p50', 'x p99', 'x msg/s', 'x RSS'],
+        ['relay', 'p50 ms', 'p99 ms', 'msg/s', 'peak RSS MiB', 'RSS growth MiB', 'KiB/socket', 'x p50', 'x p99', 'x msg/s', 'x RSS', 'x KiB/socket'],
         r.results.map((x) =>
           x.ok
-            ? [x.label, x.latency!.p50, x.latency!.p99, x.messagesPerSecond!, x.rssMiB!.peak, x.rssMiB!.peak - x.rssMiB!.idle, x.ratios?.latencyP50 ?? NaN, x.ratios?.latencyP99 ?? NaN, x.ratios?.throughput ?? NaN, x.ratios?.peakRss ?? NaN]
+            ? [
+                x.label,
+                x.latency!.p50,
+                x.latency!.p99,
+                x.messagesPerSecond!,
+                x.rssMiB!.peak,
+                x.rssMiB!.peak - x.rssMiB!.idle,
+                x.rssKiBPerSocket!,
+                x.ratios?.latencyP50 ?? NaN,
+                x.ratios?.latencyP99 ?? NaN,
+                x.ratios?.throughput ?? NaN,
+                x.ratios?.peakRss ?? NaN,
+                x.ratios?.rssPerSocket ?? NaN,
+              ]
             : [x.label, `FAILED: ${x.error}`],
         ),
       ),

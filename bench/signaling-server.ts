@@ -1,6 +1,7 @@
 /**
  * Child process: one relay server for the signaling benchmark, on 127.0.0.1 with a free port.
- * argv[2]: `cck` (the reference server), `ws` (a bare ws relay: the floor) or `socketio` (a socket.io
+ * argv[2]: `cck` (the reference server), `ws` (a bare ws relay: the floor), `ws-deflate` / `ws-deflate-lean`
+ * (the same with permessage-deflate: ws's defaults / the lean setting of `deflate.ts`) or `socketio` (a socket.io
  * relay with rooms). Tells the parent its port over IPC, samples its own RSS every 200 ms and reports
  * the peak when asked.
  */
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { Server as SocketIoServer } from 'socket.io';
 import { startServer } from '../server/server.js';
+import { BENCH_DEFLATE } from './deflate.js';
 
 const kind = process.argv[2];
 let peakRss = process.memoryUsage().rss;
@@ -21,9 +23,11 @@ async function start(): Promise<number> {
     return server.port;
   }
   const http = createServer();
-  if (kind === 'ws') {
+  if (kind === 'ws' || kind === 'ws-deflate' || kind === 'ws-deflate-lean') {
     // The floor: pair two sockets by conversation, forward every text frame to the other, nothing else.
-    const wss = new WebSocketServer({ server: http });
+    // The -deflate variants negotiate permessage-deflate (ws's defaults, or the lean setting) to show what compression costs per socket.
+    const perMessageDeflate = kind === 'ws-deflate' ? true : kind === 'ws-deflate-lean' ? BENCH_DEFLATE : false;
+    const wss = new WebSocketServer({ server: http, perMessageDeflate });
     const rooms = new Map<string, Set<WebSocket>>();
     wss.on('connection', (socket, request) => {
       const conversation = new URL(request.url ?? '/', 'http://x').searchParams.get('c') ?? '';

@@ -8,9 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ratio, round, summarize, type Summary } from './stats.js';
 
-export const RELAYS = ['ws', 'cck', 'socketio'] as const;
+export const RELAYS = ['ws', 'ws-deflate', 'ws-deflate-lean', 'cck', 'socketio'] as const;
 export type Relay = (typeof RELAYS)[number];
-export const RELAY_LABELS: Record<Relay, string> = { ws: 'bare ws relay (floor)', cck: 'chat-call-kit server', socketio: 'socket.io relay' };
+export const RELAY_LABELS: Record<Relay, string> = {
+  ws: 'bare ws relay (floor)',
+  'ws-deflate': 'bare ws + deflate (ws defaults)',
+  'ws-deflate-lean': 'bare ws + deflate (lean)',
+  cck: 'chat-call-kit server',
+  socketio: 'socket.io relay',
+};
 
 export interface RelayResult {
   relay: Relay;
@@ -25,6 +31,8 @@ export interface RelayResult {
   messagesPerSecond?: number;
   latency?: Summary;
   rssMiB?: { idle: number; peak: number; after: number };
+  /** Peak RSS growth divided by the sockets: what one connection costs the server. */
+  rssKiBPerSocket?: number;
   ratios?: Record<string, number>;
 }
 
@@ -87,6 +95,7 @@ export async function runRelay(relay: Relay, conversations: number, rounds: numb
       messagesPerSecond: round(done.delivered / (done.elapsedMs / 1000), 0),
       latency: summarize(done.latencies),
       rssMiB: { idle: mib(rss.idleRss), peak: mib(rss.peakRss), after: mib(rss.rss) },
+      rssKiBPerSocket: round((rss.peakRss - rss.idleRss) / 1024 / connected.sockets),
     });
   } catch (error) {
     result.error = (error as Error).message;
@@ -113,6 +122,7 @@ export async function benchSignaling(options: { conversations: number; rounds: n
       latencyP99: ratio(r.latency!.p99, floor.latency!.p99),
       throughput: ratio(r.messagesPerSecond!, floor.messagesPerSecond!),
       peakRss: ratio(r.rssMiB!.peak, floor.rssMiB!.peak),
+      rssPerSocket: ratio(r.rssKiBPerSocket!, floor.rssKiBPerSocket!),
     };
   }
   return { conversations: options.conversations, sockets: options.conversations * 2, rounds: options.rounds, messagesPerExchange: 8, timeLimitMs: options.timeLimitMs, results };
