@@ -4,11 +4,13 @@
  */
 import type { PerMessageDeflateOptions } from 'ws';
 
-// Until the reference server negotiates compression itself, a lean setting: 8 KiB windows both ways,
-// a small hash table, context kept between messages (what makes small repetitive messages cheap).
+// Until the reference server negotiates compression itself, a lean setting: 2 KiB windows both ways
+// (enough to find the previous message's envelope in the next), a small hash table, context kept
+// between messages (what makes small repetitive messages cheap).
 export const BENCH_DEFLATE: PerMessageDeflateOptions = {
-  serverMaxWindowBits: 13,
-  clientMaxWindowBits: 13,
-  zlibDeflateOptions: { memLevel: 7, level: 6 },
-  threshold: 256,
+  serverMaxWindowBits: 11,
+  clientMaxWindowBits: 11,
+  zlibDeflateOptions: { memLevel: 6, level: 6 },
+  threshold: 128,
+  concurrencyLimit: 10,
 };

@@ -13,7 +13,7 @@ import { buildLibraries } from './libs.js';
 import { benchCallSetup } from './call-setup.js';
 import { benchBundleSize } from './bundle-size.js';
 import { benchCobrowse } from './cobrowse.js';
-import { benchCobrowsePages } from './cobrowse-pages.js';
+import { benchCobrowsePages, type FixturePage } from './cobrowse-pages.js';
 import { benchSignaling } from './signaling.js';
 import { benchHygiene } from './hygiene.js';
 import { fmt, table } from './stats.js';
@@ -152,7 +152,8 @@ await section('cobrowse', async () => {
 });
 
 await section('cobrowse-pages', async () => {
-  const r = await benchCobrowsePages({ browser, baseUrl: server.url, log });
+  const pages = process.env.BENCH_PAGES?.split(',').map((s) => s.trim()) as FixturePage[] | undefined;
+  const r = await benchCobrowsePages({ browser, baseUrl: server.url, log, ...(pages ? { pages } : {}) });
   results['cobrowse-pages'] = r;
   const cell = (run: unknown, key: 'mirrorMs' | 'snapshotKiB' | 'pixelDiffPercent') => (run && typeof run === 'object' && key in run ? (run as Record<string, number>)[key]! : 'FAILED');
   sections.push(

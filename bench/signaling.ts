@@ -108,7 +108,8 @@ export async function runRelay(relay: Relay, conversations: number, rounds: numb
 
 export async function benchSignaling(options: { conversations: number; rounds: number; timeLimitMs: number; log: (line: string) => void }) {
   const results: RelayResult[] = [];
-  for (const relay of RELAYS) {
+  const only = process.env.BENCH_RELAYS?.split(',').map((s) => s.trim());
+  for (const relay of RELAYS.filter((r) => !only || only.includes(r))) {
     const started = Date.now();
     const r = await runRelay(relay, options.conversations, options.rounds, options.timeLimitMs);
     options.log(`  signaling ${relay}: ${r.ok ? `${r.delivered} messages, ${r.messagesPerSecond}/s${r.timedOut ? ' (TIME LIMIT)' : ''}` : `FAILED ${r.error}`} (${Math.round((Date.now() - started) / 1000)} s)`);
