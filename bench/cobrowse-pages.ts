@@ -38,7 +38,8 @@ export interface PageRun {
   snapshotWireKiB: number;
   /** Percent of compared pixels that differ. */
   pixelDiffPercent: number;
-  excludedLauncher?: Rect;
+  /** The customer's launcher UI left out of the comparison (its box, and its fixed session bar). */
+  excludedLauncher?: Rect[];
   diffFile?: string;
 }
 
@@ -72,12 +73,17 @@ async function fidelity(session: Session, page: FixturePage, contender: Contende
     session.customer.screenshot({ animations: 'allow' }),
     session.agent.locator(selector).screenshot({ animations: 'allow' }),
     session.customer.evaluate(() => {
-      const box = document.getElementById('launcher-slot')?.getBoundingClientRect();
-      return box ? { x: box.x, y: box.y, width: box.width, height: box.height } : undefined;
+      // The launcher's box, and what of its shadow tree is drawn outside it (the fixed session bar).
+      const launcher = document.querySelector('cobrowse-launcher');
+      const fixed = [...(launcher?.shadowRoot?.querySelectorAll('*') ?? [])].filter((element) => getComputedStyle(element).position === 'fixed');
+      return [document.getElementById('launcher-slot'), ...fixed]
+        .map((element) => element?.getBoundingClientRect())
+        .filter((box) => box && box.width > 0 && box.height > 0)
+        .map((box) => ({ x: box!.x, y: box!.y, width: box!.width, height: box!.height }));
     }),
   ]);
   const diff = pixelDiff(customerPng, replicaPng, launcher, join(outDir, `${page}-${contender}.png`));
-  return { pixelDiffPercent: round(diff.percent, 2), ...(launcher && launcher.width > 0 ? { excludedLauncher: launcher } : {}), diffFile: diff.diffFile };
+  return { pixelDiffPercent: round(diff.percent, 2), ...(launcher.length > 0 ? { excludedLauncher: launcher } : {}), diffFile: diff.diffFile };
 }
 
 export async function benchCobrowsePages(options: { browser: Browser; baseUrl: string; pages?: readonly FixturePage[]; log: (line: string) => void }): Promise<{ outDir: string; results: PageResult[] }> {

@@ -76,6 +76,8 @@ export async function openSession(browser: Browser, spec: SessionSpec): Promise<
     const pinLocator = agent.locator('cobrowse-launcher [part~="pin"]').first();
     await pinLocator.waitFor();
     const pin = (await pinLocator.innerText()).trim();
+    // The offer in the chat is what shows the customer's PIN entry.
+    await agent.getByRole('button', { name: 'Send PIN to chat', exact: true }).click();
     await customer.getByRole('textbox', { name: 'Session PIN', exact: true }).fill(pin);
     await customer.getByRole('button', { name: 'Join', exact: true }).click();
     await customer.getByRole('button', { name: 'Accept', exact: true }).waitFor();

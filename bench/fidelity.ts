@@ -1,8 +1,8 @@
 /**
  * Fidelity: how much of the agent's replica differs from the customer's page, as the share of pixels
  * pixelmatch (default threshold 0.1, anti-aliasing ignored) finds different between two screenshots
- * of the same size. An excluded rectangle (the customer's own launcher, which is never mirrored) is
- * copied from one image to the other and left out of the count.
+ * of the same size. Excluded rectangles (the customer's own launcher and its session bar, which are
+ * never mirrored) are copied from one image to the other and left out of the count.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,25 +25,27 @@ export interface PixelDiff {
   diffFile?: string;
 }
 
-export function pixelDiff(customerPng: Buffer, replicaPng: Buffer, exclude?: Rect, diffFile?: string): PixelDiff {
+export function pixelDiff(customerPng: Buffer, replicaPng: Buffer, exclude: Rect[] = [], diffFile?: string): PixelDiff {
   const customer = PNG.sync.read(customerPng);
   const replica = PNG.sync.read(replicaPng);
   if (customer.width !== replica.width || customer.height !== replica.height) {
     throw new Error(`screenshots differ in size: customer ${customer.width}x${customer.height}, replica ${replica.width}x${replica.height}`);
   }
   const { width, height } = customer;
-  let excluded = 0;
-  if (exclude && exclude.width > 0 && exclude.height > 0) {
-    const x0 = Math.max(0, Math.floor(exclude.x));
-    const y0 = Math.max(0, Math.floor(exclude.y));
-    const x1 = Math.min(width, Math.ceil(exclude.x + exclude.width));
-    const y1 = Math.min(height, Math.ceil(exclude.y + exclude.height));
+  const excludedPixels = new Uint8Array(width * height);
+  for (const rect of exclude) {
+    if (!(rect.width > 0 && rect.height > 0)) continue;
+    const x0 = Math.max(0, Math.floor(rect.x));
+    const y0 = Math.max(0, Math.floor(rect.y));
+    const x1 = Math.min(width, Math.ceil(rect.x + rect.width));
+    const y1 = Math.min(height, Math.ceil(rect.y + rect.height));
     for (let y = y0; y < y1; y += 1) {
       const start = (y * width + x0) * 4;
       customer.data.copy(replica.data, start, start, (y * width + x1) * 4);
+      excludedPixels.fill(1, y * width + x0, y * width + x1);
     }
-    excluded = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
   }
+  const excluded = excludedPixels.reduce((sum, value) => sum + value, 0);
   const diff = diffFile ? new PNG({ width, height }) : undefined;
   const differentPixels = pixelmatch(customer.data, replica.data, diff?.data, width, height, { threshold: 0.1 });
   const comparedPixels = width * height - excluded;
