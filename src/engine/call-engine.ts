@@ -9,7 +9,7 @@
  * and attaches it (`replaceTrack`, no renegotiation).
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionFactory } from '../media/media-session.js';
+import type { MediaConnectionState, MediaSession, MediaSessionFactory } from '../media/media-session.js';
 import { createPeerSession } from '../media/peer-session.js';
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
@@ -205,7 +205,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     // accepts, and a device failure cancels the ring (`call-cancel`) before anyone can answer.
     this.#send('call-invite', { callId, video, ...(this.options.displayName ? { callerName: this.options.displayName } : {}) });
     // Its offer follows the invite: negotiation starts in a later task, after this send.
-    this.#openSession(callId, video ? ['audio', 'video'] : ['audio']);
+    this.#openSession(callId);
     this.#ringTimer = setTimeout(() => {
       this.#send('call-cancel', { callId, reason: 'missed' });
       this.#finish('missed');
@@ -385,6 +385,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       case 'ice':
         if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'ice', candidate: message.payload.candidate });
         return;
+      case 'negotiate':
+        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'negotiate', ...message.payload });
+        return;
       default:
         return;
     }
@@ -400,7 +403,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     }
     this.#transition({ phase: 'incoming', callId, video, direction: 'incoming', ...(callerName ? { callerName } : {}) });
     this.emit('incoming', { callId, video, ...(callerName ? { callerName } : {}) });
-    this.#openSession(callId, []);
+    this.#openSession(callId);
     this.#send('call-ringing', { callId });
     // The caller owns the ring timeout; this one only guards against a caller that vanished.
     this.#ringTimer = setTimeout(() => this.#finish('missed'), this.options.ringTimeoutMs + 5_000);
@@ -482,7 +485,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     }
   }
 
-  #openSession(callId: string, kinds: MediaKind[]): void {
+  /** Every call gets audio and video slots, voice calls too: turning video on never renegotiates. */
+  #openSession(callId: string): void {
     const session = this.options.mediaSessionFactory({
       polite: this.role === 'customer',
       iceServers: this.options.iceServers,
@@ -494,12 +498,13 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     session.on('signal', (signal) => {
       if (!this.#isCurrent(callId)) return;
       if (signal.type === 'sdp') this.#send('sdp', { callId, description: signal.description });
-      else this.#send('ice', { callId, candidate: signal.candidate });
+      else if (signal.type === 'ice') this.#send('ice', { callId, candidate: signal.candidate });
+      else this.#send('negotiate', { callId, iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}) });
     });
     session.on('remotetrack', () => this.emit('remotestream', session.remoteStream));
     session.on('connectionstatechange', (state) => this.#onConnectionState(callId, state));
     session.on('error', (error) => this.emit('error', CallError.media(error.message, error)));
-    session.prepare(kinds);
+    session.prepare(['audio', 'video']);
     this.emit('remotestream', session.remoteStream);
   }
 

@@ -10,7 +10,12 @@ export type MediaKind = 'audio' | 'video';
 /** What a session asks the engine to deliver to the other side. */
 export type MediaSignal =
   | { type: 'sdp'; description: PayloadOf<'sdp'>['description'] }
-  | { type: 'ice'; candidate: PayloadOf<'ice'>['candidate'] };
+  | { type: 'ice'; candidate: PayloadOf<'ice'>['candidate'] }
+  /**
+   * The answering side asks the offering side for a new offer (with an ICE restart when asked);
+   * `refused`: it could not apply the latest offer, which will get no answer.
+   */
+  | { type: 'negotiate'; iceRestart: boolean; refused?: boolean };
 
 /**
  * - `new`: nothing negotiated yet. `connecting`: negotiating / ICE checking.
@@ -27,7 +32,7 @@ export type MediaSessionEvents = {
 };
 
 export interface MediaSessionOptions {
-  /** The polite side yields on offer collisions (perfect negotiation). The customer is polite. */
+  /** The customer's side is polite. Peer-to-peer: the polite side makes every offer, the other only answers. */
   polite: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -41,13 +46,13 @@ export interface MediaSession extends Pick<TypedEmitter<MediaSessionEvents>, 'on
   readonly connectionState: MediaConnectionState;
   /** Every track the other side sends, kept in one stream for rendering. */
   readonly remoteStream: MediaStream;
-  /** Opens slots for these kinds without any local track, so negotiation and ICE can run early. */
+  /** Opens slots for these kinds without any local track, so turning one on later never renegotiates. */
   prepare(kinds: readonly MediaKind[]): void;
   /** Sends `track` (or stops sending with `null`) for its kind, opening a slot if there is none. */
   setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void>;
   /** Applies a signal the other side's session emitted. Signals are applied in arrival order. */
   handleSignal(signal: MediaSignal): Promise<void>;
-  /** Re-establishes the network path (ICE restart). */
+  /** Re-establishes the network path (ICE restart); the answering side asks the offering side for it. */
   restartIce(): void;
   getStats(): Promise<RTCStatsReport>;
   close(): void;

@@ -1,9 +1,20 @@
 /**
- * Peer-to-peer media on one RTCPeerConnection, negotiated with the "perfect negotiation" pattern
- * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): either side may renegotiate at
- * any time (video upgrade, ICE restart) and offer collisions resolve themselves.
+ * Peer-to-peer media on one RTCPeerConnection. Negotiation is built so it cannot break a call
+ * between different browsers:
+ * - **One offerer.** The polite side (the customer) makes every offer, the first one and every ICE
+ *   restart; the other side only answers and *asks* for an offer (`negotiate` signal). No glare can
+ *   happen, and DTLS roles never flip (Firefox answering a restart offer from its former answerer
+ *   flips them, which Chromium refuses).
+ * - **Slots from the start.** Every slot the call may use is in the first offer, so turning video on
+ *   is a `replaceTrack`, never a renegotiation. An empty slot's encodings are inactive, which also
+ *   stops Firefox repeating the last camera frame after `replaceTrack(null)`.
+ * - **First offer after media.** The offerer waits for its first `setTrack` (the call was accepted,
+ *   permission granted): Firefox gathers only its default-route address before any permission.
+ * - **Recovery.** A failed remote description rolls back and asks for a fresh offer; `disconnected`,
+ *   `failed` and "connected but nothing arrives" (the liveness watchdog) restart ICE.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
+import { LivenessWatchdog } from './liveness.js';
 import type {
   MediaConnectionState,
   MediaKind,
@@ -13,30 +24,44 @@ import type {
   MediaSignal,
 } from './media-session.js';
 
-/** How long a `disconnected` path may last before we restart ICE instead of waiting for it. */
+/** How long a `disconnected` path may last before the offerer restarts ICE instead of waiting for it. */
 const DISCONNECTED_RESTART_MS = 2_000;
+/** The answerer asks only if the offerer has not restarted by itself in this time. */
+const ANSWERER_ASK_MS = 4_000;
+/** Remote descriptions that fail in a row before the session gives up. */
+const MAX_DESCRIPTION_FAILURES = 3;
 
 export class PeerSession extends TypedEmitter<MediaSessionEvents> implements MediaSession {
   readonly remoteStream = new MediaStream();
   readonly #pc: RTCPeerConnection;
-  readonly #polite: boolean;
+  /** This side makes every offer. */
+  readonly #offerer: boolean;
+  readonly #liveness: LivenessWatchdog;
+  /** What each kind should send (`null`: nothing); applied to the slot once it exists. */
+  readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
   #state: MediaConnectionState = 'new';
+  #mediaReady = false;
   #makingOffer = false;
-  #ignoreOffer = false;
-  #settingRemoteAnswer = false;
+  #offerAgain = false;
+  #descriptionFailures = 0;
   #wasConnected = false;
   #signals: Promise<void> = Promise.resolve();
-  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  #trackOps: Promise<void> = Promise.resolve();
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MediaSessionOptions) {
     super();
-    this.#polite = options.polite;
+    this.#offerer = options.polite;
     this.#pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
     });
-    this.#pc.onnegotiationneeded = () => void this.#negotiate();
+    this.#pc.onnegotiationneeded = () => {
+      // The answerer never offers: its own changes ride on the offerer's next offer. A busy offerer
+      // can ignore it: the browser fires it again once stable if it is still needed.
+      if (this.#offerer && this.#pc.signalingState === 'stable' && !this.#makingOffer) void this.#offer();
+    };
     this.#pc.onicecandidate = ({ candidate }) =>
       this.emit('signal', {
         type: 'ice',
@@ -54,6 +79,16 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       this.emit('remotetrack', track);
     };
     this.#pc.onconnectionstatechange = () => this.#onConnectionState();
+    this.#liveness = new LivenessWatchdog(this.#pc, {
+      isConnected: () => this.#pc.connectionState === 'connected',
+      onStall: () => {
+        this.#setState('reconnecting');
+        this.#recover();
+      },
+      onResume: () => {
+        if (this.#pc.connectionState === 'connected') this.#setState('connected');
+      },
+    });
   }
 
   static create(options: MediaSessionOptions): PeerSession {
@@ -71,35 +106,40 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
 
   prepare(kinds: readonly MediaKind[]): void {
     for (const kind of kinds) {
-      if (!this.#transceiverFor(kind)) this.#pc.addTransceiver(kind, { direction: 'sendrecv' });
+      if (!this.#wanted.has(kind)) this.#wanted.set(kind, null);
+      // The answerer's slots come from the offer; transceivers it added itself would stay unused.
+      if (this.#offerer && !this.#transceiverFor(kind)) this.#pc.addTransceiver(kind, { direction: 'sendrecv' });
     }
   }
 
-  async setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
-    if (this.#state === 'closed') return;
-    const transceiver = this.#transceiverFor(kind);
-    if (transceiver) {
-      // replaceTrack needs no renegotiation as long as the slot already sends.
-      if (track && (transceiver.direction === 'recvonly' || transceiver.direction === 'inactive')) {
-        transceiver.direction = 'sendrecv';
-      }
-      await transceiver.sender.replaceTrack(track);
-    } else if (track) {
-      this.#pc.addTransceiver(track, { direction: 'sendrecv' });
+  setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    this.#wanted.set(kind, track);
+    if (this.#offerer && !this.#transceiverFor(kind)) this.#pc.addTransceiver(kind, { direction: 'sendrecv' });
+    const applied = this.#queueTrackSync(kind);
+    if (this.#offerer && !this.#mediaReady) {
+      this.#mediaReady = true;
+      const first = () => void this.#offer();
+      void applied.then(first, first);
     }
+    return applied;
   }
 
   handleSignal(signal: MediaSignal): Promise<void> {
     // Strictly in arrival order: a candidate must never race ahead of the description it belongs to.
     const next = this.#signals.then(() => this.#apply(signal));
-    this.#signals = next.catch((error: unknown) => {
-      if (this.#state !== 'closed') this.emit('error', error instanceof Error ? error : new Error(String(error)));
-    });
+    this.#signals = next.catch((error: unknown) => this.#reportError(error));
     return this.#signals;
   }
 
   restartIce(): void {
     if (this.#state === 'closed') return;
+    if (!this.#offerer) {
+      this.emit('signal', { type: 'negotiate', iceRestart: true });
+      return;
+    }
+    // Before the first offer there is nothing to restart: that offer starts a fresh ICE session.
+    if (!this.#mediaReady) return;
     this.#pc.restartIce();
   }
 
@@ -109,7 +149,8 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
 
   close(): void {
     if (this.#state === 'closed') return;
-    clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#restartTimer);
+    this.#liveness.close();
     this.#pc.onnegotiationneeded = null;
     this.#pc.onicecandidate = null;
     this.#pc.ontrack = null;
@@ -123,45 +164,104 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     this.#setState('closed');
   }
 
+  // --- negotiation ---------------------------------------------------------------------------
+
   async #apply(signal: MediaSignal): Promise<void> {
     if (this.#state === 'closed') return;
-    if (signal.type === 'ice') {
-      try {
-        await this.#pc.addIceCandidate(signal.candidate ?? undefined);
-      } catch (error) {
-        // Candidates of an offer we ignored in a collision are expected to fail.
-        if (!this.#ignoreOffer) throw error;
-      }
-      return;
-    }
-    const description = signal.description;
-    const readyForOffer = !this.#makingOffer && (this.#pc.signalingState === 'stable' || this.#settingRemoteAnswer);
-    const collision = description.type === 'offer' && !readyForOffer;
-    this.#ignoreOffer = !this.#polite && collision;
-    if (this.#ignoreOffer) return;
-    this.#settingRemoteAnswer = description.type === 'answer';
-    await this.#pc.setRemoteDescription(description);
-    this.#settingRemoteAnswer = false;
-    if (description.type === 'offer') {
-      // Answer every slot as sendrecv so attaching a track later is a replaceTrack, not a renegotiation.
-      for (const transceiver of this.#pc.getTransceivers()) {
-        if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
-      }
-      await this.#pc.setLocalDescription();
-      this.#emitLocalDescription();
+    switch (signal.type) {
+      case 'ice':
+        return this.#addCandidate(signal.candidate);
+      case 'negotiate':
+        if (!this.#offerer) return;
+        // Our pending offer was refused: no answer will come, take it back before offering again.
+        if (signal.refused && this.#pc.signalingState === 'have-local-offer') return this.#offerAfresh();
+        if (signal.iceRestart) this.restartIce();
+        else void this.#offer();
+        return;
+      case 'sdp':
+        return this.#applyDescription(signal.description);
     }
   }
 
-  async #negotiate(): Promise<void> {
+  async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const expected = this.#offerer ? 'answer' : 'offer';
+    // A stale answer (to an offer we rolled back) or an offer sent to the offerer: nothing to do.
+    if (description.type !== expected) return;
+    if (this.#offerer && this.#pc.signalingState !== 'have-local-offer') return;
     try {
-      this.#makingOffer = true;
+      await this.#pc.setRemoteDescription(description);
+    } catch (error) {
+      return this.#descriptionFailed(error);
+    }
+    this.#descriptionFailures = 0;
+    if (this.#offerer) {
+      await this.#syncAllTracks();
+      if (this.#offerAgain) void this.#offer();
+      return;
+    }
+    // Answer every slot as sendrecv so attaching a track later is a replaceTrack, not a renegotiation.
+    for (const transceiver of this.#pc.getTransceivers()) {
+      if (transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+    }
+    await this.#pc.setLocalDescription();
+    this.#emitLocalDescription();
+    await this.#syncAllTracks();
+  }
+
+  /** A remote description the browser refused: never strand a side, ask for a fresh start instead. */
+  async #descriptionFailed(error: unknown): Promise<void> {
+    this.#descriptionFailures += 1;
+    if (this.#descriptionFailures > MAX_DESCRIPTION_FAILURES) {
+      this.#setState('failed');
+      throw error;
+    }
+    if (this.#offerer) {
+      await this.#offerAfresh();
+    } else {
+      this.emit('signal', { type: 'negotiate', iceRestart: true, refused: true });
+    }
+  }
+
+  /** Takes back a pending offer that will get no answer, then offers again with fresh ICE. */
+  async #offerAfresh(): Promise<void> {
+    if (this.#pc.signalingState === 'have-local-offer') await this.#pc.setLocalDescription({ type: 'rollback' });
+    this.#pc.restartIce();
+    await this.#offer();
+  }
+
+  async #offer(): Promise<void> {
+    if (this.#state === 'closed' || !this.#offerer || !this.#mediaReady) return;
+    if (this.#makingOffer || this.#pc.signalingState !== 'stable') {
+      // One negotiation at a time: the next offer goes out once the current one is answered.
+      this.#offerAgain = true;
+      return;
+    }
+    this.#offerAgain = false;
+    this.#makingOffer = true;
+    try {
       await this.#pc.setLocalDescription();
       this.#emitLocalDescription();
     } catch (error) {
-      if (this.#state !== 'closed') this.emit('error', error instanceof Error ? error : new Error(String(error)));
+      this.#reportError(error);
     } finally {
       this.#makingOffer = false;
     }
+  }
+
+  async #addCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    try {
+      await this.#pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      // Candidates of a description that failed or was replaced by a restart are expected to fail.
+      if (this.#isCurrentCandidate(candidate)) throw error;
+    }
+  }
+
+  #isCurrentCandidate(candidate: RTCIceCandidateInit | null): boolean {
+    const remote = this.#pc.remoteDescription?.sdp;
+    if (!remote) return false;
+    const fragment = candidate?.usernameFragment;
+    return !fragment || remote.includes(`a=ice-ufrag:${fragment}`);
   }
 
   #emitLocalDescription(): void {
@@ -169,8 +269,46 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     if (local) this.emit('signal', { type: 'sdp', description: { type: local.type, sdp: local.sdp } });
   }
 
+  // --- tracks --------------------------------------------------------------------------------
+
+  #queueTrackSync(kind: MediaKind): Promise<void> {
+    const next = this.#trackOps.then(() => this.#syncTrack(kind));
+    this.#trackOps = next.catch((error: unknown) => this.#reportError(error));
+    return next;
+  }
+
+  #syncAllTracks(): Promise<void> {
+    return Promise.all([...this.#wanted.keys()].map((kind) => this.#queueTrackSync(kind))).then(() => undefined);
+  }
+
+  /** Puts the wanted track on its slot and (de)activates the slot's encodings to match. */
+  async #syncTrack(kind: MediaKind): Promise<void> {
+    if (this.#state === 'closed') return;
+    const transceiver = this.#transceiverFor(kind);
+    if (!transceiver) return;
+    const track = this.#wanted.get(kind) ?? null;
+    if (track) {
+      if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
+      await this.#setActive(transceiver.sender, true);
+    } else {
+      // Inactive first: Firefox keeps sending the last frame of a replaced-away track otherwise.
+      await this.#setActive(transceiver.sender, false);
+      if (transceiver.sender.track) await transceiver.sender.replaceTrack(null);
+    }
+  }
+
+  async #setActive(sender: RTCRtpSender, active: boolean): Promise<void> {
+    const parameters = sender.getParameters();
+    // Encodings exist once the slot is negotiated; `#syncAllTracks` runs again after each negotiation.
+    if (!parameters.encodings?.length || parameters.encodings.every((e) => e.active === active)) return;
+    for (const encoding of parameters.encodings) encoding.active = active;
+    await sender.setParameters(parameters);
+  }
+
+  // --- the network path ----------------------------------------------------------------------
+
   #onConnectionState(): void {
-    clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#restartTimer);
     switch (this.#pc.connectionState) {
       case 'new':
       case 'connecting':
@@ -178,16 +316,17 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
         break;
       case 'connected':
         this.#wasConnected = true;
-        this.#setState('connected');
+        if (!this.#liveness.stalled) this.#setState('connected');
         break;
       case 'disconnected':
         // Often recovers by itself (a brief network blip); restart only if it does not.
         this.#setState('reconnecting');
-        this.#disconnectedTimer = setTimeout(() => this.#restartFromThisSide(), DISCONNECTED_RESTART_MS);
+        this.#restartTimer = setTimeout(() => this.#recover(), this.#offerer ? DISCONNECTED_RESTART_MS : ANSWERER_ASK_MS);
         break;
       case 'failed':
         this.#setState('reconnecting');
-        this.#restartFromThisSide();
+        if (this.#offerer) this.#recover();
+        else this.#restartTimer = setTimeout(() => this.#recover(), ANSWERER_ASK_MS - DISCONNECTED_RESTART_MS);
         break;
       case 'closed':
         this.#setState('closed');
@@ -195,14 +334,18 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     }
   }
 
-  /** Only the impolite side restarts, so both sides do not fire crossing restart offers. */
-  #restartFromThisSide(): void {
-    if (!this.#polite) this.restartIce();
+  /** Restarts ICE (offerer) or asks for it (answerer). */
+  #recover(): void {
+    this.restartIce();
   }
 
   #transceiverFor(kind: MediaKind): RTCRtpTransceiver | undefined {
     // An unnegotiated transceiver has no receiver track kind yet other than the one it was made with.
     return this.#pc.getTransceivers().find((t) => t.currentDirection !== 'stopped' && t.direction !== 'stopped' && t.receiver.track.kind === kind);
+  }
+
+  #reportError(error: unknown): void {
+    if (this.#state !== 'closed') this.emit('error', error instanceof Error ? error : new Error(String(error)));
   }
 
   #setState(state: MediaConnectionState): void {

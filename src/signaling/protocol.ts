@@ -114,6 +114,11 @@ const payloads = {
   'chat-message': v.strictObject({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(4_000)) }),
   ice: v.strictObject({ callId: Id, candidate: IceCandidate }),
   /**
+   * Agent -> customer: make a new offer (with an ICE restart when asked). Only the customer offers.
+   * `refused`: the agent's browser refused the customer's latest offer, which will get no answer.
+   */
+  negotiate: v.strictObject({ callId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()) }),
+  /**
    * Agent -> server (consumed, never relayed): this agent's call started ringing. The reference
    * server counts the agent's whole capacity as used until `call-ended`, a `leave`, or the end of the
    * agent's resume grace period.
@@ -216,6 +221,8 @@ const payloads = {
   /** Screen share: the session's own peer connection, negotiated like a call's (`sdp` / `ice`). */
   've-sdp': v.strictObject({ sessionId: Id, description: SessionDescription }),
   've-ice': v.strictObject({ sessionId: Id, candidate: IceCandidate }),
+  /** Screen share, agent -> customer: make a new offer, like a call's `negotiate`. */
+  've-negotiate': v.strictObject({ sessionId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()) }),
   // end visual engagement
 } as const;
 
@@ -238,6 +245,7 @@ export const VISUAL_SESSION_TYPES = [
   've-control-result',
   've-sdp',
   've-ice',
+  've-negotiate',
 ] as const satisfies readonly MessageType[];
 const VISUAL_RELAYED_TYPES: readonly MessageType[] = [...VISUAL_SESSION_TYPES, 've-offer'];
 /** Relayed when the other member is there, dropped without a `peer-not-present` error when not. */
@@ -257,6 +265,7 @@ export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'media-state',
   'sdp',
   'ice',
+  'negotiate',
   'chat-message',
   ...VISUAL_RELAYED_TYPES,
 ]);

@@ -356,7 +356,8 @@ function videoPoint(video: HTMLVideoElement, clientX: number, clientY: number): 
 
 function sendSignal(link: SessionLink, signal: MediaSignal): void {
   if (signal.type === 'sdp') link.send('ve-sdp', { description: signal.description });
-  else link.send('ve-ice', { candidate: signal.candidate });
+  else if (signal.type === 'ice') link.send('ve-ice', { candidate: signal.candidate });
+  else link.send('ve-negotiate', { iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}) });
 }
 
 class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
@@ -419,6 +420,9 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
         return;
       case 've-ice':
         void this.#media.handleSignal({ type: 'ice', candidate: message.payload.candidate });
+        return;
+      case 've-negotiate':
+        void this.#media.handleSignal({ type: 'negotiate', ...message.payload });
         return;
       case 've-laser': {
         const overlay = this.#overlay;
