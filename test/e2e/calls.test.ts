@@ -1,14 +1,15 @@
 /**
- * Real peer-to-peer calls between two Chromium pages (fake camera and microphone) over the
- * reference server: states on both sides, media flowing where it should and nowhere else, and
- * every captured track ended afterwards.
+ * Real calls between two browser pages (fake camera and microphone) over the reference server, for
+ * every browser pair and media mode of `support/browser.ts` (Chromium → Chromium, Chromium →
+ * Firefox, Firefox → Chromium by default; the agent's browser first): states on both sides, media
+ * flowing where it should and nowhere else (inbound-rtp bytes per kind, video frames decoded),
+ * renegotiation that never breaks a call, and every captured track ended afterwards.
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { launchChromium } from './support/browser.js';
+import { BROWSER_PAIRS, Browsers, MEDIA_MODES, type BrowserPair, type MediaMode } from './support/browser.js';
 import { delay, openSide, uniqueConversation, type Side } from './support/call-pair.js';
 
 const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
@@ -18,12 +19,70 @@ const FLOWING = 1_000;
 const SETTLE_MS = 600;
 
 let server: RunningServer;
-let browser: Browser;
+const browsers = new Browsers();
 const open: Side[] = [];
 
+before(async () => {
+  server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+});
+
+after(async () => {
+  await Promise.all(open.map((side) => side.close().catch(() => {})));
+  await browsers.close();
+  await server?.close();
+});
+
+async function assertAllCapturedTracksEnded(side: Side, label: string): Promise<void> {
+  const tracks = await side.run((h) => h.capturedTracks());
+  assert.ok(
+    tracks.every((t) => t.readyState === 'ended'),
+    `${label}: every captured track is ended, got ${JSON.stringify(tracks)}`,
+  );
+  const pcs = await side.run((h) => h.peerConnectionStates());
+  assert.ok(pcs.every((s) => s === 'closed'), `${label}: every peer connection is closed, got ${JSON.stringify(pcs)}`);
+}
+
+type Kinds = { audio?: boolean; video?: boolean };
+
+/** Waits (up to `timeoutMs`) until one second of inbound media on `side` has every wanted kind flowing. */
+async function waitForMedia(side: Side, want: Kinds, label: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Awaited<ReturnType<Side['inboundGrowth']>> | undefined;
+  while (Date.now() < deadline) {
+    last = await side.inboundGrowth(1_000);
+    const audioOk = !want.audio || last.audio > FLOWING;
+    const videoOk = !want.video || (last.video > FLOWING && last.frames > 0);
+    if (audioOk && videoOk) return;
+  }
+  assert.fail(`${label}: media flowing ${JSON.stringify(want)}, last second: ${JSON.stringify(last)}`);
+}
+
+/** Audio and video arrive both ways, video frames advancing. */
+async function assertFullMediaBothWays(agent: Side, customer: Side, label: string): Promise<void> {
+  await Promise.all([
+    waitForMedia(agent, { audio: true, video: true }, `${label}: agent receives`),
+    waitForMedia(customer, { audio: true, video: true }, `${label}: customer receives`),
+  ]);
+}
+
+/** Both sides negotiated new ICE credentials after `before`, and the call is up on both. */
+async function waitForRestart(agent: Side, customer: Side, before: { agent?: string; customer?: string }): Promise<void> {
+  await agent.waitFor(`(h) => h.iceUsernameFragment() !== ${JSON.stringify(before.agent)}`, 15_000);
+  await customer.waitFor(`(h) => h.iceUsernameFragment() !== ${JSON.stringify(before.customer)}`, 15_000);
+  assert.equal(await agent.phase(), 'active');
+  assert.equal(await customer.phase(), 'active');
+}
+
+async function fragments(agent: Side, customer: Side) {
+  const [a, c] = await Promise.all([agent.run((h) => h.iceUsernameFragment()), customer.run((h) => h.iceUsernameFragment())]);
+  return { agent: a, customer: c };
+}
+
+function callSuite(browserPair: BrowserPair, mode: MediaMode): void {
 async function pair(options: Record<string, unknown> = {}): Promise<{ agent: Side; customer: Side; conversation: string }> {
   const conversation = uniqueConversation('call');
-  const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
+  const [agentBrowser, customerBrowser] = await Promise.all([browsers.get(browserPair.agent), browsers.get(browserPair.customer)]);
+  const [agent, customer] = await Promise.all([openSide(agentBrowser, server.url), openSide(customerBrowser, server.url)]);
   open.push(agent, customer);
   await customer.join({ role: 'customer', conversation, ...options });
   await agent.join({ role: 'agent', conversation, ...options });
@@ -36,31 +95,11 @@ async function connectedCall(video: boolean, acceptVideo: boolean) {
   await sides.agent.run((h, v) => h.startCall({ video: v as boolean }), video);
   await sides.customer.waitForPhase('incoming');
   await sides.customer.run((h, v) => h.accept({ video: v as boolean }), acceptVideo);
-  await Promise.all([sides.agent.waitForPhase('active'), sides.customer.waitForPhase('active')]);
+  await Promise.all([sides.agent.waitForPhase('active', 20_000), sides.customer.waitForPhase('active', 20_000)]);
   return sides;
 }
 
-async function assertAllCapturedTracksEnded(side: Side, label: string): Promise<void> {
-  const tracks = await side.run((h) => h.capturedTracks());
-  assert.ok(
-    tracks.every((t) => t.readyState === 'ended'),
-    `${label}: every captured track is ended, got ${JSON.stringify(tracks)}`,
-  );
-  const pcs = await side.run((h) => h.peerConnectionStates());
-  assert.ok(pcs.every((s) => s === 'closed'), `${label}: every peer connection is closed, got ${JSON.stringify(pcs)}`);
-}
-
-describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => {
-  before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await Promise.all(open.map((side) => side.close().catch(() => {})));
-    await browser?.close();
-    await server?.close();
-  });
+describe(`calls ${browserPair.label} (${mode})`, { timeout: 300_000 }, () => {
 
   it('video call accepted with video: both sides send and receive audio and video, and the agent hangs up', async (t) => {
     const { agent, customer } = await pair();
@@ -130,7 +169,7 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     await assertAllCapturedTracksEnded(customer, 'customer');
   });
 
-  it('voice call upgraded to video: turning the camera on renegotiates and video starts flowing', async () => {
+  it('voice call upgraded to video: the video slot is there from the start, so video flows without renegotiating', async () => {
     const { agent, customer } = await connectedCall(false, false);
     await customer.run((h) => h.watchFirstFrame());
     await agent.run((h) => h.setVideoEnabled(true));
@@ -146,6 +185,7 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     assert.ok(agentIn.video > FLOWING, `agent now receives the customer's video: ${JSON.stringify(agentIn)}`);
     assert.equal(await agent.phase(), 'active');
     assert.equal(await customer.phase(), 'active');
+    assert.deepEqual([await agent.run((h) => h.offersMade()), await customer.run((h) => h.offersMade())], [0, 1], 'no renegotiation');
 
     await agent.run((h) => h.end());
     await customer.waitForPhase('ended');
@@ -181,6 +221,14 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     await delay(SETTLE_MS);
     customerIn = await customer.inboundGrowth(1_000);
     assert.ok(customerIn.audio > FLOWING && customerIn.video > FLOWING, `audio and video resume: ${JSON.stringify(customerIn)}`);
+
+    // The same from the customer's side: no frame repeats once the camera is off.
+    await customer.run((h) => h.setVideoEnabled(false));
+    await agent.waitFor((h) => h.log().remoteMedia.at(-1)?.videoEnabled === false);
+    await delay(SETTLE_MS);
+    const agentIn = await agent.inboundGrowth(1_500);
+    assert.equal(agentIn.video, 0, `no video arrives once the customer turned it off: ${JSON.stringify(agentIn)}`);
+    assert.ok(agentIn.audio > FLOWING, 'the customer is still heard');
 
     await customer.run((h) => h.end());
     await agent.waitForPhase('ended');
@@ -259,17 +307,80 @@ describe('peer-to-peer calls between two browsers', { timeout: 180_000 }, () => 
     assert.equal((await agent.log()).endReason, 'remote-ended');
   });
 
-  it('an ICE restart mid-call renegotiates the path and media keeps flowing', async () => {
+  it('glare: both sides turn video on at once in a voice call; no renegotiation, video flows both ways', async () => {
+    const { agent, customer } = await connectedCall(false, false);
+    const offers = await Promise.all([agent.run((h) => h.offersMade()), customer.run((h) => h.offersMade())]);
+    assert.deepEqual(offers, [0, 1], 'only the customer offers, once');
+    await Promise.all([agent.run((h) => h.setVideoEnabled(true)), customer.run((h) => h.setVideoEnabled(true))]);
+    await agent.waitFor((h) => h.log().remoteMedia.at(-1)?.videoEnabled === true);
+    await customer.waitFor((h) => h.log().remoteMedia.at(-1)?.videoEnabled === true);
+    await assertFullMediaBothWays(agent, customer, 'after both turned video on');
+    assert.deepEqual(await Promise.all([agent.run((h) => h.offersMade()), customer.run((h) => h.offersMade())]), [0, 1], 'video needed no new offer');
+    assert.deepEqual([await agent.phase(), await customer.phase()], ['active', 'active']);
+    assert.deepEqual([(await agent.log()).errors, (await customer.log()).errors], [[], []], 'no error on either side');
+    await customer.run((h) => h.end());
+    await agent.waitForPhase('ended');
+    await assertAllCapturedTracksEnded(agent, 'agent');
+    await assertAllCapturedTracksEnded(customer, 'customer');
+  });
+
+  for (const from of ['agent', 'customer', 'both'] as const) {
+    it(`ICE restart asked by ${from === 'both' ? 'both sides at once' : `the ${from}`}: new ICE credentials on both sides, media resumes both ways`, async () => {
+      const { agent, customer } = await connectedCall(true, true);
+      const before = await fragments(agent, customer);
+      const restarting = from === 'both' ? [agent, customer] : from === 'agent' ? [agent] : [customer];
+      await Promise.all(restarting.map((side) => side.run((h) => h.restartIce())));
+      await waitForRestart(agent, customer, before);
+      await assertFullMediaBothWays(agent, customer, `after the restart asked by ${from}`);
+      assert.equal(await agent.run((h) => h.offersMade()), 0, 'the agent only asks; the customer offers');
+      assert.deepEqual([(await agent.log()).errors, (await customer.log()).errors], [[], []], 'no error on either side');
+      // A second restart works as well as the first.
+      const second = await fragments(agent, customer);
+      await agent.run((h) => h.restartIce());
+      await waitForRestart(agent, customer, second);
+      await assertFullMediaBothWays(agent, customer, 'after a second restart');
+      await agent.run((h) => h.end());
+      await customer.waitForPhase('ended');
+      await assertAllCapturedTracksEnded(agent, 'agent');
+      await assertAllCapturedTracksEnded(customer, 'customer');
+    });
+  }
+
+  for (const refusing of ['agent', 'customer'] as const) {
+    it(`a remote description the ${refusing}'s browser refuses is recovered from: the call stays up and media resumes`, async () => {
+      const { agent, customer } = await connectedCall(true, true);
+      const side = refusing === 'agent' ? agent : customer;
+      // The agent is given offers, the customer answers.
+      await side.run((h, type) => h.failNextRemoteDescription(type as 'offer' | 'answer'), refusing === 'agent' ? 'offer' : 'answer');
+      const before = await fragments(agent, customer);
+      await customer.run((h) => h.restartIce());
+      // First offer, the restart offer that was refused (or whose answer was), and the new one.
+      await customer.waitFor((h) => h.offersMade() >= 3, 15_000);
+      await waitForRestart(agent, customer, before);
+      await assertFullMediaBothWays(agent, customer, `after the ${refusing} refused a description`);
+      assert.deepEqual([await agent.phase(), await customer.phase()], ['active', 'active']);
+      await agent.run((h) => h.end());
+      await customer.waitForPhase('ended');
+    });
+  }
+
+  it('connected but nothing arriving: the watchdog notices and recovers with an ICE restart', async () => {
     const { agent, customer } = await connectedCall(true, true);
-    const before = await agent.run((h) => h.iceUsernameFragment());
-    await agent.run((h) => h.restartIce());
-    await agent.waitFor((h) => h.iceUsernameFragment() !== undefined);
-    await delay(1_000);
-    const afterRestart = await agent.run((h) => h.iceUsernameFragment());
-    assert.notEqual(afterRestart, before, 'new ICE credentials were negotiated');
-    const customerIn = await customer.inboundGrowth(1_000);
-    assert.ok(customerIn.audio > FLOWING && customerIn.video > FLOWING, 'media still flows after the restart');
-    assert.equal(await customer.phase(), 'active');
+    const before = await fragments(agent, customer);
+    // The agent's packets stop reaching the customer while ICE on both sides still says connected.
+    await agent.run((h) => h.dropHeartbeats(true));
+    await customer.waitFor((h) => h.log().connection.includes('reconnecting'), 15_000);
+    await agent.run((h) => h.dropHeartbeats(false));
+    await waitForRestart(agent, customer, before);
+    await customer.waitFor((h) => h.log().connection.at(-1) === 'connected', 15_000);
+    await assertFullMediaBothWays(agent, customer, 'after the watchdog recovered');
+    assert.deepEqual([await agent.phase(), await customer.phase()], ['active', 'active']);
     await agent.run((h) => h.end());
+    await customer.waitForPhase('ended');
   });
 });
+}
+
+for (const mode of MEDIA_MODES) {
+  for (const browserPair of BROWSER_PAIRS) callSuite(browserPair, mode);
+}

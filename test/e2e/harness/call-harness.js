@@ -15,14 +15,30 @@ const NativePeerConnection = window.RTCPeerConnection;
 window.RTCPeerConnection = class extends NativePeerConnection {
   constructor(configuration) {
     super(configuration);
-    peerConnections.push({ pc: this, configuration });
+    const entry = { pc: this, configuration, offers: 0 };
+    peerConnections.push(entry);
+    // Counts this side's offers: proves which side negotiates and that toggling video does not.
+    const setLocalDescription = this.setLocalDescription.bind(this);
+    this.setLocalDescription = async (description) => {
+      await setLocalDescription(description);
+      if (this.localDescription?.type === 'offer' && this.signalingState === 'have-local-offer') entry.offers += 1;
+    };
   }
+};
+
+// Fault injection: while set, this page's heartbeats on the session's liveness channel are dropped,
+// as if its packets stopped arriving on the other side while both still report `connected`.
+let heartbeatsDropped = false;
+const nativeSend = RTCDataChannel.prototype.send;
+RTCDataChannel.prototype.send = function send(data) {
+  if (heartbeatsDropped && this.label === 'cck-liveness') return;
+  return nativeSend.call(this, data);
 };
 
 const now = () => performance.timeOrigin + performance.now();
 const video = document.getElementById('remote');
 
-const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [] };
+const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [], connection: [] };
 let engine;
 let firstFrameAt;
 
@@ -53,6 +69,7 @@ window.harness = {
     engine.on('remotemediastate', (state) => log.remoteMedia.push({ ...state }));
     transport.on('statechange', (state) => log.transport.push(state));
     engine.on('error', (error) => log.errors.push(error.code));
+    engine.on('connectionstate', (state) => log.connection.push(state));
     for (const name of ['incoming', 'ringing', 'videofallback']) {
       engine.on(name, (detail) => log.events.push({ name, code: detail?.code }));
     }
@@ -94,16 +111,36 @@ window.harness = {
   log: () => structuredClone(log),
   localMediaState: () => ({ ...engine.localMediaState }),
 
-  /** Bytes received and sent so far, per media kind, from the peer connection's own statistics. */
+  /** Bytes received and sent so far per media kind, and video frames decoded, from the peer connection's own statistics. */
   async bytes() {
-    const result = { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 } };
+    const result = { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 }, framesDecoded: 0 };
     const stats = await engine.getStats();
     stats?.forEach((report) => {
-      if (report.type === 'inbound-rtp') result.inbound[report.kind] += report.bytesReceived ?? 0;
+      if (report.type === 'inbound-rtp') {
+        result.inbound[report.kind] += report.bytesReceived ?? 0;
+        if (report.kind === 'video') result.framesDecoded += report.framesDecoded ?? 0;
+      }
       if (report.type === 'outbound-rtp') result.outbound[report.kind] += report.bytesSent ?? 0;
     });
     return result;
   },
+  /** How many offers this side made on its latest peer connection. */
+  offersMade: () => peerConnections.at(-1)?.offers ?? 0,
+  /** Fault injection: the next remote description of `type` given to the latest peer connection is refused. */
+  failNextRemoteDescription(type) {
+    const pc = peerConnections.at(-1)?.pc;
+    if (!pc) throw new Error('no peer connection');
+    const original = pc.setRemoteDescription.bind(pc);
+    pc.setRemoteDescription = async (description) => {
+      if (description?.type !== type) return original(description);
+      pc.setRemoteDescription = original;
+      throw new DOMException('injected: the browser refused this description', 'OperationError');
+    };
+  },
+  dropHeartbeats(dropped) {
+    heartbeatsDropped = dropped;
+  },
+  connectionStates: () => structuredClone(log.connection),
 
   capturedTracks: () => captured.map((track) => ({ kind: track.kind, readyState: track.readyState })),
   peerConnectionStates: () => peerConnections.map(({ pc }) => pc.connectionState),

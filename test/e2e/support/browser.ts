@@ -1,12 +1,199 @@
-/** Launches the test browser: Debian's Chromium (or CHROME_PATH) with fake devices and the WebRTC flags. */
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+/**
+ * The one place that decides which browsers the end-to-end suites run in, and how each is driven:
+ * Debian's Chromium through playwright-core, Debian's Firefox ESR through puppeteer-core over
+ * WebDriver BiDi, both with fake devices. Suites drive a `TestPage` and never see the driver.
+ *
+ * `CCK_E2E_PAIRS` picks the browser pairs (`agent>customer`, comma separated; default all three:
+ * `chromium>chromium,chromium>firefox,firefox>chromium`). `CCK_E2E_MEDIA` picks the media modes
+ * (default `p2p`; the SFU mode plugs in here).
+ */
+import { chromium, type Browser as PlaywrightBrowser, type LaunchOptions, type Page as PlaywrightPage } from 'playwright-core';
+import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
 import { chromiumArgs, chromiumExecutable } from '../../support/chromium.mjs';
+import { firefoxExecutable, firefoxPrefs } from '../../support/firefox.mjs';
 
-export async function launchChromium(options: { args?: string[] } = {}): Promise<Browser> {
+export type BrowserName = 'chromium' | 'firefox';
+export type MediaMode = 'p2p';
+
+export interface BrowserPair {
+  agent: BrowserName;
+  customer: BrowserName;
+  /** `Chromium → Firefox`: the agent's browser first. */
+  label: string;
+}
+
+const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
+const MEDIA_MODES_KNOWN: readonly MediaMode[] = ['p2p'];
+const DEFAULT_PAIRS = 'chromium>chromium,chromium>firefox,firefox>chromium';
+
+function title(name: BrowserName): string {
+  return name === 'chromium' ? 'Chromium' : 'Firefox';
+}
+
+function parsePairs(spec: string): BrowserPair[] {
+  return spec.split(',').map((entry) => {
+    const [agent, customer] = entry.trim().split('>') as [BrowserName, BrowserName];
+    if (!BROWSER_NAMES.includes(agent) || !BROWSER_NAMES.includes(customer)) {
+      throw new Error(`CCK_E2E_PAIRS: "${entry}" is not agent>customer with each one of ${BROWSER_NAMES.join(', ')}`);
+    }
+    return { agent, customer, label: `${title(agent)} → ${title(customer)}` };
+  });
+}
+
+function parseModes(spec: string): MediaMode[] {
+  return spec.split(',').map((entry) => {
+    const mode = entry.trim() as MediaMode;
+    if (!MEDIA_MODES_KNOWN.includes(mode)) throw new Error(`CCK_E2E_MEDIA: "${entry}" is not one of ${MEDIA_MODES_KNOWN.join(', ')}`);
+    return mode;
+  });
+}
+
+/** The browser pairs every two-browser suite runs for. */
+export const BROWSER_PAIRS: readonly BrowserPair[] = parsePairs(process.env.CCK_E2E_PAIRS ?? DEFAULT_PAIRS);
+/** The media modes the call suite runs for. */
+export const MEDIA_MODES: readonly MediaMode[] = parseModes(process.env.CCK_E2E_MEDIA ?? 'p2p');
+
+export interface WaitOptions {
+  timeout?: number;
+}
+
+/** One page in one isolated browser profile (its own cookies, permissions and devices). */
+export interface TestPage {
+  readonly browser: BrowserName;
+  goto(url: string): Promise<void>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Resolves once `fn(arg)` is truthy in the page, polled every 20 ms. */
+  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: WaitOptions): Promise<void>;
+  onPageError(listener: (message: string) => void): void;
+  close(): Promise<void>;
+}
+
+export interface TestBrowser {
+  readonly name: BrowserName;
+  newPage(options?: { viewport?: { width: number; height: number } }): Promise<TestPage>;
+  close(): Promise<void>;
+}
+
+class ChromiumPage implements TestPage {
+  readonly browser = 'chromium' as const;
+  constructor(
+    readonly page: PlaywrightPage,
+    readonly closeContext: () => Promise<void>,
+  ) {}
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    return this.page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg as unknown) as Promise<R>;
+  }
+
+  async waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options: WaitOptions = {}): Promise<void> {
+    await this.page.waitForFunction(fn as (arg: unknown) => unknown, arg as unknown, { timeout: options.timeout ?? 10_000, polling: 20 });
+  }
+
+  onPageError(listener: (message: string) => void): void {
+    this.page.on('pageerror', (error) => listener(error.message));
+  }
+
+  close(): Promise<void> {
+    return this.closeContext();
+  }
+}
+
+class FirefoxPage implements TestPage {
+  readonly browser = 'firefox' as const;
+  constructor(
+    readonly page: PuppeteerPage,
+    readonly closeContext: () => Promise<void>,
+  ) {}
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    return this.page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg as unknown) as Promise<R>;
+  }
+
+  async waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options: WaitOptions = {}): Promise<void> {
+    await this.page.waitForFunction(fn as (arg: unknown) => unknown, { timeout: options.timeout ?? 10_000, polling: 20 }, arg as unknown);
+  }
+
+  onPageError(listener: (message: string) => void): void {
+    this.page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
+  }
+
+  close(): Promise<void> {
+    return this.closeContext();
+  }
+}
+
+export async function launchChromium(options: { args?: string[] } = {}): Promise<PlaywrightBrowser> {
   const executablePath = chromiumExecutable();
   const launch: LaunchOptions = { headless: true, args: options.args ?? chromiumArgs };
   if (executablePath) launch.executablePath = executablePath;
   return chromium.launch(launch);
+}
+
+/** Debian's Firefox over WebDriver BiDi. Throws (the suite fails) when no Firefox is installed. */
+export async function launchFirefox(options: { headless?: boolean; env?: Record<string, string> } = {}): Promise<PuppeteerBrowser> {
+  const executablePath = firefoxExecutable();
+  if (!executablePath) throw new Error('Firefox is not installed: apt-get install firefox-esr (or set FIREFOX_PATH)');
+  return puppeteer.launch({
+    browser: 'firefox',
+    executablePath,
+    headless: options.headless ?? true,
+    extraPrefsFirefox: firefoxPrefs,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
+}
+
+/** A launched playwright Chromium as a `TestBrowser` (for suites that launch with their own flags). */
+export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
+  return {
+    name: 'chromium',
+    async newPage({ viewport } = {}) {
+      const context = await browser.newContext(viewport ? { viewport } : {});
+      return new ChromiumPage(await context.newPage(), () => context.close());
+    },
+    close: () => browser.close(),
+  };
+}
+
+function wrapFirefox(browser: PuppeteerBrowser): TestBrowser {
+  return {
+    name: 'firefox',
+    async newPage({ viewport } = {}) {
+      const context = await browser.createBrowserContext();
+      // A window each, not a tab: a background tab would throttle its timers and stop painting video.
+      const page = await context.newPage({ type: 'window' });
+      if (viewport) await page.setViewport(viewport);
+      return new FirefoxPage(page, () => context.close());
+    },
+    close: () => browser.close(),
+  };
+}
+
+/** Launches each browser at most once per suite; `close()` stops every one launched. */
+export class Browsers {
+  readonly #launched = new Map<BrowserName, Promise<TestBrowser>>();
+
+  get(name: BrowserName): Promise<TestBrowser> {
+    let browser = this.#launched.get(name);
+    if (!browser) {
+      browser = name === 'chromium' ? launchChromium().then(wrapChromium) : launchFirefox().then(wrapFirefox);
+      this.#launched.set(name, browser);
+    }
+    return browser;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.#launched.values()];
+    this.#launched.clear();
+    await Promise.all(all.map(async (launched) => (await launched.catch(() => undefined))?.close()));
+  }
 }
 
 /** The same flags without auto-accepted permission prompts: headless Chromium then denies what is not granted. */

@@ -1,13 +1,16 @@
 /**
- * Two real Chromium pages, an agent and a customer, each running one CallEngine from the built SDK
- * against the reference server. Every method goes through the page's `window.harness`.
+ * Two real browser pages (any pair of `browser.ts`), an agent and a customer, each running one
+ * CallEngine from the built SDK against the reference server. Every method goes through the page's
+ * `window.harness`.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser as PlaywrightBrowser } from 'playwright-core';
+import { wrapChromium, type TestBrowser, type TestPage } from './browser.js';
 
 type Kind = 'audio' | 'video';
 export interface Bytes {
   inbound: Record<Kind, number>;
   outbound: Record<Kind, number>;
+  framesDecoded: number;
 }
 export interface HarnessLog {
   phases: string[];
@@ -16,6 +19,7 @@ export interface HarnessLog {
   events: Array<{ name: string; code?: string }>;
   errors: string[];
   transport: string[];
+  connection: string[];
 }
 
 interface Harness {
@@ -40,6 +44,9 @@ interface Harness {
   peerConnectionConfigurations(): RTCConfiguration[];
   liveLocalKinds(): string[];
   iceUsernameFragment(): string | undefined;
+  offersMade(): number;
+  failNextRemoteDescription(type: 'offer' | 'answer'): void;
+  dropHeartbeats(dropped: boolean): void;
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
   selectedCandidatePair(): Promise<CandidatePair | undefined>;
   candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
@@ -59,10 +66,11 @@ declare global {
 }
 
 export class Side {
-  constructor(
-    readonly page: Page,
-    readonly context: BrowserContext,
-  ) {}
+  constructor(readonly page: TestPage) {}
+
+  get browser() {
+    return this.page.browser;
+  }
 
   run<R>(fn: (harness: Harness, arg: unknown) => R | Promise<R>, arg?: unknown): Promise<R> {
     return this.page.evaluate(
@@ -91,40 +99,42 @@ export class Side {
   }
 
   async waitForPhase(phase: string, timeoutMs = 10_000): Promise<void> {
-    await this.page.waitForFunction((p) => window.harness.phase() === p, phase, { timeout: timeoutMs, polling: 20 });
+    await this.page.waitForFunction((p) => window.harness.phase() === p, phase, { timeout: timeoutMs });
   }
 
-  async waitFor(predicate: (harness: Harness) => boolean, timeoutMs = 10_000): Promise<void> {
+  /** `predicate` runs in the page: a function, or its source when it needs values from the test. */
+  async waitFor(predicate: ((harness: Harness) => boolean) | string, timeoutMs = 10_000): Promise<void> {
     await this.page.waitForFunction(
       (source) => (new Function('harness', `return (${source})(harness);`) as (h: Harness) => boolean)(window.harness),
       predicate.toString(),
-      { timeout: timeoutMs, polling: 20 },
+      { timeout: timeoutMs },
     );
   }
 
-  /** Bytes received per kind over `ms` of wall time. */
-  async inboundGrowth(ms: number): Promise<Record<Kind, number>> {
+  /** Bytes received per kind, and video frames decoded, over `ms` of wall time. */
+  async inboundGrowth(ms: number): Promise<Record<Kind, number> & { frames: number }> {
     const before = await this.bytes();
     await delay(ms);
     const after = await this.bytes();
     return {
       audio: after.inbound.audio - before.inbound.audio,
       video: after.inbound.video - before.inbound.video,
+      frames: after.framesDecoded - before.framesDecoded,
     };
   }
 
   close() {
-    return this.context.close();
+    return this.page.close();
   }
 }
 
-export async function openSide(browser: Browser, baseUrl: string): Promise<Side> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+export async function openSide(launched: TestBrowser | PlaywrightBrowser, baseUrl: string): Promise<Side> {
+  const browser = 'newContext' in launched ? wrapChromium(launched) : launched;
+  const page = await browser.newPage();
+  page.onPageError((message) => console.error(`[page error ${browser.name}] ${message}`));
   await page.goto(`${baseUrl}/test-harness/call.html`);
-  await page.waitForFunction(() => window.harnessReady === true);
-  return new Side(page, context);
+  await page.waitForFunction(() => window.harnessReady === true, undefined);
+  return new Side(page);
 }
 
 let counter = 0;
