@@ -333,6 +333,30 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     else await this.#session?.setTrack('audio', this.#localMediaState.muted ? null : track);
   }
 
+  /** Whether speakers are chosen in the browser's own chooser (`selectAudioOutput`, Firefox). */
+  get canSelectAudioOutput(): boolean {
+    return this.#media.canSelectAudioOutput;
+  }
+
+  /**
+   * Opens the browser's speaker chooser (from a click) and switches to the speaker picked there.
+   * Resolves the chosen device id, or `null` when the user closed the chooser.
+   */
+  async selectAudioOutput(): Promise<string | null> {
+    this.#assertUsable('choose a speaker');
+    let chosen;
+    try {
+      chosen = await this.#media.selectAudioOutput();
+    } catch (error) {
+      const callError = CallError.fromDeviceError(error, 'speaker');
+      this.emit('error', callError);
+      throw callError;
+    }
+    if (!chosen) return null;
+    await this.switchDevice('speaker', chosen.deviceId);
+    return chosen.deviceId;
+  }
+
   /** Re-establishes the media path (ICE restart), e.g. after the network changed. Automatic on failure. */
   restartIce(): void {
     this.#session?.restartIce();

@@ -18,6 +18,8 @@ export interface DeviceList {
   readonly speakers: readonly DeviceInfo[];
 }
 
+type WithAudioOutputChooser = MediaDevices & { selectAudioOutput?: () => Promise<MediaDeviceInfo> };
+
 export interface SelectedDevices {
   microphone?: string;
   camera?: string;
@@ -134,6 +136,33 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
         .filter((d) => d.kind === kind && d.deviceId !== '')
         .map((d) => ({ deviceId: d.deviceId, label: d.label, groupId: d.groupId }));
     return { microphones: pick('audioinput'), cameras: pick('videoinput'), speakers: pick('audiooutput') };
+  }
+
+  /**
+   * Where `enumerateDevices` lists no speakers until the user picked one in the browser's own chooser
+   * (Firefox), `selectAudioOutput` opens that chooser. Chromium lists speakers directly and has none.
+   */
+  get canSelectAudioOutput(): boolean {
+    return typeof (this.#devices() as WithAudioOutputChooser).selectAudioOutput === 'function';
+  }
+
+  /**
+   * Opens the browser's speaker chooser (needs a click or key press just before). Resolves the chosen
+   * speaker, or `null` when the user closed the chooser without picking one.
+   */
+  async selectAudioOutput(): Promise<DeviceInfo | null> {
+    const devices = this.#devices() as WithAudioOutputChooser;
+    if (typeof devices.selectAudioOutput !== 'function') {
+      throw new CallError('unsupported-browser', 'this browser has no speaker chooser', { device: 'speaker' });
+    }
+    try {
+      const chosen = await devices.selectAudioOutput();
+      return { deviceId: chosen.deviceId, label: chosen.label, groupId: chosen.groupId };
+    } catch (error) {
+      // Dismissing the chooser is a choice, not a failure: the current speaker stays.
+      if (error instanceof Error && error.name === 'NotAllowedError') return null;
+      throw CallError.fromDeviceError(error, 'speaker');
+    }
   }
 
   /** Stops every track ever captured and stops listening for device changes. */

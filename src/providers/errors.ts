@@ -11,6 +11,8 @@ export const VISUAL_ERROR_CODES = [
   'session-ended',
   'invalid-state',
   'permission-denied',
+  'screen-not-found',
+  'screen-unreadable',
   'unsupported-browser',
   'signaling-failed',
   'provider-failed',
@@ -46,8 +48,15 @@ export class VisualError extends Error {
   static fromCaptureError(error: unknown): VisualError {
     if (error instanceof VisualError) return error;
     const name = error instanceof Error ? error.name : '';
-    if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'AbortError') {
+    // InvalidStateError: asked without the user's click (the picker needs one), so Accept again.
+    if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'AbortError' || name === 'InvalidStateError') {
       return new VisualError('permission-denied', 'sharing the screen was not allowed', { cause: error });
+    }
+    if (name === 'NotFoundError') {
+      return new VisualError('screen-not-found', 'no screen, window or tab is available to share', { cause: error });
+    }
+    if (name === 'NotReadableError') {
+      return new VisualError('screen-unreadable', 'the system did not let the browser capture the screen', { cause: error });
     }
     if (name === 'NotSupportedError' || name === 'TypeError') {
       return new VisualError('unsupported-browser', 'this browser cannot share the screen', { cause: error });

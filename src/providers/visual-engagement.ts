@@ -189,7 +189,10 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       session.on('active', () => this.#patch({ phase: 'active', navigating: false })),
       session.on('navigating', () => this.#patch({ navigating: true })),
       session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
-      session.on('laseravailable', (available) => this.#patch({ laserAvailable: available })),
+      // Screen share: the laser tool only where the customer's page can show it (this tab, Capture Handle).
+      session.on('laseravailable', (available) =>
+        this.#patch({ laserAvailable: available, capabilities: { ...this.#state.capabilities, laserPointer: available && this.#state.capabilities.laserPointer } }),
+      ),
       session.on('error', (error) => this.#reportError(error)),
       session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
     ];

@@ -589,6 +589,45 @@ describe('<call-controls>', () => {
       }
     });
 
+    it("where the browser lists speakers only after its own chooser (Firefox), Choose speaker… opens it and switches to the pick", async () => {
+      const { el, agent, devices } = await callWithControls();
+      const picked = { deviceId: 'bluetooth-speaker', kind: 'audiooutput', label: 'Bluetooth speaker', groupId: 'g4' } as MediaDeviceInfo;
+      let opened = 0;
+      let answer: 'pick' | 'dismiss' = 'dismiss';
+      // Firefox: selectAudioOutput() shows the chooser; the chosen speaker is listed from then on.
+      (devices.api as MediaDevices & { selectAudioOutput?: () => Promise<MediaDeviceInfo> }).selectAudioOutput = async () => {
+        opened += 1;
+        if (answer === 'dismiss') throw new DOMException('the user closed the chooser', 'NotAllowedError');
+        devices.plugged.push(picked);
+        return picked;
+      };
+      button(el, 'Devices').click();
+      await el.updateComplete;
+      const chooser = button(el, 'Choose speaker…');
+      expect(isShown(chooser)).to.equal(true);
+      await expect(el).to.be.accessible();
+
+      const errors: string[] = [];
+      agent.on('error', (error) => errors.push(error.code));
+      chooser.click();
+      await waitUntil(() => opened === 1, 'the chooser opened');
+      await el.updateComplete;
+      expect(agent.audioOutputDeviceId).to.equal(undefined, 'closing the chooser keeps the speaker');
+      expect(errors).to.deep.equal([], 'closing the chooser is no error');
+
+      answer = 'pick';
+      button(el, 'Choose speaker…').click();
+      await waitUntil(() => agent.audioOutputDeviceId === 'bluetooth-speaker', 'the engine uses the chosen speaker');
+      await waitUntil(() => select(el, 'Speaker')?.value === 'bluetooth-speaker', 'the list shows it as chosen');
+    });
+
+    it('offers no speaker chooser where the browser lists speakers itself (Chromium)', async () => {
+      const { el } = await callWithControls();
+      button(el, 'Devices').click();
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part~="speaker-chooser-button"]')).to.equal(null);
+    });
+
     it('is closed again for the next call', async () => {
       const { el, agent, customer } = await callWithControls();
       button(el, 'Audio settings').click();

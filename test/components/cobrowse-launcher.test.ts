@@ -123,6 +123,19 @@ describe('<cobrowse-launcher> agent', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('screen share: no Laser pointer when the customer shares something the laser cannot be drawn on', async () => {
+    const { el, agent } = await launcher('agent', 'screen-share');
+    button(el, 'Share screen')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('accepted');
+    agent.fire('laseravailable', false);
+    agent.fire('active');
+    await settle(el);
+    expect(button(el, 'Laser pointer')).to.equal(undefined);
+    expect(Boolean(part(el, 'screen'))).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
   it('screen share offers no Remote control', async () => {
     const { el, agent } = await launcher('agent', 'screen-share');
     button(el, 'Share screen')!.click();
@@ -261,6 +274,25 @@ describe('<cobrowse-launcher> customer', () => {
     button(el, 'Accept')!.click();
     await settle(el);
     expect(visibleText(el, 'status')).to.equal('You are sharing your screen with the agent.');
+  });
+
+  it('screen share: "sharing" is said only once the browser\'s picker resolved', async () => {
+    for (const [lang, choosing, sharing] of [
+      ['en', 'Choose what to share in your browser’s window.', 'You are sharing your screen with the agent.'],
+      ['pt-BR', 'Escolha o que compartilhar na janela do navegador.', 'Você está compartilhando sua tela com o agente.'],
+    ] as const) {
+      const { el, picker, engagement } = await launcher('customer', 'screen-share', lang);
+      let closePicker!: () => void;
+      picker.closed = new Promise((resolve) => (closePicker = resolve));
+      await engagement.join('482913');
+      await settle(el);
+      button(el, lang === 'en' ? 'Accept' : 'Aceitar')!.click();
+      await settle(el);
+      expect(visibleText(el, 'status')).to.equal(choosing);
+      closePicker();
+      await settle(el);
+      expect(visibleText(el, 'status')).to.equal(sharing);
+    }
   });
 });
 

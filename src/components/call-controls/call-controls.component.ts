@@ -79,7 +79,9 @@ const shortcutsConverter = {
  * **Microphone** and **Speaker** lists (the speaker list only where the browser supports
  * `HTMLMediaElement.setSinkId`); the one next to the camera (**Video settings**) opens **Camera**.
  * Lists are read from `engine.listDevices()` when a picker opens and whenever the engine reports
- * `devicechange`; picking one calls `engine.switchDevice()`. A picker follows its chevron in the tab
+ * `devicechange`; picking one calls `engine.switchDevice()`. Where the browser lists speakers only once
+ * the user picked one in its own chooser (Firefox: `selectAudioOutput`), the audio picker also has
+ * **Choose speaker…**, which opens that chooser (`engine.selectAudioOutput()`). A picker follows its chevron in the tab
  * order; `Escape` closes it and returns focus to the chevron, and moving focus past it closes it.
  *
  * **Look.** Every button has an icon, its name as text and a tooltip (with its shortcut). Below a
@@ -113,6 +115,7 @@ const shortcutsConverter = {
  * @csspart devices-panel - Both device pickers.
  * @csspart microphone-devices-panel - The **Microphone** and **Speaker** lists.
  * @csspart camera-devices-panel - The **Camera** list.
+ * @csspart speaker-chooser-button - **Choose speaker…** in the audio picker, where the browser picks speakers in its own chooser (Firefox).
  *
  * @cssprop --cck-controls-gap - Space between the controls. Default `0.5rem`.
  * @cssprop --cck-control-background - Button background. Defaults to `--cck-color-surface-raised`.
@@ -253,6 +256,17 @@ export class CallControls extends CallKitElement {
       .finally(() => this.requestUpdate());
   }
 
+  #chooseSpeaker(): void {
+    const engine = this.engine;
+    if (!engine) return;
+    engine
+      .selectAudioOutput()
+      .then((chosen) => (chosen ? this.#refreshDevices() : undefined))
+      // Failures reach the user through the engine's `error` event.
+      .catch(() => {})
+      .finally(() => this.requestUpdate());
+  }
+
   async #refreshDevices(): Promise<void> {
     const engine = this.engine;
     if (!engine) return;
@@ -390,7 +404,10 @@ export class CallControls extends CallKitElement {
           },
           strings.audioSettings,
           html`${this.#renderSelect('microphone', strings.microphone, this.devices?.microphones)}
-          ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}`,
+          ${canPickSpeaker ? this.#renderSelect('speaker', strings.speaker, this.devices?.speakers) : nothing}
+          ${canPickSpeaker && engine.canSelectAudioOutput
+            ? html`<button part="speaker-chooser-button" type="button" @click=${this.#chooseSpeaker}>${strings.chooseSpeaker}</button>`
+            : nothing}`,
         )}
         ${engine.options.allowVideo
           ? this.#renderPair(

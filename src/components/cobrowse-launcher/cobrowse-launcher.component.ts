@@ -575,6 +575,8 @@ function statusForCustomer(strings: Translation, state: VisualState | undefined)
     case 'joining':
       return visual.checkingPin;
     case 'connecting':
+      // Screen share: the browser's picker is open; nothing is shared until it resolves.
+      return state.kind === 'screen-share' ? visual.choosingScreen : visual.agentSeesPage;
     case 'active':
       if (state.remoteControl) return visual.agentInControl;
       return state.kind === 'screen-share' ? visual.sharingScreen : visual.agentSeesPage;

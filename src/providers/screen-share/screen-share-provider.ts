@@ -29,7 +29,10 @@ import type {
 export interface ScreenShareProviderOptions {
   /** Registry id. Default `screen-share`. */
   id?: string;
-  /** Offer only this tab in the browser's picker (`preferCurrentTab`). Default: any screen, window or tab. */
+  /**
+   * Offer only this tab in the browser's picker (`preferCurrentTab`). Default: any screen, window or
+   * tab. Firefox ignores it: its picker always offers screens and windows.
+   */
   thisTabOnly?: boolean;
   /** STUN/TURN servers of the screen-share peer connection. Default none (as calls). */
   iceServers?: RTCIceServer[];
@@ -72,7 +75,9 @@ export class ScreenShareProvider implements VisualProviderAdapter {
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
     const redeemed = await redeemFor(this.#pins(context), pin, this.id);
-    return builtinInvitation(context, redeemed, this.kind, async () => {
+    // The invitation promises only what this (the sharer's) browser can do.
+    const capabilities = { ...redeemed.capabilities, laserPointer: redeemed.capabilities.laserPointer && canHostLaser(context.document) };
+    return builtinInvitation(context, { ...redeemed, capabilities }, this.kind, async () => {
       // Asked first, while the user's Accept click still counts as a gesture.
       const capture = await captureScreen(context.document, this.#options.thisTabOnly ?? false);
       const session = new CustomerScreenSession(context, redeemed.sessionId, capture, this.#mediaFactory(), this.#options.iceServers ?? []);
@@ -97,13 +102,23 @@ interface Capture {
   thisTab: boolean;
 }
 
+type WithCaptureHandle = MediaDevices & { setCaptureHandleConfig?: (config: object) => void };
+
+/**
+ * The laser is drawn over the customer's page, so the sharer's browser must recognise its own tab in
+ * the capture (Capture Handle). Firefox has no Capture Handle (and no "this tab only" choice either).
+ */
+export function canHostLaser(doc: Document): boolean {
+  return typeof (doc.defaultView?.navigator.mediaDevices as WithCaptureHandle | undefined)?.setCaptureHandleConfig === 'function';
+}
+
 async function captureScreen(doc: Document, thisTabOnly: boolean): Promise<Capture> {
   const devices = doc.defaultView?.navigator.mediaDevices;
   if (!devices || typeof devices.getDisplayMedia !== 'function') {
     throw new VisualError('unsupported-browser', 'this browser cannot share the screen');
   }
   const handle = randomId();
-  const withHandle = devices as MediaDevices & { setCaptureHandleConfig?: (config: object) => void };
+  const withHandle = devices as WithCaptureHandle;
   try {
     withHandle.setCaptureHandleConfig?.({ handle, exposeOrigin: false, permittedOrigins: [doc.defaultView?.location.origin ?? '*'] });
   } catch {

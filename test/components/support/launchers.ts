@@ -66,6 +66,8 @@ export function stubAdapter(kind: VisualKind) {
       ? { view: true, laserPointer: true, remoteControl: true, navigation: true }
       : { view: true, laserPointer: true, remoteControl: false, navigation: false };
   let wrongPins = 0;
+  /** What `accept` waits for first: the screen picker, still open until the test resolves it. */
+  const picker: { closed: Promise<void> } = { closed: Promise.resolve() };
   const adapter: VisualProviderAdapter = {
     id: kind,
     kind,
@@ -74,10 +76,19 @@ export function stubAdapter(kind: VisualKind) {
     joinByPin: async (pin) => {
       if (pin === '999999') throw new VisualError('pin-expired', 'expired');
       if (pin !== agent.pin) throw new VisualError('pin-invalid', 'wrong', { attemptsLeft: 4 - wrongPins++ });
-      return { sessionId: 's-1', kind, capabilities, accept: async () => customer, decline: () => {} };
+      return {
+        sessionId: 's-1',
+        kind,
+        capabilities,
+        accept: async () => {
+          await picker.closed;
+          return customer;
+        },
+        decline: () => {},
+      };
     },
   };
-  return { adapter, agent, customer };
+  return { adapter, agent, customer, picker };
 }
 
 const disposables: Array<{ dispose(): void }> = [];
