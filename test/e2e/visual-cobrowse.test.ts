@@ -1,6 +1,6 @@
 /**
- * Co-browse end to end: an agent console and a customer's shop page in two real Chromium pages on
- * the reference server, driven by role and accessible name. Covers the PIN flow (right, wrong,
+ * Co-browse end to end, for every browser pair of `support/browser.ts` (agent's browser first): an
+ * agent console and a customer's shop page in two real browser pages on the reference server, driven by role and accessible name. Covers the PIN flow (right, wrong,
  * expired, locked), accept and decline, the live mirror, privacy (nothing sensitive leaves the
  * customer's browser), remote control, the laser pointer, link navigation with the session resuming,
  * ending from either side, and the two performance figures (5,000-element mirror, mutation latency).
@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { launchChromium } from './support/browser.js';
+import { BROWSER_PAIRS, Browsers, type BrowserPair } from './support/browser.js';
 import {
   harnessState,
   median,
@@ -29,17 +28,29 @@ const PASSWORD = 'S3cret-hunter2!';
 const CARD = '4111 1111 1111 1111';
 
 let server: RunningServer;
-let browser: Browser;
+const browsers = new Browsers();
 const opened: VisualSide[] = [];
+let browserPair: BrowserPair;
+
+before(async () => {
+  server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+});
+
+after(async () => {
+  await Promise.all(opened.map((side) => side.close().catch(() => {})));
+  await browsers.close();
+  await server?.close();
+});
 
 declare const window: VisualHarnessWindow & Window;
 
 async function sides(options: { agentQuery?: string; customerQuery?: string } = {}) {
   const conversation = visualConversation('cobrowse');
   const query = `conversation=${encodeURIComponent(conversation)}&visual=cobrowse`;
+  const [agentBrowser, customerBrowser] = await Promise.all([browsers.get(browserPair.agent), browsers.get(browserPair.customer)]);
   const [agent, customer] = await Promise.all([
-    openVisualSide(browser, `${server.url}/test-harness/visual/agent.html?${query}${options.agentQuery ?? ''}`, AGENT_VIEWPORT),
-    openVisualSide(browser, `${server.url}/test-harness/visual/shop.html?${query}${options.customerQuery ?? ''}`, CUSTOMER_VIEWPORT),
+    openVisualSide(agentBrowser, `${server.url}/test-harness/visual/agent.html?${query}${options.agentQuery ?? ''}`, AGENT_VIEWPORT),
+    openVisualSide(customerBrowser, `${server.url}/test-harness/visual/shop.html?${query}${options.customerQuery ?? ''}`, CUSTOMER_VIEWPORT),
   ]);
   opened.push(agent, customer);
   return { agent, customer };
@@ -95,16 +106,9 @@ async function clickMirrored(agent: VisualSide, selector: string): Promise<void>
   await agent.page.mouse.click(point.x, point.y);
 }
 
-describe('co-browse between two browsers', { timeout: 120_000 }, () => {
-  before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await Promise.all(opened.map((side) => side.close().catch(() => {})));
-    await browser?.close();
-    await server?.close();
+for (const pairOfBrowsers of BROWSER_PAIRS) describe(`co-browse ${pairOfBrowsers.label}`, { timeout: 180_000 }, () => {
+  before(() => {
+    browserPair = pairOfBrowsers;
   });
 
   it('PIN flow: a wrong PIN is an alert, the right one shows the invitation; Decline tells the agent', async () => {

@@ -410,8 +410,9 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
       if (role === 'agent' && !present) this.#finish('remote-ended');
     });
     this.#link.onClose(() => this.#finish('failed', new VisualError('signaling-failed', 'the conversation closed')));
-    // Stopping from the browser's own "Stop sharing" UI ends the track.
-    this.#capture.track.addEventListener('ended', this.#onTrackEnded);
+    // Stopping from the browser's own "Stop sharing" UI ends the track. The handler property, not
+    // addEventListener: Firefox (153 ESR) did not call `ended` listeners added that way in our tests.
+    this.#capture.track.onended = this.#onTrackEnded;
     this.#context.document.defaultView?.addEventListener('pagehide', this.#onPageHide);
     if (this.#capture.thisTab) this.#overlay = new CustomerOverlay(this.#context.document);
     this.#link.send('ve-accept', { laserPointer: this.#capture.thisTab });
@@ -463,7 +464,7 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
   #finish(reason: VisualEndReason, error?: VisualError): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#capture.track.removeEventListener('ended', this.#onTrackEnded);
+    this.#capture.track.onended = null;
     this.#context.document.defaultView?.removeEventListener('pagehide', this.#onPageHide);
     for (const track of this.#capture.stream.getTracks()) track.stop();
     this.#media.close();

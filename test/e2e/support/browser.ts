@@ -11,6 +11,8 @@ import { chromium, type Browser as PlaywrightBrowser, type LaunchOptions, type P
 import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
 import { chromiumArgs, chromiumExecutable } from '../../support/chromium.mjs';
 import { firefoxExecutable, firefoxPrefs } from '../../support/firefox.mjs';
+import { playwrightLike } from './firefox-page.js';
+import { startXvfb, type XDisplay } from './xvfb.js';
 
 export type BrowserName = 'chromium' | 'firefox';
 export type MediaMode = 'p2p';
@@ -65,12 +67,14 @@ export interface TestPage {
   /** Resolves once `fn(arg)` is truthy in the page, polled every 20 ms. */
   waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options?: WaitOptions): Promise<void>;
   onPageError(listener: (message: string) => void): void;
+  /** The page behind Playwright's `Page` API (Firefox: the subset in `firefox-page.ts`). */
+  playwright(): PlaywrightPage;
   close(): Promise<void>;
 }
 
 export interface TestBrowser {
   readonly name: BrowserName;
-  newPage(options?: { viewport?: { width: number; height: number } }): Promise<TestPage>;
+  newPage(options?: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -95,6 +99,10 @@ class ChromiumPage implements TestPage {
 
   onPageError(listener: (message: string) => void): void {
     this.page.on('pageerror', (error) => listener(error.message));
+  }
+
+  playwright(): PlaywrightPage {
+    return this.page;
   }
 
   close(): Promise<void> {
@@ -123,6 +131,10 @@ class FirefoxPage implements TestPage {
 
   onPageError(listener: (message: string) => void): void {
     this.page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
+  }
+
+  playwright(): PlaywrightPage {
+    return playwrightLike(this.page);
   }
 
   close(): Promise<void> {
@@ -154,8 +166,8 @@ export async function launchFirefox(options: { headless?: boolean; env?: Record<
 export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
   return {
     name: 'chromium',
-    async newPage({ viewport } = {}) {
-      const context = await browser.newContext(viewport ? { viewport } : {});
+    async newPage({ viewport, colorScheme } = {}) {
+      const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...(colorScheme ? { colorScheme } : {}) });
       return new ChromiumPage(await context.newPage(), () => context.close());
     },
     close: () => browser.close(),
@@ -165,25 +177,36 @@ export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
 function wrapFirefox(browser: PuppeteerBrowser): TestBrowser {
   return {
     name: 'firefox',
-    async newPage({ viewport } = {}) {
+    async newPage({ viewport, colorScheme } = {}) {
       const context = await browser.createBrowserContext();
       // A window each, not a tab: a background tab would throttle its timers and stop painting video.
       const page = await context.newPage({ type: 'window' });
       if (viewport) await page.setViewport(viewport);
+      if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
       return new FirefoxPage(page, () => context.close());
     },
     close: () => browser.close(),
   };
 }
 
-/** Launches each browser at most once per suite; `close()` stops every one launched. */
+/**
+ * Launches each browser at most once per suite; `close()` stops every one launched (and the X
+ * display). `screens: true`: Firefox runs headed on a private Xvfb display so it has a screen to
+ * share (headless Firefox has none); Chromium's fake screen works headless.
+ */
 export class Browsers {
   readonly #launched = new Map<BrowserName, Promise<TestBrowser>>();
+  readonly #screens: boolean;
+  #display: Promise<XDisplay> | undefined;
+
+  constructor(options: { screens?: boolean } = {}) {
+    this.#screens = options.screens ?? false;
+  }
 
   get(name: BrowserName): Promise<TestBrowser> {
     let browser = this.#launched.get(name);
     if (!browser) {
-      browser = name === 'chromium' ? launchChromium().then(wrapChromium) : launchFirefox().then(wrapFirefox);
+      browser = name === 'chromium' ? launchChromium().then(wrapChromium) : this.#launchFirefox().then(wrapFirefox);
       this.#launched.set(name, browser);
     }
     return browser;
@@ -193,6 +216,16 @@ export class Browsers {
     const all = [...this.#launched.values()];
     this.#launched.clear();
     await Promise.all(all.map(async (launched) => (await launched.catch(() => undefined))?.close()));
+    const display = this.#display;
+    this.#display = undefined;
+    await (await display?.catch(() => undefined))?.stop();
+  }
+
+  async #launchFirefox(): Promise<PuppeteerBrowser> {
+    if (!this.#screens) return launchFirefox();
+    this.#display ??= startXvfb();
+    const { display } = await this.#display;
+    return launchFirefox({ headless: false, env: { DISPLAY: display } });
   }
 }
 

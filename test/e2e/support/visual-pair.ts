@@ -1,9 +1,12 @@
 /**
- * Two real Chromium pages for visual engagement: the agent's console (a `<cobrowse-launcher
- * participant="agent">`) and the customer's site (a shop page with a `<cobrowse-launcher participant="customer">`),
- * on the reference server, driven the way a person would: by role and accessible name.
+ * Two real browser pages for visual engagement (any pair of `browser.ts`): the agent's console (a
+ * `<cobrowse-launcher participant="agent">`) and the customer's site (a shop page with a
+ * `<cobrowse-launcher participant="customer">`), on the reference server, driven the way a person would:
+ * by role and accessible name. Each side's `page` is Playwright's API (in Firefox, the subset of
+ * `firefox-page.ts`), so one test text runs in both browsers.
  */
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser as PlaywrightBrowser, Locator, Page } from 'playwright-core';
+import { wrapChromium, type BrowserName, type TestBrowser, type TestPage } from './browser.js';
 
 export interface VisualHarnessWindow {
   harness: {
@@ -30,28 +33,29 @@ export interface VisualHarnessWindow {
 
 export interface VisualSide {
   page: Page;
-  context: BrowserContext;
+  browser: BrowserName;
   /** A control by ARIA role and exact accessible name (through shadow roots, as a screen reader finds it). */
   byRole(role: Parameters<Page['getByRole']>[0], name: string): Locator;
   close(): Promise<void>;
 }
 
 export async function openVisualSide(
-  browser: Browser,
+  launched: TestBrowser | PlaywrightBrowser,
   url: string,
   viewport: { width: number; height: number },
   options: { colorScheme?: 'light' | 'dark' } = {},
 ): Promise<VisualSide> {
-  const context = await browser.newContext({ viewport, ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}) });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error ${new URL(url).pathname}] ${error.message}`));
+  const browser = 'newContext' in launched ? wrapChromium(launched) : launched;
+  const testPage: TestPage = await browser.newPage({ viewport, ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}) });
+  testPage.onPageError((message) => console.error(`[page error ${browser.name} ${new URL(url).pathname}] ${message}`));
+  const page = testPage.playwright();
   await page.goto(url);
   await waitReady(page);
   return {
     page,
-    context,
+    browser: browser.name,
     byRole: (role, name) => page.getByRole(role, { name, exact: true }),
-    close: () => context.close(),
+    close: () => testPage.close(),
   };
 }
 
