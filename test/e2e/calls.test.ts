@@ -241,6 +241,9 @@ describe(`calls ${browserPair.label} (${mode})`, { timeout: 300_000 }, () => {
     await agent.run((h) => h.startCall({ video: true }));
     await customer.waitForPhase('incoming');
     await agent.waitFor((h) => h.log().events.some((e) => e.name === 'ringing'));
+    // Nothing is negotiated (nor ICE gathered) before the customer answered and has its media:
+    // Firefox would gather only its default-route address without a media permission.
+    assert.deepEqual([await agent.run((h) => h.offersMade()), await customer.run((h) => h.offersMade())], [0, 0], 'no offer while ringing');
     await customer.run((h) => h.reject());
     await agent.waitForPhase('ended');
     assert.equal((await agent.log()).endReason, 'rejected');
