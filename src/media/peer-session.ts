@@ -6,10 +6,13 @@
  *   happen, and DTLS roles never flip (Firefox answering a restart offer from its former answerer
  *   flips them, which Chromium refuses).
  * - **Slots from the start.** Every slot the call may use is in the first offer, so turning video on
- *   is a `replaceTrack`, never a renegotiation. An empty slot's encodings are inactive, which also
- *   stops Firefox repeating the last camera frame after `replaceTrack(null)`.
- * - **First offer after media.** The offerer waits for its first `setTrack` (the call was accepted,
- *   permission granted): Firefox gathers only its default-route address before any permission.
+ *   is a `replaceTrack`, never a renegotiation. A slot whose track is taken away gets inactive
+ *   encodings, which stops Firefox repeating the last camera frame after `replaceTrack(null)`.
+ * - **Gathered again with permission.** The offer goes out at once, so ICE and DTLS are done while
+ *   the customer is still rung; but Firefox gathers only its default-route address before any media
+ *   permission (none at all on a host without a default route). So when media is first attached
+ *   (the call was accepted, permission granted) and the path is not up yet, the offerer restarts ICE
+ *   to gather again.
  * - **Recovery.** A failed remote description rolls back and asks for a fresh offer; `disconnected`,
  *   `failed` and "connected but nothing arrives" (the liveness watchdog) restart ICE.
  */
@@ -40,6 +43,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   /** What each kind should send (`null`: nothing); applied to the slot once it exists. */
   readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
   #state: MediaConnectionState = 'new';
+  /** A local track was attached once (the user accepted and granted media). */
   #mediaReady = false;
   #makingOffer = false;
   #offerAgain = false;
@@ -119,8 +123,9 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     const applied = this.#queueTrackSync(kind);
     if (this.#offerer && !this.#mediaReady) {
       this.#mediaReady = true;
-      const first = () => void this.#offer();
-      void applied.then(first, first);
+      // Offered before the permission existed and not connected on those candidates: gather again.
+      const offeredEarly = this.#pc.localDescription !== null || this.#makingOffer;
+      if (offeredEarly && !['connected', 'completed'].includes(this.#pc.iceConnectionState)) this.#pc.restartIce();
     }
     return applied;
   }
@@ -138,8 +143,6 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       this.emit('signal', { type: 'negotiate', iceRestart: true });
       return;
     }
-    // Before the first offer there is nothing to restart: that offer starts a fresh ICE session.
-    if (!this.#mediaReady) return;
     this.#pc.restartIce();
   }
 
@@ -230,7 +233,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   }
 
   async #offer(): Promise<void> {
-    if (this.#state === 'closed' || !this.#offerer || !this.#mediaReady) return;
+    if (this.#state === 'closed' || !this.#offerer) return;
     if (this.#makingOffer || this.#pc.signalingState !== 'stable') {
       // One negotiation at a time: the next offer goes out once the current one is answered.
       this.#offerAgain = true;
@@ -290,10 +293,11 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     if (track) {
       if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
       await this.#setActive(transceiver.sender, true);
-    } else {
-      // Inactive first: Firefox keeps sending the last frame of a replaced-away track otherwise.
+    } else if (transceiver.sender.track) {
+      // Inactive first: Firefox keeps sending the last frame of a replaced-away track otherwise. A
+      // slot that never had a track sends nothing and stays as it is: no encoder restart on accept.
       await this.#setActive(transceiver.sender, false);
-      if (transceiver.sender.track) await transceiver.sender.replaceTrack(null);
+      await transceiver.sender.replaceTrack(null);
     }
   }
 

@@ -124,6 +124,11 @@ window.harness = {
     });
     return result;
   },
+  /** The latest peer connection is connected with no negotiation under way. */
+  negotiationSettled() {
+    const pc = peerConnections.at(-1)?.pc;
+    return pc?.signalingState === 'stable' && pc.connectionState === 'connected';
+  },
   /** How many offers this side made on its latest peer connection. */
   offersMade: () => peerConnections.at(-1)?.offers ?? 0,
   /** Fault injection: the next remote description of `type` given to the latest peer connection is refused. */

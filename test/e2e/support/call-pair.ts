@@ -45,6 +45,7 @@ interface Harness {
   liveLocalKinds(): string[];
   iceUsernameFragment(): string | undefined;
   offersMade(): number;
+  negotiationSettled(): boolean;
   failNextRemoteDescription(type: 'offer' | 'answer'): void;
   dropHeartbeats(dropped: boolean): void;
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
