@@ -11,8 +11,8 @@
  * - **Gathered again with permission.** The offer goes out at once, so ICE and DTLS are done while
  *   the customer is still rung; but Firefox gathers only its default-route address before any media
  *   permission (none at all on a host without a default route). So when media is first attached
- *   (the call was accepted, permission granted) and the path is not up yet, the offerer restarts ICE
- *   to gather again.
+ *   (the call was accepted, permission granted) and those candidates give no path within 2 s, the
+ *   offerer restarts ICE to gather again.
  * - **Recovery.** A failed remote description rolls back and asks for a fresh offer; `disconnected`,
  *   `failed` and "connected but nothing arrives" (the liveness watchdog) restart ICE.
  */
@@ -31,6 +31,8 @@ import type {
 const DISCONNECTED_RESTART_MS = 2_000;
 /** The answerer asks only if the offerer has not restarted by itself in this time. */
 const ANSWERER_ASK_MS = 4_000;
+/** How long the first media waits for the early candidates to give a path before gathering again. */
+const GATHER_AGAIN_MS = 2_000;
 /** Remote descriptions that fail in a row before the session gives up. */
 const MAX_DESCRIPTION_FAILURES = 3;
 
@@ -40,6 +42,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   /** This side makes every offer. */
   readonly #offerer: boolean;
   readonly #liveness: LivenessWatchdog;
+  readonly #relayOnly: boolean;
   /** What each kind should send (`null`: nothing); applied to the slot once it exists. */
   readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
   #state: MediaConnectionState = 'new';
@@ -52,10 +55,12 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   #signals: Promise<void> = Promise.resolve();
   #trackOps: Promise<void> = Promise.resolve();
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #gatherAgainTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MediaSessionOptions) {
     super();
     this.#offerer = options.polite;
+    this.#relayOnly = options.iceTransportPolicy === 'relay';
     this.#pc = new RTCPeerConnection({
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
@@ -123,9 +128,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     const applied = this.#queueTrackSync(kind);
     if (this.#offerer && !this.#mediaReady) {
       this.#mediaReady = true;
-      // Offered before the permission existed and not connected on those candidates: gather again.
-      const offeredEarly = this.#pc.localDescription !== null || this.#makingOffer;
-      if (offeredEarly && !['connected', 'completed'].includes(this.#pc.iceConnectionState)) this.#pc.restartIce();
+      if (this.#offeredBeforeMedia()) this.#gatherAgainTimer = setTimeout(() => this.#gatherAgainIfNoPath(), GATHER_AGAIN_MS);
     }
     return applied;
   }
@@ -144,6 +147,8 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       return;
     }
     this.#pc.restartIce();
+    // Mid-negotiation, browsers differ on re-firing `negotiationneeded` once stable: offer again ourselves.
+    if (this.#pc.signalingState !== 'stable' || this.#makingOffer) this.#offerAgain = true;
   }
 
   getStats(): Promise<RTCStatsReport> {
@@ -153,6 +158,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   close(): void {
     if (this.#state === 'closed') return;
     clearTimeout(this.#restartTimer);
+    clearTimeout(this.#gatherAgainTimer);
     this.#liveness.close();
     this.#pc.onnegotiationneeded = null;
     this.#pc.onicecandidate = null;
@@ -336,6 +342,17 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
         this.#setState('closed');
         break;
     }
+  }
+
+  /** Offered before the media permission existed (relayed candidates never depended on it). */
+  #offeredBeforeMedia(): boolean {
+    return (this.#pc.localDescription !== null || this.#makingOffer) && !this.#relayOnly;
+  }
+
+  /** Those early candidates still gave no path since the first media: gather again. */
+  #gatherAgainIfNoPath(): void {
+    if (this.#state === 'closed' || ['connected', 'completed'].includes(this.#pc.iceConnectionState)) return;
+    this.restartIce();
   }
 
   /** Restarts ICE (offerer) or asks for it (answerer). */

@@ -54,7 +54,8 @@ async function waitForMedia(side: Side, want: Kinds, label: string, timeoutMs = 
     const videoOk = !want.video || (last.video > FLOWING && last.frames > 0);
     if (audioOk && videoOk) return;
   }
-  assert.fail(`${label}: media flowing ${JSON.stringify(want)}, last second: ${JSON.stringify(last)}`);
+  const states = await side.run((h) => ({ connection: h.log().connection, settled: h.negotiationSettled(), offers: h.offersMade() }));
+  assert.fail(`${label}: media flowing ${JSON.stringify(want)}, last second: ${JSON.stringify(last)}; ${JSON.stringify(states)}`);
 }
 
 /** Audio and video arrive both ways, video frames advancing. */
