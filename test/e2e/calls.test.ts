@@ -6,31 +6,18 @@
  * renegotiation that never breaks a call, and every captured track ended afterwards.
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type RunningServer } from '../../server/server.js';
-import { BROWSER_PAIRS, Browsers, MEDIA_MODES, type BrowserPair, type MediaMode } from './support/browser.js';
+import { describe, it } from 'node:test';
+import { BROWSER_PAIRS, MEDIA_MODES, type BrowserPair, type MediaMode } from './support/browser.js';
 import { delay, openSide, uniqueConversation, type Side } from './support/call-pair.js';
+import { harnessSuite } from './support/harness-suite.js';
 
-const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
 /** Bytes in one second that prove a stream is really flowing (fake audio is ~4 KB/s, video far more). */
 const FLOWING = 1_000;
 /** Time for in-flight packets to drain after a sender stops. */
 const SETTLE_MS = 600;
 
-let server: RunningServer;
-const browsers = new Browsers();
-const open: Side[] = [];
-
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
-});
-
-after(async () => {
-  await Promise.all(open.map((side) => side.close().catch(() => {})));
-  await browsers.close();
-  await server?.close();
-});
+const suite = harnessSuite<Side>();
+const { browsers } = suite;
 
 async function assertAllCapturedTracksEnded(side: Side, label: string): Promise<void> {
   const tracks = await side.run((h) => h.capturedTracks());
@@ -83,8 +70,8 @@ function callSuite(browserPair: BrowserPair, mode: MediaMode): void {
 async function pair(options: Record<string, unknown> = {}): Promise<{ agent: Side; customer: Side; conversation: string }> {
   const conversation = uniqueConversation('call');
   const [agentBrowser, customerBrowser] = await Promise.all([browsers.get(browserPair.agent), browsers.get(browserPair.customer)]);
-  const [agent, customer] = await Promise.all([openSide(agentBrowser, server.url), openSide(customerBrowser, server.url)]);
-  open.push(agent, customer);
+  const [agent, customer] = await Promise.all([openSide(agentBrowser, suite.server.url), openSide(customerBrowser, suite.server.url)]);
+  suite.opened.push(agent, customer);
   await customer.join({ role: 'customer', conversation, ...options });
   await agent.join({ role: 'agent', conversation, ...options });
   return { agent, customer, conversation };
@@ -313,7 +300,7 @@ describe(`calls ${browserPair.label} (${mode})`, { timeout: 300_000 }, () => {
 
   it('a signaling drop mid-call: the transport rejoins, the call goes on and later messages still arrive', async () => {
     const { agent, customer, conversation } = await connectedCall(false, false);
-    const dropped = server.dropConnections({ role: 'agent', conversationId: conversation });
+    const dropped = suite.server.dropConnections({ role: 'agent', conversationId: conversation });
     assert.equal(dropped, 1, 'the agent socket was cut');
     // Sent while the transport is down: queued, then delivered after the rejoin.
     await agent.waitFor((h) => h.log().transport.includes('reconnecting'));

@@ -1,15 +1,14 @@
 /**
  * Co-browse end to end, for every browser pair of `support/browser.ts` (agent's browser first): an
- * agent console and a customer's shop page in two real browser pages on the reference server, driven by role and accessible name. Covers the PIN flow (right, wrong,
- * expired, locked), accept and decline, the live mirror, privacy (nothing sensitive leaves the
+ * agent console and a customer's shop page in two real browser pages on the reference server,
+ * driven by role and accessible name. Covers the PIN flow (right, wrong, expired, locked), accept and decline, the live mirror, privacy (nothing sensitive leaves the
  * customer's browser), remote control, the laser pointer, link navigation with the session resuming,
  * ending from either side, and the two performance figures (5,000-element mirror, mutation latency).
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type RunningServer } from '../../server/server.js';
-import { BROWSER_PAIRS, Browsers, type BrowserPair } from './support/browser.js';
+import { before, describe, it } from 'node:test';
+import { BROWSER_PAIRS, type BrowserPair } from './support/browser.js';
+import { harnessSuite } from './support/harness-suite.js';
 import {
   harnessState,
   median,
@@ -21,26 +20,14 @@ import {
   type VisualSide,
 } from './support/visual-pair.js';
 
-const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
 const AGENT_VIEWPORT = { width: 1000, height: 900 };
 const CUSTOMER_VIEWPORT = { width: 1280, height: 760 };
 const PASSWORD = 'S3cret-hunter2!';
 const CARD = '4111 1111 1111 1111';
 
-let server: RunningServer;
-const browsers = new Browsers();
-const opened: VisualSide[] = [];
+const suite = harnessSuite<VisualSide>();
+const { browsers, opened } = suite;
 let browserPair: BrowserPair;
-
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
-});
-
-after(async () => {
-  await Promise.all(opened.map((side) => side.close().catch(() => {})));
-  await browsers.close();
-  await server?.close();
-});
 
 declare const window: VisualHarnessWindow & Window;
 
@@ -49,8 +36,8 @@ async function sides(options: { agentQuery?: string; customerQuery?: string } = 
   const query = `conversation=${encodeURIComponent(conversation)}&visual=cobrowse`;
   const [agentBrowser, customerBrowser] = await Promise.all([browsers.get(browserPair.agent), browsers.get(browserPair.customer)]);
   const [agent, customer] = await Promise.all([
-    openVisualSide(agentBrowser, `${server.url}/test-harness/visual/agent.html?${query}${options.agentQuery ?? ''}`, AGENT_VIEWPORT),
-    openVisualSide(customerBrowser, `${server.url}/test-harness/visual/shop.html?${query}${options.customerQuery ?? ''}`, CUSTOMER_VIEWPORT),
+    openVisualSide(agentBrowser, `${suite.server.url}/test-harness/visual/agent.html?${query}${options.agentQuery ?? ''}`, AGENT_VIEWPORT),
+    openVisualSide(customerBrowser, `${suite.server.url}/test-harness/visual/shop.html?${query}${options.customerQuery ?? ''}`, CUSTOMER_VIEWPORT),
   ]);
   opened.push(agent, customer);
   return { agent, customer };

@@ -7,36 +7,24 @@
  * (Firefox); stopping from the browser's own UI ends the session for both.
  */
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import { startServer, type RunningServer } from '../../server/server.js';
-import { BROWSER_PAIRS, Browsers, type BrowserPair } from './support/browser.js';
+import { describe, it } from 'node:test';
+import { BROWSER_PAIRS, type BrowserPair } from './support/browser.js';
+import { harnessSuite } from './support/harness-suite.js';
 import { harnessState, openVisualSide, visualConversation, type VisualHarnessWindow, type VisualSide } from './support/visual-pair.js';
 
 declare const window: VisualHarnessWindow & Window & { harness: { stopSharingFromBrowser(): void } };
 
-const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
-let server: RunningServer;
-const browsers = new Browsers({ screens: true });
-const opened: VisualSide[] = [];
-
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
-});
-
-after(async () => {
-  await Promise.all(opened.map((side) => side.close().catch(() => {})));
-  await browsers.close();
-  await server?.close();
-});
+// Firefox runs headed on a private X display here: headless Firefox has no screen to share.
+const suite = harnessSuite<VisualSide>({ screens: true });
+const { browsers, opened } = suite;
 
 async function sharedScreen(browserPair: BrowserPair, customerQuery = '') {
   const conversation = visualConversation('screen');
   const query = `conversation=${encodeURIComponent(conversation)}&visual=screen-share`;
   const [agentBrowser, customerBrowser] = await Promise.all([browsers.get(browserPair.agent), browsers.get(browserPair.customer)]);
   const [agent, customer] = await Promise.all([
-    openVisualSide(agentBrowser, `${server.url}/test-harness/visual/agent.html?${query}`, { width: 1000, height: 900 }),
-    openVisualSide(customerBrowser, `${server.url}/test-harness/visual/shop.html?${query}${customerQuery}`, { width: 1280, height: 720 }),
+    openVisualSide(agentBrowser, `${suite.server.url}/test-harness/visual/agent.html?${query}`, { width: 1000, height: 900 }),
+    openVisualSide(customerBrowser, `${suite.server.url}/test-harness/visual/shop.html?${query}${customerQuery}`, { width: 1280, height: 720 }),
   ]);
   opened.push(agent, customer);
   await agent.byRole('button', 'Share screen').click();

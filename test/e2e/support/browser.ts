@@ -8,7 +8,7 @@
  * (default `p2p`; the SFU mode plugs in here).
  */
 import { chromium, type Browser as PlaywrightBrowser, type LaunchOptions, type Page as PlaywrightPage } from 'playwright-core';
-import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
+import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { chromiumArgs, chromiumExecutable } from '../../support/chromium.mjs';
 import { firefoxExecutable, firefoxPrefs } from '../../support/firefox.mjs';
 import { playwrightLike } from './firefox-page.js';
@@ -78,11 +78,13 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-class ChromiumPage implements TestPage {
-  readonly browser = 'chromium' as const;
+/** A `TestPage` over Playwright's `Page` API (Firefox: the `firefox-page.ts` subset, same calls). */
+class DriverPage implements TestPage {
   constructor(
+    readonly browser: BrowserName,
     readonly page: PlaywrightPage,
-    readonly closeContext: () => Promise<void>,
+    readonly onPageError: (listener: (message: string) => void) => void,
+    readonly close: () => Promise<void>,
   ) {}
 
   async goto(url: string): Promise<void> {
@@ -97,48 +99,8 @@ class ChromiumPage implements TestPage {
     await this.page.waitForFunction(fn as (arg: unknown) => unknown, arg as unknown, { timeout: options.timeout ?? 10_000, polling: 20 });
   }
 
-  onPageError(listener: (message: string) => void): void {
-    this.page.on('pageerror', (error) => listener(error.message));
-  }
-
   playwright(): PlaywrightPage {
     return this.page;
-  }
-
-  close(): Promise<void> {
-    return this.closeContext();
-  }
-}
-
-class FirefoxPage implements TestPage {
-  readonly browser = 'firefox' as const;
-  constructor(
-    readonly page: PuppeteerPage,
-    readonly closeContext: () => Promise<void>,
-  ) {}
-
-  async goto(url: string): Promise<void> {
-    await this.page.goto(url);
-  }
-
-  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
-    return this.page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg as unknown) as Promise<R>;
-  }
-
-  async waitForFunction<A>(fn: (arg: A) => unknown, arg: A, options: WaitOptions = {}): Promise<void> {
-    await this.page.waitForFunction(fn as (arg: unknown) => unknown, { timeout: options.timeout ?? 10_000, polling: 20 }, arg as unknown);
-  }
-
-  onPageError(listener: (message: string) => void): void {
-    this.page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
-  }
-
-  playwright(): PlaywrightPage {
-    return playwrightLike(this.page);
-  }
-
-  close(): Promise<void> {
-    return this.closeContext();
   }
 }
 
@@ -168,7 +130,8 @@ export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
     name: 'chromium',
     async newPage({ viewport, colorScheme } = {}) {
       const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...(colorScheme ? { colorScheme } : {}) });
-      return new ChromiumPage(await context.newPage(), () => context.close());
+      const page = await context.newPage();
+      return new DriverPage('chromium', page, (listener) => page.on('pageerror', (error) => listener(error.message)), () => context.close());
     },
     close: () => browser.close(),
   };
@@ -183,7 +146,9 @@ function wrapFirefox(browser: PuppeteerBrowser): TestBrowser {
       const page = await context.newPage({ type: 'window' });
       if (viewport) await page.setViewport(viewport);
       if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
-      return new FirefoxPage(page, () => context.close());
+      const onPageError = (listener: (message: string) => void) =>
+        void page.on('pageerror', (error) => listener(error instanceof Error ? error.message : String(error)));
+      return new DriverPage('firefox', playwrightLike(page), onPageError, () => context.close());
     },
     close: () => browser.close(),
   };
