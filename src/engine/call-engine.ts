@@ -523,7 +523,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       if (!this.#isCurrent(callId)) return;
       if (signal.type === 'sdp') this.#send('sdp', { callId, description: signal.description });
       else if (signal.type === 'ice') this.#send('ice', { callId, candidate: signal.candidate });
-      else this.#send('negotiate', { callId, iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}) });
+      else this.#send('negotiate', { callId, iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}), ...(signal.rebuild ? { rebuild: true } : {}) });
     });
     session.on('remotetrack', () => this.emit('remotestream', session.remoteStream));
     session.on('connectionstatechange', (state) => this.#onConnectionState(callId, state));

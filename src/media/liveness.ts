@@ -16,22 +16,28 @@ export class LivenessWatchdog {
   readonly #isConnected: () => boolean;
   readonly #onStall: () => void;
   readonly #onResume: () => void;
+  readonly #onHeartbeat: () => void;
   #lastArrival = 0;
   #stalled = false;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(pc: RTCPeerConnection, hooks: { isConnected: () => boolean; onStall: () => void; onResume: () => void }) {
+  constructor(
+    pc: RTCPeerConnection,
+    hooks: { isConnected: () => boolean; onStall: () => void; onResume: () => void; onHeartbeat: () => void },
+  ) {
     // Negotiated with a fixed id on both sides: no in-band open handshake, same channel either way.
     this.#channel = pc.createDataChannel('cck-liveness', { negotiated: true, id: 0, ordered: false, maxRetransmits: 0 });
     this.#isConnected = hooks.isConnected;
     this.#onStall = hooks.onStall;
     this.#onResume = hooks.onResume;
+    this.#onHeartbeat = hooks.onHeartbeat;
     this.#channel.onopen = () => {
       this.#lastArrival = Date.now();
       this.#timer ??= setInterval(() => this.#tick(), HEARTBEAT_MS);
     };
     this.#channel.onmessage = () => {
       this.#lastArrival = Date.now();
+      this.#onHeartbeat();
       if (this.#stalled) {
         this.#stalled = false;
         this.#onResume();

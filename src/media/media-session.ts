@@ -13,9 +13,10 @@ export type MediaSignal =
   | { type: 'ice'; candidate: PayloadOf<'ice'>['candidate'] }
   /**
    * The answering side asks the offering side for a new offer (with an ICE restart when asked);
-   * `refused`: it could not apply the latest offer, which will get no answer.
+   * `refused`: it could not apply the latest offer, which will get no answer; `rebuild`: a restart
+   * did not bring packets back, start over on a new peer connection.
    */
-  | { type: 'negotiate'; iceRestart: boolean; refused?: boolean };
+  | { type: 'negotiate'; iceRestart: boolean; refused?: boolean; rebuild?: boolean };
 
 /**
  * - `new`: nothing negotiated yet. `connecting`: negotiating / ICE checking.

@@ -14,7 +14,9 @@
  *   (the call was accepted, permission granted) and those candidates give no path within 2 s, the
  *   offerer restarts ICE to gather again.
  * - **Recovery.** A failed remote description rolls back and asks for a fresh offer; `disconnected`,
- *   `failed` and "connected but nothing arrives" (the liveness watchdog) restart ICE.
+ *   `failed` and "connected but nothing arrives" (the liveness watchdog) restart ICE; a restart asked
+ *   while one is under way is not stacked on it; and if packets still do not arrive after a
+ *   recovery, the peer connection is rebuilt.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import { LivenessWatchdog } from './liveness.js';
@@ -33,45 +35,63 @@ const DISCONNECTED_RESTART_MS = 2_000;
 const ANSWERER_ASK_MS = 4_000;
 /** How long the first media waits for the early candidates to give a path before gathering again. */
 const GATHER_AGAIN_MS = 2_000;
+/** After a restart is answered, how long its ICE checks get before an asked-for restart follows. */
+const RESTART_SETTLE_MS = 1_500;
 /** Remote descriptions that fail in a row before the session gives up. */
 const MAX_DESCRIPTION_FAILURES = 3;
 
 export class PeerSession extends TypedEmitter<MediaSessionEvents> implements MediaSession {
   readonly remoteStream = new MediaStream();
-  readonly #pc: RTCPeerConnection;
   /** This side makes every offer. */
   readonly #offerer: boolean;
-  readonly #liveness: LivenessWatchdog;
+  readonly #configuration: RTCConfiguration;
   readonly #relayOnly: boolean;
   /** What each kind should send (`null`: nothing); applied to the slot once it exists. */
   readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
+  /** Replaced as a whole when restarting ICE did not bring packets back (`#rebuild`). */
+  #pc: RTCPeerConnection;
+  #liveness: LivenessWatchdog;
   #state: MediaConnectionState = 'new';
   /** A local track was attached once (the user accepted and granted media). */
   #mediaReady = false;
   #makingOffer = false;
   #offerAgain = false;
+  /** Offerer: an ICE restart is offered (or about to be) and not answered yet. */
+  #restarting = false;
+  /** Offerer: a restart was answered less than `RESTART_SETTLE_MS` ago; `#restartAfterSettle`: one was asked meanwhile. */
+  #settling = false;
+  #restartAfterSettle = false;
+  /** Automatic recoveries since packets last arrived: the second one rebuilds instead of restarting. */
+  #recoveries = 0;
   #descriptionFailures = 0;
   #wasConnected = false;
   #signals: Promise<void> = Promise.resolve();
   #trackOps: Promise<void> = Promise.resolve();
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
   #gatherAgainTimer: ReturnType<typeof setTimeout> | undefined;
+  #restartSettleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: MediaSessionOptions) {
     super();
     this.#offerer = options.polite;
     this.#relayOnly = options.iceTransportPolicy === 'relay';
-    this.#pc = new RTCPeerConnection({
+    this.#configuration = {
       iceServers: options.iceServers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
-    });
-    this.#pc.onnegotiationneeded = () => {
+    };
+    [this.#pc, this.#liveness] = this.#open();
+  }
+
+  /** A peer connection with this session's handlers, liveness channel and (offerer) slots. */
+  #open(): [RTCPeerConnection, LivenessWatchdog] {
+    const pc = new RTCPeerConnection(this.#configuration);
+    pc.onnegotiationneeded = () => {
       // The answerer never offers: its own changes ride on the offerer's next offer. A busy offerer
       // can ignore it: the browser fires it again once stable if it is still needed.
-      if (this.#offerer && this.#pc.signalingState === 'stable' && !this.#makingOffer) void this.#offer();
+      if (this.#offerer && pc.signalingState === 'stable' && !this.#makingOffer) void this.#offer();
     };
-    this.#pc.onicecandidate = ({ candidate }) =>
+    pc.onicecandidate = ({ candidate }) =>
       this.emit('signal', {
         type: 'ice',
         candidate: candidate
@@ -83,21 +103,62 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
             }
           : null,
       });
-    this.#pc.ontrack = ({ track }) => {
+    pc.ontrack = ({ track }) => {
       this.remoteStream.addTrack(track);
       this.emit('remotetrack', track);
     };
-    this.#pc.onconnectionstatechange = () => this.#onConnectionState();
-    this.#liveness = new LivenessWatchdog(this.#pc, {
-      isConnected: () => this.#pc.connectionState === 'connected',
+    pc.onconnectionstatechange = () => this.#onConnectionState();
+    const liveness = new LivenessWatchdog(pc, {
+      isConnected: () => pc.connectionState === 'connected',
       onStall: () => {
         this.#setState('reconnecting');
         this.#recover();
       },
       onResume: () => {
-        if (this.#pc.connectionState === 'connected') this.#setState('connected');
+        if (pc.connectionState === 'connected') this.#setState('connected');
+      },
+      onHeartbeat: () => {
+        this.#recoveries = 0;
       },
     });
+    if (this.#offerer) for (const kind of this.#wanted.keys()) pc.addTransceiver(kind, { direction: 'sendrecv' });
+    return [pc, liveness];
+  }
+
+  #detach(pc: RTCPeerConnection): void {
+    pc.onnegotiationneeded = null;
+    pc.onicecandidate = null;
+    pc.ontrack = null;
+    pc.onconnectionstatechange = null;
+    pc.close();
+  }
+
+  /**
+   * The last resort, when restarting ICE did not bring packets back (a browser left on a stale ICE
+   * session): a new peer connection. The offerer offers on it; the answerer rebuilds when an offer of
+   * a new session arrives. Remote tracks end and new ones arrive on the same `remoteStream`.
+   */
+  #rebuild(): void {
+    clearTimeout(this.#restartTimer);
+    clearTimeout(this.#restartSettleTimer);
+    this.#liveness.close();
+    this.#detach(this.#pc);
+    this.#dropRemoteTracks();
+    this.#makingOffer = false;
+    this.#offerAgain = false;
+    this.#restarting = false;
+    this.#settling = false;
+    this.#restartAfterSettle = false;
+    this.#setState('reconnecting');
+    [this.#pc, this.#liveness] = this.#open();
+    void this.#syncAllTracks();
+  }
+
+  #dropRemoteTracks(): void {
+    for (const track of this.remoteStream.getTracks()) {
+      track.stop();
+      this.remoteStream.removeTrack(track);
+    }
   }
 
   static create(options: MediaSessionOptions): PeerSession {
@@ -146,6 +207,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       this.emit('signal', { type: 'negotiate', iceRestart: true });
       return;
     }
+    this.#restarting = true;
     this.#pc.restartIce();
     // Mid-negotiation, browsers differ on re-firing `negotiationneeded` once stable: offer again ourselves.
     if (this.#pc.signalingState !== 'stable' || this.#makingOffer) this.#offerAgain = true;
@@ -159,17 +221,11 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     if (this.#state === 'closed') return;
     clearTimeout(this.#restartTimer);
     clearTimeout(this.#gatherAgainTimer);
+    clearTimeout(this.#restartSettleTimer);
     this.#liveness.close();
-    this.#pc.onnegotiationneeded = null;
-    this.#pc.onicecandidate = null;
-    this.#pc.ontrack = null;
-    this.#pc.onconnectionstatechange = null;
-    this.#pc.close();
+    this.#detach(this.#pc);
     // Remote tracks end with the connection; drop them so nothing renders a frozen frame.
-    for (const track of this.remoteStream.getTracks()) {
-      track.stop();
-      this.remoteStream.removeTrack(track);
-    }
+    this.#dropRemoteTracks();
     this.#setState('closed');
   }
 
@@ -184,8 +240,12 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
         if (!this.#offerer) return;
         // Our pending offer was refused: no answer will come, take it back before offering again.
         if (signal.refused && this.#pc.signalingState === 'have-local-offer') return this.#offerAfresh();
-        if (signal.iceRestart) this.restartIce();
-        else void this.#offer();
+        // A restart over a restart that is still under way leaves Firefox on a stale ICE session.
+        if (signal.rebuild) this.#rebuild();
+        else if (!signal.iceRestart) void this.#offer();
+        else if (this.#settling) this.#restartAfterSettle = true;
+        // While a restart is unanswered, it already is the restart asked for.
+        else if (!this.#restarting) this.restartIce();
         return;
       case 'sdp':
         return this.#applyDescription(signal.description);
@@ -197,6 +257,9 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     // A stale answer (to an offer we rolled back) or an offer sent to the offerer: nothing to do.
     if (description.type !== expected) return;
     if (this.#offerer && this.#pc.signalingState !== 'have-local-offer') return;
+    // The offerer rebuilt its peer connection: an offer of a new session needs a new one here too.
+    const current = this.#pc.remoteDescription;
+    if (!this.#offerer && current && sessionIdOf(description.sdp ?? '') !== sessionIdOf(current.sdp)) this.#rebuild();
     try {
       await this.#pc.setRemoteDescription(description);
     } catch (error) {
@@ -204,6 +267,13 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     }
     this.#descriptionFailures = 0;
     if (this.#offerer) {
+      // The restart is answered; its checks take a moment. Only after that may another one follow.
+      if (this.#restarting) {
+        this.#restarting = false;
+        this.#settling = true;
+        clearTimeout(this.#restartSettleTimer);
+        this.#restartSettleTimer = setTimeout(() => this.#settled(), RESTART_SETTLE_MS);
+      }
       await this.#syncAllTracks();
       if (this.#offerAgain) void this.#offer();
       return;
@@ -224,6 +294,8 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       this.#setState('failed');
       throw error;
     }
+    // Counts as a recovery: if packets still do not arrive afterwards, the next one rebuilds.
+    this.#recoveries += 1;
     if (this.#offerer) {
       await this.#offerAfresh();
     } else {
@@ -231,9 +303,17 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     }
   }
 
+  #settled(): void {
+    this.#settling = false;
+    if (!this.#restartAfterSettle) return;
+    this.#restartAfterSettle = false;
+    this.restartIce();
+  }
+
   /** Takes back a pending offer that will get no answer, then offers again with fresh ICE. */
   async #offerAfresh(): Promise<void> {
     if (this.#pc.signalingState === 'have-local-offer') await this.#pc.setLocalDescription({ type: 'rollback' });
+    this.#restarting = true;
     this.#pc.restartIce();
     await this.#offer();
   }
@@ -355,9 +435,20 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     this.restartIce();
   }
 
-  /** Restarts ICE (offerer) or asks for it (answerer). */
+  /**
+   * Restarts ICE (offerer) or asks for it (answerer); when a recovery already ran and packets still
+   * do not arrive, rebuilds the peer connection (offerer) or asks for that (answerer).
+   */
   #recover(): void {
-    this.restartIce();
+    if (this.#state === 'closed') return;
+    const escalate = this.#recoveries > 0;
+    this.#recoveries += 1;
+    if (this.#offerer) {
+      if (escalate) this.#rebuild();
+      else this.restartIce();
+    } else {
+      this.emit('signal', { type: 'negotiate', iceRestart: true, ...(escalate ? { rebuild: true } : {}) });
+    }
   }
 
   #transceiverFor(kind: MediaKind): RTCRtpTransceiver | undefined {
@@ -374,6 +465,11 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     this.#state = state;
     this.emit('connectionstatechange', state);
   }
+}
+
+/** The `o=` line's session id: a rebuilt peer connection offers a new session. */
+function sessionIdOf(sdp: string): string | undefined {
+  return sdp.match(/^o=\S+ (\d+)/m)?.[1];
 }
 
 export function createPeerSession(options: MediaSessionOptions): MediaSession {

@@ -116,8 +116,9 @@ const payloads = {
   /**
    * Agent -> customer: make a new offer (with an ICE restart when asked). Only the customer offers.
    * `refused`: the agent's browser refused the customer's latest offer, which will get no answer.
+   * `rebuild`: restarting ICE did not bring packets back; start over on a new peer connection.
    */
-  negotiate: v.strictObject({ callId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()) }),
+  negotiate: v.strictObject({ callId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()), rebuild: v.optional(v.boolean()) }),
   /**
    * Agent -> server (consumed, never relayed): this agent's call started ringing. The reference
    * server counts the agent's whole capacity as used until `call-ended`, a `leave`, or the end of the
@@ -222,7 +223,7 @@ const payloads = {
   've-sdp': v.strictObject({ sessionId: Id, description: SessionDescription }),
   've-ice': v.strictObject({ sessionId: Id, candidate: IceCandidate }),
   /** Screen share, agent -> customer: make a new offer, like a call's `negotiate`. */
-  've-negotiate': v.strictObject({ sessionId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()) }),
+  've-negotiate': v.strictObject({ sessionId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()), rebuild: v.optional(v.boolean()) }),
   // end visual engagement
 } as const;
 

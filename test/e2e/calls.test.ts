@@ -387,6 +387,25 @@ describe(`calls ${browserPair.label} (${mode})`, { timeout: 300_000 }, () => {
     await agent.run((h) => h.end());
     await customer.waitForPhase('ended');
   });
+
+  it('still nothing arriving after that ICE restart: both sides start over on a new peer connection and media resumes', async () => {
+    const { agent, customer } = await connectedCall(true, true);
+    await agent.run((h) => h.dropHeartbeats(true));
+    // First an ICE restart (5 s of silence), then, still silent, a new peer connection on each side.
+    await customer.waitFor((h) => h.peerConnectionStates().length === 2, 25_000);
+    await agent.waitFor((h) => h.peerConnectionStates().length === 2, 15_000);
+    await agent.run((h) => h.dropHeartbeats(false));
+    for (const side of [agent, customer]) {
+      assert.equal((await side.run((h) => h.peerConnectionStates()))[0], 'closed', 'the old peer connection is closed');
+    }
+    await assertFullMediaBothWays(agent, customer, 'on the new peer connections');
+    assert.deepEqual([await agent.phase(), await customer.phase()], ['active', 'active']);
+    assert.equal(await agent.run((h) => h.offersMade()), 0, 'still only the customer offers');
+    await customer.run((h) => h.end());
+    await agent.waitForPhase('ended');
+    await assertAllCapturedTracksEnded(agent, 'agent');
+    await assertAllCapturedTracksEnded(customer, 'customer');
+  });
 });
 }
 

@@ -372,7 +372,7 @@ function videoPoint(video: HTMLVideoElement, clientX: number, clientY: number): 
 function sendSignal(link: SessionLink, signal: MediaSignal): void {
   if (signal.type === 'sdp') link.send('ve-sdp', { description: signal.description });
   else if (signal.type === 'ice') link.send('ve-ice', { candidate: signal.candidate });
-  else link.send('ve-negotiate', { iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}) });
+  else link.send('ve-negotiate', { iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}), ...(signal.rebuild ? { rebuild: true } : {}) });
 }
 
 class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
