@@ -16,7 +16,7 @@ const FLOWING = 1_000;
 /** Time for in-flight packets to drain after a sender stops. */
 const SETTLE_MS = 600;
 
-const suite = harnessSuite<Side>();
+const suite = harnessSuite<Side>({ closeAfterEach: true });
 const { browsers } = suite;
 
 async function assertAllCapturedTracksEnded(side: Side, label: string): Promise<void> {

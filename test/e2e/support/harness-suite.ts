@@ -4,7 +4,7 @@
  * (`Browsers`, launched on first use) and every page the suite opened.
  */
 import { fileURLToPath } from 'node:url';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { startServer, type RunningServer } from '../../../server/server.js';
 import { Browsers } from './browser.js';
 
@@ -18,15 +18,24 @@ export interface HarnessSuite<Opened> {
   readonly opened: Opened[];
 }
 
-export function harnessSuite<Opened extends { close(): Promise<void> }>(options: { screens?: boolean } = {}): HarnessSuite<Opened> {
+/**
+ * `closeAfterEach`: every test's pages are closed when it ends (a suite whose tests share pages
+ * leaves it off); otherwise they are closed after the suite.
+ */
+export function harnessSuite<Opened extends { close(): Promise<void> }>(
+  options: { screens?: boolean; closeAfterEach?: boolean } = {},
+): HarnessSuite<Opened> {
   let server: RunningServer | undefined;
-  const browsers = new Browsers(options);
+  const browsers = new Browsers({ screens: options.screens ?? false });
   const opened: Opened[] = [];
+  const closeOpened = () => Promise.all(opened.splice(0).map((side) => side.close().catch(() => {})));
+  // Idle pages of finished calls would only compete for the two cores with the next test.
+  if (options.closeAfterEach) afterEach(closeOpened);
   before(async () => {
     server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
   });
   after(async () => {
-    await Promise.all(opened.map((side) => side.close().catch(() => {})));
+    await closeOpened();
     await browsers.close();
     await server?.close();
   });
