@@ -601,7 +601,7 @@ describe('<call-controls>', () => {
         devices.plugged.push(picked);
         return picked;
       };
-      button(el, 'Devices').click();
+      button(el, 'Audio settings').click();
       await el.updateComplete;
       const chooser = button(el, 'Choose speaker…');
       expect(isShown(chooser)).to.equal(true);
@@ -623,7 +623,7 @@ describe('<call-controls>', () => {
 
     it('offers no speaker chooser where the browser lists speakers itself (Chromium)', async () => {
       const { el } = await callWithControls();
-      button(el, 'Devices').click();
+      button(el, 'Audio settings').click();
       await el.updateComplete;
       expect(el.shadowRoot!.querySelector('[part~="speaker-chooser-button"]')).to.equal(null);
     });
