@@ -15,6 +15,7 @@ export type {
   MediaConnectionState,
 } from './media/media-session.js';
 export { PeerSession, createPeerSession } from './media/peer-session.js';
+export { createTrackStream } from './media/track-stream.js';
 export type { SignalingTransport, TransportEvents, TransportState, OutgoingMessage } from './signaling/transport.js';
 export { WebSocketTransport, type WebSocketTransportOptions } from './signaling/websocket-transport.js';
 export { MemoryHub, MemoryTransport } from './signaling/memory-transport.js';
