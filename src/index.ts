@@ -39,8 +39,9 @@ export { TypedEmitter, type EventMap, type Listener } from './internal/typed-emi
 export { ChatCallPanel } from './components/chat-call-panel/chat-call-panel.component.js';
 export { CallControls } from './components/call-controls/call-controls.component.js';
 export { CobrowseLauncher, type VisualEngagementKind, type VisualEngagementRequestEvent } from './components/cobrowse-launcher/cobrowse-launcher.component.js';
-export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent } from './events/index.js';
+export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent, EngineChangeEvent } from './events/index.js';
 export type { CallSummary, CallSummaryEvent } from './events/call-summary.js';
+export { engineContext } from './components/engine-context.js';
 export { registerTranslation, translationFor, type Translation } from './i18n/localize.js';
 
 // Agent capacity, calling options and media regions.
