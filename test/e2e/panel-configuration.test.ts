@@ -33,7 +33,7 @@ async function config(): Promise<Config> {
 }
 
 const markup = ({ conversation, token, signalingUrl }: Config) =>
-  `<chat-call-panel participant="customer" role="customer" conversation="${conversation}" signaling-url="${signalingUrl}" token="${token}"></chat-call-panel>`;
+  `<chat-call-panel participant="customer" conversation="${conversation}" signaling-url="${signalingUrl}" token="${token}"></chat-call-panel>`;
 
 /** Records call-error events from the first moment, before the SDK loads. */
 const recordErrors = `<script>window.callErrors = []; document.addEventListener('call-error', (e) => callErrors.push(e.detail.error.code));</script>`;
@@ -47,7 +47,6 @@ const pages: Record<string, (c: Config) => string> = {
       const panel = document.querySelector('chat-call-panel');
       const steps = [
         () => panel.setAttribute('participant', 'customer'),
-        () => panel.setAttribute('role', 'customer'),
         () => panel.setAttribute('conversation', ${JSON.stringify(c.conversation)}),
         () => panel.setAttribute('signaling-url', ${JSON.stringify(c.signalingUrl)}),
         () => panel.setAttribute('token', ${JSON.stringify(c.token)}),
