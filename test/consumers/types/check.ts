@@ -16,4 +16,4 @@ panel.addEventListener('engine-change', (event: EngineChangeEvent) => event.deta
 const controls: ControlsElement | null = document.querySelector('call-controls');
 const launcher: LauncherElement | null = document.querySelector('cobrowse-launcher');
 const fromGlobal: typeof esm.CallEngine = window.ChatCallKit.CallEngine;
-export const used = [ChatCallPanel, CallControls, CobrowseLauncher, controls, launcher, fromGlobal];
+export const used = [ChatCallPanel, CallControls, CobrowseLauncher, PanelElement, ControlsElement, LauncherElement, esm.CallEngine, controls, launcher, fromGlobal];
