@@ -15,6 +15,7 @@ export function fakeTrack(kind: MediaKind): MediaStreamTrack {
     enabled: true,
     readyState: 'live' as MediaStreamTrackState,
     onended: null,
+    getSettings: () => ({ deviceId: `fake-${kind}-device` }),
     stop() {
       track.readyState = 'ended';
     },
