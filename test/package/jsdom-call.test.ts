@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { JSDOM } from 'jsdom';
+import type { ChatCallPanel } from 'chat-call-kit';
 
 const dom = new JSDOM('<!doctype html><html lang="en"><body></body></html>', { url: 'https://localhost/', pretendToBeVisual: true });
 /** DOM classes Node has its own of: the DOM's must win, or jsdom refuses Node's events. */
@@ -45,7 +46,7 @@ describe('chat-call-kit under jsdom', () => {
       mediaDevices: fakeDevices().mediaDevices,
     });
     // Typed as the package's class (the repo's own src/ declares the tag too).
-    const panel = document.createElement('chat-call-panel') as unknown as import('chat-call-kit').ChatCallPanel;
+    const panel = document.createElement('chat-call-panel') as unknown as ChatCallPanel;
     panel.participant = 'agent';
     panel.engine = agent;
     document.body.append(panel);
