@@ -98,6 +98,10 @@ describe('chat-call-kit installed from npm pack into framework apps', { timeout:
     });
   }
 
+  it('type-checks with the oldest TypeScript the README states (5.1), skipLibCheck off', async () => {
+    await sh('node', ['node_modules/typescript-5.1/bin/tsc', '-p', 'types/tsconfig.bundler.json'], apps);
+  });
+
   it('type-checks and builds the Vite React agent app and the Vite Vue customer app', async () => {
     await sh('npx', ['tsc', '-p', 'react-agent/tsconfig.json'], apps);
     await sh('npx', ['vue-tsc', '-p', 'vue-customer/tsconfig.json'], apps);
