@@ -6,7 +6,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { BUILTIN_CAPABILITIES, createProviderRegistry } from '../../src/providers/defaults.js';
-import { LazyProvider } from '../../src/providers/lazy-provider.js';
+import { LazyProvider, type LazyProviderOptions } from '../../src/providers/lazy-provider.js';
 import type { ProviderContext, VisualProviderAdapter } from '../../src/providers/types.js';
 import { VisualEngagement } from '../../src/providers/visual-engagement.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
@@ -48,6 +48,21 @@ describe('lazy built-in providers', () => {
 
 describe('LazyProvider', () => {
   const context = { role: 'agent', conversationId: 'c', storage: undefined } as unknown as ProviderContext;
+  /** A stand-in for provider `x` whose loads are counted. */
+  function counted(options: Partial<LazyProviderOptions>, real: VisualProviderAdapter) {
+    const counter = { loads: 0 };
+    const lazy = new LazyProvider({
+      id: 'x',
+      kind: 'cobrowse',
+      capabilities: BUILTIN_CAPABILITIES.cobrowse,
+      load: async () => {
+        counter.loads++;
+        return real;
+      },
+      ...options,
+    });
+    return { lazy, counter };
+  }
 
   it('keeps the pre-load attachment until the code is loaded, then hands over to the real attach', async () => {
     const log: string[] = [];
@@ -60,23 +75,18 @@ describe('LazyProvider', () => {
         return () => log.push('real detached');
       },
     } as unknown as VisualProviderAdapter;
-    let loads = 0;
-    const lazy = new LazyProvider({
-      id: 'x',
-      kind: 'cobrowse',
-      capabilities: BUILTIN_CAPABILITIES.cobrowse,
-      load: async () => {
-        loads++;
-        return real;
+    const { lazy, counter } = counted(
+      {
+        attachBeforeLoad: () => {
+          log.push('early attached');
+          return () => log.push('early detached');
+        },
       },
-      attachBeforeLoad: () => {
-        log.push('early attached');
-        return () => log.push('early detached');
-      },
-    });
+      real,
+    );
     const detach = lazy.attach(context);
     await ticks();
-    expect(loads).to.equal(0);
+    expect(counter.loads).to.equal(0);
     await lazy.load();
     expect(log).to.deep.equal(['early attached', 'early detached', 'real attached']);
     detach();
@@ -84,18 +94,8 @@ describe('LazyProvider', () => {
   });
 
   it('resumes nothing, without loading, when mayResume says there is nothing', async () => {
-    let loads = 0;
-    const lazy = new LazyProvider({
-      id: 'x',
-      kind: 'cobrowse',
-      capabilities: BUILTIN_CAPABILITIES.cobrowse,
-      load: async () => {
-        loads++;
-        return {} as VisualProviderAdapter;
-      },
-      mayResume: () => false,
-    });
+    const { lazy, counter } = counted({ mayResume: () => false }, {} as VisualProviderAdapter);
     expect(await lazy.resume(context)).to.equal(null);
-    expect(loads).to.equal(0);
+    expect(counter.loads).to.equal(0);
   });
 });
