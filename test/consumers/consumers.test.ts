@@ -188,7 +188,8 @@ describe('chat-call-kit installed from npm pack into framework apps', { timeout:
       await customer.getByRole('textbox', { name: 'Session PIN' }).fill(pin);
       await customer.getByRole('button', { name: 'Join', exact: true }).click();
       await customer.getByRole('button', { name: 'Accept', exact: true }).click();
-      await agent.getByRole('region', { name: 'Customer screen' }).waitFor();
+      // Attached, not necessarily visible: slotted into the panel's toolbar, the region's size is the host page's layout to give.
+      await agent.getByRole('region', { name: 'Customer screen' }).waitFor({ state: 'attached' });
       await agent.waitForFunction(
         (title) => document.querySelector('cobrowse-launcher')?.shadowRoot?.querySelector('iframe')?.contentDocument?.querySelector('#title')?.textContent === title,
         customerTitle,

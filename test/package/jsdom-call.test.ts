@@ -53,7 +53,7 @@ describe('chat-call-kit under jsdom', () => {
     try {
       await panel.updateComplete;
       const menuButton = panel.shadowRoot!.querySelector('[part~="menu-button"]');
-      assert.equal(menuButton?.textContent?.trim(), 'More commands');
+      assert.match(menuButton?.textContent ?? '', /More commands/);
 
       await customer.connect();
       const ringing = new Promise<void>((resolve) => customer.on('incoming', () => resolve()));
