@@ -22,8 +22,8 @@ document.head.append(style);
 
 await customElements.whenDefined('chat-call-panel');
 const panel = document.querySelector('chat-call-panel');
-// demo-chat.js configures the panel once it has a demo token; the panel then makes its engine.
-while (!panel.engine) await new Promise((resolve) => setTimeout(resolve, 50));
+// demo-chat.js configures the panel once it has a demo token; the panel then makes its engine and says so.
+while (!panel.engine) await new Promise((resolve) => panel.addEventListener('engine-change', resolve, { once: true }));
 await panel.updateComplete;
 
 const launcher = document.createElement('cobrowse-launcher');
@@ -58,8 +58,8 @@ function showOwnLine(text) {
 }
 
 // The panel makes a new engine when it is configured again (e.g. a routed conversation): follow it.
-setInterval(() => {
-  if (panel.isConnected && panel.engine && launcher.engine !== panel.engine) launcher.engine = panel.engine;
-}, 500);
+panel.addEventListener('engine-change', (event) => {
+  if (event.detail.engine) launcher.engine = event.detail.engine;
+});
 
 window.demoVisual = { launcher, provider: visual, kit };

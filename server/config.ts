@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
 import { resolveDeployment, type DeploymentConfig } from './deployment.js';
+import { parseAllowedOrigins, type AllowedOrigins } from './origins.js';
 
 export type ServerMode = 'development' | 'production';
 
@@ -39,10 +40,16 @@ export interface ServerOptions {
   conversationUnits: number;
   /** An agent not heard from (sign-in, `GET /api/agents/me`) for this long is signed out; 0 never. */
   agentPresenceTimeoutMs: number;
+  /** Other origins whose pages may use this server (`CCK_ALLOWED_ORIGINS`, see server/origins.ts). */
+  allowedOrigins: AllowedOrigins;
 }
 
 /** What `startServer` / `resolveOptions` accept: any option, and any part of the deployment. */
-export type ServerOverrides = Partial<Omit<ServerOptions, 'deployment'>> & { deployment?: Partial<DeploymentConfig> };
+export type ServerOverrides = Partial<Omit<ServerOptions, 'deployment' | 'allowedOrigins'>> & {
+  deployment?: Partial<DeploymentConfig>;
+  /** Origins, as a list or in `CCK_ALLOWED_ORIGINS`'s comma-separated form. */
+  allowedOrigins?: string | readonly string[];
+};
 
 export { ConfigError };
 
@@ -94,6 +101,7 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
     agentCapacity,
     conversationUnits,
     agentPresenceTimeoutMs,
+    allowedOrigins: parseAllowedOrigins(overrides.allowedOrigins ?? env.CCK_ALLOWED_ORIGINS),
   };
 }
 

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { API_PREFIX, type ApiHandler } from './api.js';
 import { issueApiToken, issueToken } from './auth.js';
 import type { ServerLog, ServerMode } from './config.js';
+import { applyCors } from './cors.js';
+import type { AllowedOrigins } from './origins.js';
 import { sendJson } from './json.js';
 import { createStaticHandler, redirect, sendText } from './static.js';
 
@@ -23,6 +25,8 @@ export interface HttpOptions {
   log: ServerLog;
   /** Handles every `/api/` path except the demo-token endpoint. */
   api?: ApiHandler;
+  /** Other origins whose pages may call the API (`CCK_ALLOWED_ORIGINS`). */
+  allowedOrigins: AllowedOrigins;
 }
 
 export function createRequestListener(options: HttpOptions): RequestListener {
@@ -41,6 +45,7 @@ export function createRequestListener(options: HttpOptions): RequestListener {
       sendText(response, 400, 'Bad Request');
       return;
     }
+    if (applyCors(request, response, pathname, { allowedOrigins: options.allowedOrigins, publicPrefixes: ['/dist/'] })) return;
     if (pathname.startsWith(API_PREFIX) && pathname !== DEMO_TOKEN_PATH && options.api) {
       await options.api(request, response, pathname, new URLSearchParams(query));
       return;

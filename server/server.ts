@@ -38,6 +38,8 @@ export interface RunningServer {
   router: Router;
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
+  /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
+  readonly acceptedConnections: number;
   /** Closes every socket and timer; resolves when the port is free. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -102,6 +104,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     options: { ...options, port },
     router,
     dropConnections: (filter) => signaling.dropConnections(filter),
+    get acceptedConnections() {
+      return signaling.acceptedConnections;
+    },
     close() {
       closing ??= (async () => {
         await signaling.close();

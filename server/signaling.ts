@@ -71,6 +71,8 @@ export interface SignalingEndpoint {
   /** Abruptly terminates matching joined connections, as a network failure would. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
   readonly connectionCount: number;
+  /** WebSocket connections accepted since the server started (open or not). */
+  readonly acceptedConnections: number;
   /** Terminates every connection and stops the heartbeat. */
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export function attachSignaling(server: Server, options: SignalingOptions): Sign
   // Our own UTF-8 check (below) answers a bad text frame with an error instead of closing the socket.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
   const connections = new Set<Connection>();
+  let accepted = 0;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -89,6 +92,7 @@ export function attachSignaling(server: Server, options: SignalingOptions): Sign
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection(ws, options);
+      accepted += 1;
       connections.add(connection);
       ws.once('close', () => connections.delete(connection));
     });
@@ -118,6 +122,9 @@ export function attachSignaling(server: Server, options: SignalingOptions): Sign
     },
     get connectionCount() {
       return connections.size;
+    },
+    get acceptedConnections() {
+      return accepted;
     },
     async close() {
       if (heartbeat) clearInterval(heartbeat);

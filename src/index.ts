@@ -15,6 +15,7 @@ export type {
   MediaConnectionState,
 } from './media/media-session.js';
 export { PeerSession, createPeerSession } from './media/peer-session.js';
+export { createTrackStream } from './media/track-stream.js';
 export type { SignalingTransport, TransportEvents, TransportState, OutgoingMessage } from './signaling/transport.js';
 export { WebSocketTransport, type WebSocketTransportOptions } from './signaling/websocket-transport.js';
 export { MemoryHub, MemoryTransport } from './signaling/memory-transport.js';
@@ -38,8 +39,9 @@ export { TypedEmitter, type EventMap, type Listener } from './internal/typed-emi
 export { ChatCallPanel } from './components/chat-call-panel/chat-call-panel.component.js';
 export { CallControls } from './components/call-controls/call-controls.component.js';
 export { CobrowseLauncher, type VisualEngagementKind, type VisualEngagementRequestEvent } from './components/cobrowse-launcher/cobrowse-launcher.component.js';
-export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent } from './events/index.js';
+export type { CallStateChangeEvent, CallErrorEvent, CallRequestEndEvent, EngineChangeEvent } from './events/index.js';
 export type { CallSummary, CallSummaryEvent } from './events/call-summary.js';
+export { engineContext } from './components/engine-context.js';
 export { registerTranslation, translationFor, type Translation } from './i18n/localize.js';
 
 // Agent capacity, calling options and media regions.

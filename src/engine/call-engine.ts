@@ -18,7 +18,7 @@ import type { SignalingTransport } from '../signaling/transport.js';
 import { canTransition, IDLE, isInCall, type CallState, type EndReason } from './call-state.js';
 import { resolveCalling, type CallingOption } from './calling.js';
 import { reportCalls, SignalingCapacityReporter, type CapacityReporter } from './capacity-reporter.js';
-import { checkCallSupport, LocalMedia, type DeviceList } from './devices.js';
+import { LocalMedia, type DeviceList } from './devices.js';
 import { CallError } from './errors.js';
 import type { CallEngineEvents, MediaState } from './events.js';
 import { NetworkQualityMonitor, type NetworkQuality } from './network-quality.js';
@@ -117,7 +117,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       // Explicit servers win over the region's.
       iceServers: iceServers ?? [...(this.#mediaRegion?.iceServers ?? [])],
     });
-    this.#media = new LocalMedia(this.options.mediaDevices);
+    this.#media = new LocalMedia(this.options.mediaDevices, this.options.mediaSessionFactory === createPeerSession);
     this.#unsubscribe.push(
       transport.on('message', (message) => this.#onMessage(message)),
       transport.on('presence', (presence) => this.#onPresence(presence)),
@@ -140,7 +140,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   /** The local preview, while a call holds media. */
   get localStream(): MediaStream | null {
-    return this.#media.stream.getTracks().length > 0 ? this.#media.stream : null;
+    return this.#media.hasTracks ? this.#media.stream : null;
   }
 
   /** The other side's media, while a call is set up. */
@@ -196,7 +196,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (this.role !== 'agent') throw CallError.invalidState('start a call as a customer', this.#state.phase);
     if (isInCall(this.#state.phase)) throw CallError.invalidState('start a call', this.#state.phase);
     if (video && !this.options.allowVideo) throw videoNotAllowed();
-    checkCallSupport();
+    this.#media.checkSupport();
     await this.connect();
 
     const callId = randomId();

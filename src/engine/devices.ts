@@ -4,6 +4,7 @@
  * The engine asks for media only after the user starts or accepts a call.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
+import { createTrackStream } from '../media/track-stream.js';
 import { CallError } from './errors.js';
 
 export interface DeviceInfo {
@@ -32,29 +33,57 @@ export type LocalMediaEvents = {
   trackended: [MediaStreamTrack];
 };
 
-/** Fails early, with the right code, where calls cannot work at all. */
-export function checkCallSupport(): void {
+export interface CallSupportNeeds {
+  /** The media session is the peer-to-peer default, which needs `RTCPeerConnection`. Default `true`. */
+  peerConnection?: boolean;
+  /** Where devices come from. Default: `navigator.mediaDevices`. */
+  mediaDevices?: () => MediaDevices | undefined;
+}
+
+/**
+ * Fails early, with the right code, where calls cannot work at all. Browser APIs are looked up only
+ * here, when a call is made, so an engine with a fake media session and fake devices runs in Node.
+ */
+export function checkCallSupport({ peerConnection = true, mediaDevices }: CallSupportNeeds = {}): void {
   if (typeof globalThis.isSecureContext === 'boolean' && !globalThis.isSecureContext) {
     throw new CallError('insecure-context', 'calls need a secure context (https:// or localhost)');
   }
-  if (typeof RTCPeerConnection === 'undefined' || !globalThis.navigator?.mediaDevices?.getUserMedia) {
+  const devices = mediaDevices ? mediaDevices() : globalThis.navigator?.mediaDevices;
+  if ((peerConnection && typeof globalThis.RTCPeerConnection === 'undefined') || typeof devices?.getUserMedia !== 'function') {
     throw new CallError('unsupported-browser', 'this browser does not support WebRTC calls');
   }
 }
 
 export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
-  /** The tracks currently in use: at most one audio and one video track. */
-  readonly stream = new MediaStream();
   readonly selected: SelectedDevices = {};
   readonly #devices: () => MediaDevices;
+  readonly #needsPeerConnection: boolean;
+  #stream: MediaStream | undefined;
   /** Every track this object ever captured, so `stopAll` leaves no light on. */
   readonly #captured = new Set<MediaStreamTrack>();
   #watchingDevices = false;
   readonly #onDeviceChange = () => this.emit('devicechange');
 
-  constructor(mediaDevices?: () => MediaDevices) {
+  /** `needsPeerConnection`: calls use the peer-to-peer session (checked by `checkSupport`). */
+  constructor(mediaDevices?: () => MediaDevices, needsPeerConnection = true) {
     super();
     this.#devices = mediaDevices ?? (() => navigator.mediaDevices);
+    this.#needsPeerConnection = needsPeerConnection;
+  }
+
+  /** The tracks currently in use: at most one audio and one video track. Made on first use (no media API before). */
+  get stream(): MediaStream {
+    return (this.#stream ??= createTrackStream());
+  }
+
+  /** Whether any track is in use, without making the stream. */
+  get hasTracks(): boolean {
+    return (this.#stream?.getTracks().length ?? 0) > 0;
+  }
+
+  /** Throws the `CallError` that says why calls cannot work here, if they cannot. */
+  checkSupport(): void {
+    checkCallSupport({ peerConnection: this.#needsPeerConnection, mediaDevices: this.#devices });
   }
 
   get audioTrack(): MediaStreamTrack | null {
@@ -70,7 +99,7 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
    * or busy does not fail the call: the result carries that error as `videoError` and holds audio only.
    */
   async capture(video: boolean): Promise<{ videoError?: CallError }> {
-    checkCallSupport();
+    this.checkSupport();
     this.#watchDevices();
     if (video) {
       try {
@@ -90,7 +119,7 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
 
   /** Starts the camera (mid-call). Throws a `CallError` when it cannot. */
   async startVideo(): Promise<MediaStreamTrack> {
-    checkCallSupport();
+    this.checkSupport();
     if (this.videoTrack) return this.videoTrack;
     let stream: MediaStream;
     try {
@@ -125,7 +154,7 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
     const track = stream.getTracks()[0]!;
     track.enabled = current.enabled;
     this.#release(current);
-    this.#adopt(new MediaStream([track]));
+    this.#adopt(createTrackStream([track]));
     return track;
   }
 
@@ -172,7 +201,7 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
       track.stop();
     }
     this.#captured.clear();
-    for (const track of this.stream.getTracks()) this.stream.removeTrack(track);
+    for (const track of this.#stream?.getTracks() ?? []) this.#stream!.removeTrack(track);
   }
 
   dispose(): void {

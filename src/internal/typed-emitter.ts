@@ -56,3 +56,8 @@ export class TypedEmitter<E extends EventMap> {
     }
   }
 }
+
+// Vue's `ref()` / `reactive()` wrap objects in deep proxies, and a proxy cannot reach `#private`
+// members ("Cannot read private member"). Engines, transports and sessions are event sources, not
+// state to track: marked like Vue's `markRaw()` does, they stay themselves inside a plain `ref()`.
+Object.defineProperty(TypedEmitter.prototype, '__v_skip', { value: true });

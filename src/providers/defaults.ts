@@ -6,14 +6,25 @@
  * it (`register(new CobrowseProvider({...}), { replace: true })`).
  */
 import { importBuiltinProviders } from './builtin-loader.js';
+import { answerUnknownSessions } from './builtin/session-link.js';
+import { hasSavedSession } from './cobrowse/saved-session.js';
 import { LazyProvider } from './lazy-provider.js';
 import { ProviderRegistry } from './registry.js';
+import type { ProviderContext } from './types.js';
 
 /** The built-ins' default capabilities; a test keeps them equal to the loaded providers' own. */
 export const BUILTIN_CAPABILITIES = {
   cobrowse: { view: true, laserPointer: true, remoteControl: true, navigation: true },
   'screen-share': { view: true, laserPointer: true, remoteControl: false, navigation: false },
 } as const;
+
+/**
+ * Agent side, before the code is loaded: no built-in session can be live on this page yet, so a
+ * customer still sharing a session (the agent reloaded) is told it is unknown, as the loaded code would.
+ */
+function answerAllUnknown(context: ProviderContext): () => void {
+  return context.role === 'agent' ? answerUnknownSessions(context.transport, () => false) : () => {};
+}
 
 /** A registry holding the built-in providers. */
 export function createProviderRegistry(): ProviderRegistry {
@@ -24,6 +35,8 @@ export function createProviderRegistry(): ProviderRegistry {
       kind: 'cobrowse',
       capabilities: BUILTIN_CAPABILITIES.cobrowse,
       load: async () => new (await importBuiltinProviders()).CobrowseProvider(),
+      attachBeforeLoad: answerAllUnknown,
+      mayResume: hasSavedSession,
     }),
   );
   registry.register(
@@ -32,6 +45,8 @@ export function createProviderRegistry(): ProviderRegistry {
       kind: 'screen-share',
       capabilities: BUILTIN_CAPABILITIES['screen-share'],
       load: async () => new (await importBuiltinProviders()).ScreenShareProvider(),
+      attachBeforeLoad: answerAllUnknown,
+      mayResume: () => false,
     }),
   );
   return registry;

@@ -8,7 +8,7 @@ import { CallControls as CallControlsElement } from '../components/call-controls
 import { ChatCallPanel as ChatCallPanelElement } from '../components/chat-call-panel/chat-call-panel.js';
 import { CobrowseLauncher as CobrowseLauncherElement } from '../components/cobrowse-launcher/cobrowse-launcher.js';
 import type { VisualEngagementRequestEvent } from '../components/cobrowse-launcher/cobrowse-launcher.component.js';
-import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent, CallSummaryEvent } from '../events/index.js';
+import type { CallErrorEvent, CallRequestEndEvent, CallStateChangeEvent, CallSummaryEvent, EngineChangeEvent } from '../events/index.js';
 import type { VisualErrorEvent } from '../events/visual-error.js';
 import type { VisualPinShareEvent } from '../events/visual-pin-share.js';
 import type { VisualRequestEndEvent } from '../events/visual-request-end.js';
@@ -23,6 +23,7 @@ export const ChatCallPanel = createComponent({
     onCallError: 'call-error' as EventName<CallErrorEvent>,
     onCallRequestEnd: 'call-request-end' as EventName<CallRequestEndEvent>,
     onCallSummary: 'call-summary' as EventName<CallSummaryEvent>,
+    onEngineChange: 'engine-change' as EventName<EngineChangeEvent>,
   },
 });
 

@@ -107,7 +107,7 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
   readonly conversationId: string;
   readonly #url: string;
   readonly #token: WebSocketTransportOptions['token'];
-  readonly #WebSocket: WebSocketConstructor;
+  readonly #WebSocket: WebSocketConstructor | undefined;
   readonly #reconnect: ReconnectOptions;
   readonly #joinTimeoutMs: number;
 
@@ -127,13 +127,12 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
 
   constructor(options: WebSocketTransportOptions) {
     super();
-    const Ctor = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
-    if (!Ctor) throw new TypeError('no WebSocket implementation available; pass options.WebSocket');
     this.#url = options.url;
     this.conversationId = options.conversationId;
     this.role = options.role;
     this.#token = options.token;
-    this.#WebSocket = Ctor;
+    // Looked up when connecting, not here: constructing works anywhere (Node 20 has no WebSocket).
+    this.#WebSocket = options.WebSocket;
     this.#reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.#joinTimeoutMs = options.joinTimeoutMs ?? 10_000;
   }
@@ -207,9 +206,14 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
     }
     if (this.#state === 'closed') return;
 
+    const WebSocketImpl = this.#WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    if (!WebSocketImpl) {
+      this.#fail('connection-failed', 'no WebSocket implementation available; pass options.WebSocket');
+      return;
+    }
     let socket: WebSocketLike;
     try {
-      socket = new this.#WebSocket(this.#url);
+      socket = new WebSocketImpl(this.#url);
     } catch (error) {
       // A malformed URL never gets better.
       this.#fail('connection-failed', `cannot open ${this.#url}: ${describe(error)}`);

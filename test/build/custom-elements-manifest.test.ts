@@ -75,7 +75,7 @@ describe('custom-elements.json', () => {
   });
 
   it('documents the events a host page listens to', () => {
-    assert.deepEqual(names(elements.get('chat-call-panel')!.events).sort(), ['call-error', 'call-request-end', 'call-state-change', 'call-summary']);
+    assert.deepEqual(names(elements.get('chat-call-panel')!.events).sort(), ['call-error', 'call-request-end', 'call-state-change', 'call-summary', 'engine-change']);
     assert.ok(names(elements.get('call-controls')!.events).includes('call-request-end'), 'call-controls documents call-request-end');
   });
 });

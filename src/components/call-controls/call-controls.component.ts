@@ -6,6 +6,7 @@ import type { DeviceInfo, DeviceList } from '../../engine/devices.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { CallKitElement } from '../../internal/call-kit-element.js';
 import buttonStyles from '../buttons.styles.js';
+import { consumeEngine } from '../engine-context.js';
 import { EngineController } from '../engine-controller.js';
 import { icons } from '../icons.js';
 import tokens from '../tokens.styles.js';
@@ -142,16 +143,29 @@ export class CallControls extends CallKitElement {
     run: (command) => this.#runShortcut(command),
   });
 
-  /** The engine whose call these controls drive. Share the one your `<chat-call-panel>` or app uses. */
+  /** The engine of the `<chat-call-panel>` these controls are inside, if any. */
+  #panelEngine: CallEngine | undefined;
+  #ownEngine: CallEngine | undefined;
+
+  /**
+   * The engine whose call these controls drive. Inside a `<chat-call-panel>` (slotted or nested) they
+   * use the panel's engine unless this is set; elsewhere, share the one your app uses.
+   */
   @property({ attribute: false })
   get engine(): CallEngine | undefined {
     return this.#engineController.engine;
   }
   set engine(engine: CallEngine | undefined) {
-    if (engine === this.#engineController.engine) return;
-    this.devices = undefined;
-    this.openPicker = undefined;
-    this.#engineController.engine = engine;
+    this.#ownEngine = engine;
+    this.#useEngine(engine ?? this.#panelEngine);
+  }
+
+  constructor() {
+    super();
+    consumeEngine(this, (engine) => {
+      this.#panelEngine = engine;
+      this.#useEngine(this.#ownEngine ?? engine);
+    });
   }
 
   /**
@@ -381,6 +395,13 @@ export class CallControls extends CallKitElement {
         ${lists}
       </div>
     `;
+  }
+
+  #useEngine(engine: CallEngine | undefined): void {
+    if (engine === this.#engineController.engine) return;
+    this.devices = undefined;
+    this.openPicker = undefined;
+    this.#engineController.engine = engine;
   }
 
   override render(): TemplateResult | typeof nothing {

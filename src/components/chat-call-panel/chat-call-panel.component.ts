@@ -1,4 +1,5 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ContextProvider } from '@lit/context';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, queryAll, state } from 'lit/decorators.js';
 import { CallEngine } from '../../engine/call-engine.js';
 import type { CallState } from '../../engine/call-state.js';
@@ -10,6 +11,7 @@ import type { ParticipantRole } from '../../signaling/protocol.js';
 import { WebSocketTransport } from '../../signaling/websocket-transport.js';
 import '../call-controls/call-controls.js';
 import buttonStyles from '../buttons.styles.js';
+import { engineContext } from '../engine-context.js';
 import { EngineController } from '../engine-controller.js';
 import { FocusFollowController } from '../focus-follow-controller.js';
 import { icons } from '../icons.js';
@@ -38,7 +40,10 @@ const booleanDefaultTrue = {
  *
  * @description Give it an engine through the `engine` property, or let it make one from the
  * `conversation`, `signaling-url` and `token` attributes (it then owns that engine and disposes of
- * it when removed from the document). The agent gets a **More commands** menu with **Voice call**
+ * it when removed from the document). However it is configured (markup before or after the element
+ * is defined, attributes, properties, a framework), it makes one engine and opens one connection,
+ * and replaces them only when that configuration really changes. Elements inside it (a slotted
+ * `<cobrowse-launcher>`, a nested `<call-controls>`) get its engine without host code. The agent gets a **More commands** menu with **Voice call**
  * and **Video call**; the customer is rung with **Accept with audio**, **Accept with video** and
  * **Reject**. A ring tone sounds only after the page has had a user gesture, unless `silent`.
  *
@@ -66,6 +71,7 @@ const booleanDefaultTrue = {
  * @fires {CallErrorEvent} call-error - The engine reported an error. `detail: { error }` with a stable `error.code`.
  * @fires {CallRequestEndEvent} call-request-end - From the embedded controls: cancelable, before the call is ended.
  * @fires {CallSummaryEvent} call-summary - A call is over (connected or not), for the host to post into its conversation ("Video call · 3:12"). `detail: { kind, durationMs, endReason, by }`.
+ * @fires {EngineChangeEvent} engine-change - The panel's engine was made, replaced or dropped. `detail: { engine }` (`undefined` when dropped).
  *
  * @slot actions - Extra commands next to **More commands** (e.g. a `<cobrowse-launcher>`).
  *
@@ -108,10 +114,7 @@ export class ChatCallPanel extends CallKitElement {
   private readonly localize = new LocalizeController(this);
   readonly #engineController = new EngineController(this, (engine) => [
     engine.on('statechange', (state, previous) => this.#onStateChange(state, previous)),
-    engine.on('error', (error) => {
-      this.errorShown = error;
-      this.emit('call-error', { error });
-    }),
+    engine.on('error', (error) => this.#showError(error)),
     engine.on('videofallback', () => (this.videoFallbackShown = true)),
     engine.on('audiooutputchange', () => void this.#applySpeaker()),
   ]);
@@ -126,12 +129,15 @@ export class ChatCallPanel extends CallKitElement {
   readonly #ringAlerts = new RingAlerts();
   readonly #remoteVideo = new VideoOnlyStream();
   readonly #localVideo = new VideoOnlyStream();
+  readonly #engineProvider = new ContextProvider(this, { context: engineContext });
   #ownedEngine: CallEngine | undefined;
   /** When the ringing call stops ringing unanswered (ms since the epoch), for the countdown. */
   #ringDeadline: number | undefined;
   /** Either side showed video during the current call (for `call-summary`). */
   #sawVideo = false;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the owned engine was made from; the same configuration again keeps it (and its socket). */
+  #ownedConfig: string | undefined;
 
   @query('[part~="menu-button"]') private menuButton?: HTMLButtonElement;
   @queryAll('[role="menuitem"]') private menuItems!: NodeListOf<HTMLElement>;
@@ -187,12 +193,12 @@ export class ChatCallPanel extends CallKitElement {
   }
   set engine(engine: CallEngine | undefined) {
     if (engine !== this.#ownedEngine) this.#disposeOwnedEngine();
-    this.#engineController.engine = engine;
+    this.#useEngine(engine);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#ensureOwnedEngine();
+    this.#syncOwnedEngine();
   }
 
   override disconnectedCallback(): void {
@@ -200,15 +206,14 @@ export class ChatCallPanel extends CallKitElement {
     this.#ring.stop();
     this.#ringAlerts.stop();
     clearTimeout(this.#noticeTimer);
-    this.#disposeOwnedEngine();
+    // A move within the document (a framework re-parenting it) keeps the engine and its socket.
+    queueMicrotask(() => {
+      if (!this.isConnected) this.#disposeOwnedEngine();
+    });
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const configChanged = (['conversation', 'signalingUrl', 'token', 'participant', 'allowVideo', 'displayName', 'calling', 'region'] as const).some((key) =>
-      changed.has(key),
-    );
-    if (configChanged && this.#ownedEngine) this.#disposeOwnedEngine();
-    if (configChanged) this.#ensureOwnedEngine();
+  protected override willUpdate(): void {
+    this.#syncOwnedEngine();
   }
 
   protected override updated(): void {
@@ -282,35 +287,52 @@ export class ChatCallPanel extends CallKitElement {
     if (this.participant === 'agent') this.#focus.request(() => this.#focusable('menu'));
   }
 
-  #ensureOwnedEngine(): void {
-    if (!this.isConnected || this.engine || !this.conversation || !this.signalingUrl || !this.token) return;
+  /** The configuration an owned engine is made from, or undefined while it is incomplete. */
+  #ownedEngineConfig() {
+    if (!this.conversation || !this.signalingUrl || !this.token) return undefined;
+    const { conversation, signalingUrl, token, participant, allowVideo, calling, region, displayName } = this;
+    return { conversation, signalingUrl, token, participant, allowVideo, calling, region, displayName };
+  }
+
+  /**
+   * Makes, keeps or replaces the owned engine to match the configuration. Called on connect and
+   * before every update: attributes parsed before the upgrade, set one by one after it, or set as
+   * properties by a framework all end in one engine for one configuration.
+   */
+  #syncOwnedEngine(): void {
+    if (!this.isConnected || (this.engine && !this.#ownedEngine)) return;
+    const config = this.#ownedEngineConfig();
+    const key = config && JSON.stringify(config);
+    if (this.#ownedEngine && key === this.#ownedConfig) return;
+    this.#disposeOwnedEngine();
+    if (!config) return;
     const transport = new WebSocketTransport({
-      url: this.signalingUrl,
-      conversationId: this.conversation,
-      role: this.participant,
-      token: this.token,
+      url: config.signalingUrl,
+      conversationId: config.conversation,
+      role: config.participant,
+      token: config.token,
     });
     let engine: CallEngine;
     try {
       engine = new CallEngine({
         transport,
-        allowVideo: this.allowVideo,
-        calling: this.calling,
-        ...(this.region ? { region: this.region } : {}),
-        ...(this.displayName ? { displayName: this.displayName } : {}),
+        allowVideo: config.allowVideo,
+        calling: config.calling,
+        ...(config.region ? { region: config.region } : {}),
+        ...(config.displayName ? { displayName: config.displayName } : {}),
       });
     } catch (error) {
       // A misconfiguration (say, an unknown region): say so instead of leaving a dead panel.
       transport.close();
-      this.errorShown = error as CallError;
-      this.emit('call-error', { error: error as CallError });
+      this.#showError(error as CallError);
       return;
     }
     this.#ownedEngine = engine;
-    this.#engineController.engine = engine;
+    this.#ownedConfig = key;
+    this.#useEngine(engine);
     engine.connect().catch((error: CallError) => {
-      this.errorShown = error;
-      this.emit('call-error', { error });
+      // An engine replaced or dropped meanwhile failed because we closed it: not news for the user.
+      if (engine === this.#ownedEngine) this.#showError(error);
     });
   }
 
@@ -318,8 +340,22 @@ export class ChatCallPanel extends CallKitElement {
     const owned = this.#ownedEngine;
     if (!owned) return;
     this.#ownedEngine = undefined;
-    if (this.#engineController.engine === owned) this.#engineController.engine = undefined;
+    this.#ownedConfig = undefined;
+    if (this.#engineController.engine === owned) this.#useEngine(undefined);
     owned.dispose();
+  }
+
+  /** Renders `engine`, hands it to the elements inside, and says so when it changed. */
+  #useEngine(engine: CallEngine | undefined): void {
+    if (engine === this.#engineController.engine) return;
+    this.#engineController.engine = engine;
+    this.#engineProvider.setValue(engine);
+    this.emit('engine-change', { engine });
+  }
+
+  #showError(error: CallError): void {
+    this.errorShown = error;
+    this.emit('call-error', { error });
   }
 
   async #applySpeaker(): Promise<void> {

@@ -15,6 +15,7 @@ import { icons } from '../icons.js';
 import sharedStyles from '../shared.styles.js';
 import tokens from '../tokens.styles.js';
 import styles from './cobrowse-launcher.styles.js';
+import { consumeEngine } from '../engine-context.js';
 import { VisualController } from './visual-controller.js';
 
 export type { VisualEngagementRequestEvent } from '../../events/visual-engagement-request.js';
@@ -122,8 +123,13 @@ export class CobrowseLauncher extends CallKitElement {
   @property({ reflect: true }) kind: VisualKind = 'cobrowse';
   /** The conversation's signaling, when the launcher makes its own controller. */
   @property({ attribute: false }) transport: SignalingTransport | undefined;
-  /** The conversation's `CallEngine` (e.g. `<chat-call-panel>`'s `engine`): its transport is used. */
+  /**
+   * The conversation's `CallEngine`: its transport is used. Inside a `<chat-call-panel>` (slotted or
+   * nested) the panel's engine is used unless this is set.
+   */
   @property({ attribute: false }) engine: CallEngine | undefined;
+  /** The engine of the `<chat-call-panel>` this launcher is inside, if any. */
+  @reactiveState() private panelEngine: CallEngine | undefined;
   /** Where the provider id is looked up. Default: the page's `visualProviders`. */
   @property({ attribute: false }) registry: ProviderRegistry | undefined;
 
@@ -141,6 +147,11 @@ export class CobrowseLauncher extends CallKitElement {
   set engagement(engagement: VisualEngagement | undefined) {
     if (engagement !== this.#owned) this.#disposeOwned();
     this.#controller.engagement = engagement;
+  }
+
+  constructor() {
+    super();
+    consumeEngine(this, (engine) => (this.panelEngine = engine));
   }
 
   override connectedCallback(): void {
@@ -179,7 +190,7 @@ export class CobrowseLauncher extends CallKitElement {
   }
 
   #transportToUse(): SignalingTransport | undefined {
-    return this.transport ?? this.engine?.transport;
+    return this.transport ?? (this.engine ?? this.panelEngine)?.transport;
   }
 
   #ensureOwned(): void {

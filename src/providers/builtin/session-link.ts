@@ -90,12 +90,21 @@ export function registerAgentSession(transport: SignalingTransport, sessionId: s
 export function watchUnknownSessions(transport: SignalingTransport): void {
   if (watchedTransports.has(transport) || transport.role !== 'agent') return;
   watchedTransports.add(transport);
+  answerUnknownSessions(transport, (sessionId) => liveAgentSessions.get(transport)?.has(sessionId) ?? false);
+}
+
+/**
+ * Answers the customer's messages about sessions `isLive` does not know, once per session, with
+ * `ve-end {reason: 'unknown-session'}`. Returns the function that stops. Before the built-in
+ * providers' code is loaded no session can be live, and this runs with `() => false`.
+ */
+export function answerUnknownSessions(transport: SignalingTransport, isLive: (sessionId: string) => boolean): () => void {
   const answered = new Set<string>();
-  transport.on('message', (message) => {
+  return transport.on('message', (message) => {
     if (message.from !== 'customer' || !isSessionMessage(message)) return;
     if (message.type === 've-end' || message.type === 've-decline' || message.type === 've-control-result') return;
     const sessionId = message.payload.sessionId;
-    if (liveAgentSessions.get(transport)?.has(sessionId) || answered.has(sessionId)) return;
+    if (isLive(sessionId) || answered.has(sessionId)) return;
     answered.add(sessionId);
     try {
       transport.send({ type: 've-end', payload: { sessionId, reason: 'unknown-session' } });

@@ -6,6 +6,7 @@
  * (`AgentTools` / `applyControl`). A navigation of the customer's page resumes the session on the
  * next page with a fresh snapshot and no new PIN (the session is kept in `sessionStorage`).
  */
+import { savedSessionKey } from './saved-session.js';
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import { randomId } from '../../signaling/protocol.js';
 import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
@@ -52,8 +53,6 @@ export interface CobrowseProviderOptions {
   /** A page loaded longer than this after the previous one was left does not resume. Default 60 s. */
   resumeWindowMs?: number;
 }
-
-const STORAGE_PREFIX = 'cck-visual:';
 
 interface SavedSession {
   v: 1;
@@ -445,7 +444,7 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
       savedAt: Date.now(),
     };
     try {
-      storage.setItem(STORAGE_PREFIX + this.#context.conversationId, JSON.stringify(saved));
+      storage.setItem(savedSessionKey(this.#context), JSON.stringify(saved));
     } catch {
       // Storage full or disabled: the session just will not survive a navigation.
     }
@@ -469,7 +468,7 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
 
 function readSaved(context: ProviderContext): SavedSession | undefined {
   try {
-    const raw = context.storage?.getItem(STORAGE_PREFIX + context.conversationId);
+    const raw = context.storage?.getItem(savedSessionKey(context));
     if (!raw) return undefined;
     const saved = JSON.parse(raw) as SavedSession;
     return saved?.v === 1 && typeof saved.sessionId === 'string' ? saved : undefined;
@@ -480,7 +479,7 @@ function readSaved(context: ProviderContext): SavedSession | undefined {
 
 function clearSaved(context: ProviderContext): void {
   try {
-    context.storage?.removeItem(STORAGE_PREFIX + context.conversationId);
+    context.storage?.removeItem(savedSessionKey(context));
   } catch {
     // Nothing to clear.
   }
