@@ -100,6 +100,24 @@ export class AgentRegistry {
     return this.#view(agent);
   }
 
+  /** Knows the agent without signing it in (a server that restarted learns of it from its ongoing call). */
+  register(id: string): AgentView {
+    if (!this.#agents.has(id)) {
+      this.#agents.set(id, {
+        id,
+        name: id,
+        signedIn: false,
+        capacity: this.#options.defaultCapacity,
+        conversations: new Set(),
+        calls: new Map(),
+        signInSeq: ++this.#seq,
+        lastSeenAt: this.#now(),
+        lastAssignedSeq: 0,
+      });
+    }
+    return this.#view(this.#agents.get(id)!);
+  }
+
   /** Takes the agent out of routing. Its conversations and any call stay with it. */
   signOut(id: string): AgentView | undefined {
     const agent = this.#agents.get(id);

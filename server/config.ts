@@ -2,10 +2,10 @@
  * Server options: defaults, environment variables and explicit overrides, resolved once at start.
  * Explicit overrides win over the environment so tests are not at the mercy of the shell they run in.
  */
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './config-error.js';
 import { resolveDeployment, type DeploymentConfig } from './deployment.js';
+import { developmentSecret } from './dev-secret.js';
 import { parseAllowedOrigins, type AllowedOrigins } from './origins.js';
 
 export type ServerMode = 'development' | 'production';
@@ -21,10 +21,8 @@ export interface ServerOptions {
   mode: ServerMode;
   /** HS256 key for join tokens. */
   signingSecret: string;
-  /** How long a dropped member keeps its seat (and its buffered messages) before it is removed. */
+  /** How long a dropped member keeps its seat before it is removed (and the others are told). */
   resumeGraceMs: number;
-  /** Messages kept for a member while it is away; overflowing evicts the member instead of losing messages. */
-  resumeBufferLimit: number;
   /** Interval of the WebSocket ping that detects dead connections; 0 disables it. */
   heartbeatIntervalMs: number;
   /** Project root: `demo/` and `dist/` are served from here. */
@@ -70,10 +68,6 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
   if (!Number.isInteger(resumeGraceMs) || resumeGraceMs < 0) {
     throw new ConfigError(`resumeGraceMs must be a non-negative integer, got ${resumeGraceMs}`);
   }
-  const resumeBufferLimit = overrides.resumeBufferLimit ?? 200;
-  if (!Number.isInteger(resumeBufferLimit) || resumeBufferLimit < 0) {
-    throw new ConfigError(`resumeBufferLimit must be a non-negative integer, got ${resumeBufferLimit}`);
-  }
   const agentCapacity = overrides.agentCapacity ?? integerFromEnv(env, 'CCK_AGENT_CAPACITY', 3);
   if (!Number.isInteger(agentCapacity) || agentCapacity < 1 || agentCapacity > MAX_CAPACITY) {
     throw new ConfigError(`agentCapacity must be an integer 1-${MAX_CAPACITY}, got ${agentCapacity}`);
@@ -90,9 +84,8 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
     port,
     host: overrides.host ?? env.HOST ?? '0.0.0.0',
     mode,
-    signingSecret: overrides.signingSecret ?? signingSecretFor(mode, env.CCK_SIGNING_SECRET),
+    signingSecret: overrides.signingSecret ?? signingSecretFor(mode, env),
     resumeGraceMs,
-    resumeBufferLimit,
     heartbeatIntervalMs: overrides.heartbeatIntervalMs ?? 30_000,
     rootDir: overrides.rootDir ?? DEFAULT_ROOT,
     staticMounts: overrides.staticMounts ?? {},
@@ -105,7 +98,8 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
   };
 }
 
-function signingSecretFor(mode: ServerMode, configured: string | undefined): string {
+function signingSecretFor(mode: ServerMode, env: NodeJS.ProcessEnv): string {
+  const configured = env.CCK_SIGNING_SECRET;
   if (mode === 'production') {
     if (!configured || configured.length < MIN_PRODUCTION_SECRET_LENGTH) {
       throw new ConfigError(
@@ -114,8 +108,8 @@ function signingSecretFor(mode: ServerMode, configured: string | undefined): str
     }
     return configured;
   }
-  // A fresh secret per process: development tokens die with the process, which is what a demo wants.
-  return configured || randomBytes(32).toString('base64url');
+  // Kept in the user's cache directory: a restarted demo server still accepts the open pages' tokens.
+  return configured || developmentSecret(env).secret;
 }
 
 function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

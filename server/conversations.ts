@@ -1,29 +1,87 @@
 /**
- * In-memory conversations: who is in which conversation, relaying between the two members, and
- * keeping a dropped member's seat (and the messages meant for it) for a grace period so a reconnect
- * resumes where it left off. Knows nothing about sockets: a member's connection is the small
- * `MemberConnection` interface, which keeps this module easy to reason about and to test.
+ * Seats and relay: who holds which seat of which conversation, relaying between the seated
+ * members, and keeping a dropped member's seat for a grace period. Knows nothing about sockets: a
+ * member's connection is the small `MemberConnection` interface.
+ *
+ * The server keeps no message state at all: sequencing, acknowledgements and re-sends are end to
+ * end between the members' transports (docs/protocol.md, "Delivery"), so a frame for a member who
+ * is away is simply not delivered and its sender sends it again when the member is back. That is
+ * what lets a restarted server (or another node, see `SeatRegistry`) carry on with empty memory.
+ *
+ * Seats are keyed by role; relaying and presence go to every other seated member, so a third role
+ * (a supervisor) is an additive change.
  */
 import { createMessage } from '../src/signaling/protocol.js';
-import type { ParticipantRole, SignalingMessage } from '../src/signaling/protocol.js';
+import type { CallAnnouncement, MemberInfo, ParticipantRole, PayloadOf } from '../src/signaling/protocol.js';
 import type { ServerLog } from './config.js';
 
 export interface MemberConnection {
-  send(message: SignalingMessage): void;
-  /** The same member joined from another connection; this one must close and not come back. */
+  /** Sends one frame of text (already serialized) to the member. */
+  sendText(text: string): void;
+  /** The same identity took the seat from another connection; this one must close and not come back. */
   replaced(): void;
 }
 
+/** A seated member. The record stays the same object while the seat is held (across resumes). */
 export interface Member {
   readonly conversationId: string;
   readonly role: ParticipantRole;
   readonly subject: string;
+  /** The page instance holding the seat now. */
+  readonly instance: string;
+  /** The call the member announced at its latest join, if any. */
+  readonly call: CallAnnouncement | undefined;
+}
+
+export interface JoinRequest {
+  conversationId: string;
+  role: ParticipantRole;
+  /** The token's `sub`: who the member is. Another subject cannot take a held seat. */
+  subject: string;
+  instance: string;
+  call?: CallAnnouncement;
+}
+
+export type JoinOutcome =
+  | { ok: true; member: Member; resumed: boolean; members: MemberInfo[] }
+  | { ok: false; code: 'conversation-full' };
+
+/** Why a member lost its seat for good. */
+export type RemovalReason = 'leave' | 'grace-expired' | 'replaced';
+
+export interface RegistryOptions {
+  resumeGraceMs: number;
+  log: ServerLog;
+  /** A member took its seat: a fresh join, a resume, or a new page of the same identity. */
+  onJoined?(member: Member, resumed: boolean): void;
+  /**
+   * A member lost its seat for good: `leave`, `grace-expired` or `replaced` (a newer page of the
+   * same identity took it). `conversationEmpty`: it was the last member, the conversation is gone.
+   */
+  onRemoved?(member: Member, reason: RemovalReason, conversationEmpty: boolean): void;
+}
+
+/**
+ * What the signaling endpoint needs from the seat store. In memory here; a store shared by many
+ * nodes (Redis) implements the same shape and relays across nodes.
+ */
+export interface SeatRegistry {
+  join(request: JoinRequest, connection: MemberConnection): JoinOutcome;
+  /** Sends `text` to every other member of `member`'s conversation that is connected now. */
+  relay(member: Member, connection: MemberConnection, text: string): void;
+  /** Sends `text` to one member of a conversation, if it is connected now. */
+  sendTo(conversationId: string, role: ParticipantRole, text: string): boolean;
+  leave(member: Member, connection: MemberConnection): void;
+  disconnect(member: Member, connection: MemberConnection): void;
+  presentRoles(conversationId: string): ParticipantRole[];
+  dispose(): void;
 }
 
 interface MemberRecord extends Member {
+  instance: string;
+  call: CallAnnouncement | undefined;
   /** Null while the member is away (dropped, within the grace period). */
   connection: MemberConnection | null;
-  buffer: SignalingMessage[];
   graceTimer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -32,24 +90,7 @@ interface Conversation {
   readonly members: Map<ParticipantRole, MemberRecord>;
 }
 
-export type JoinOutcome = { ok: true; member: Member; resumed: boolean } | { ok: false; code: 'conversation-full' };
-
-export interface RegistryOptions {
-  resumeGraceMs: number;
-  resumeBufferLimit: number;
-  log: ServerLog;
-  /** A member took a seat (a fresh join, not a resume). */
-  onJoined?(member: Member): void;
-  /**
-   * A member lost its seat for good: `leave`, `grace-expired` or `buffer-overflow`. `conversationEmpty`:
-   * it was the last member, the conversation is gone.
-   */
-  onRemoved?(member: Member, reason: string, conversationEmpty: boolean): void;
-}
-
-const otherRole = (role: ParticipantRole): ParticipantRole => (role === 'agent' ? 'customer' : 'agent');
-
-export class ConversationRegistry {
+export class ConversationRegistry implements SeatRegistry {
   readonly #conversations = new Map<string, Conversation>();
   readonly #options: RegistryOptions;
 
@@ -58,10 +99,12 @@ export class ConversationRegistry {
   }
 
   /**
-   * Seats `connection` as the conversation's `role`. The same role+subject again takes over the seat
-   * (a resume: buffered messages follow `joined`, in order); another subject in a taken seat is refused.
+   * Seats `connection`. The same identity takes over its held seat: with the same instance it is a
+   * resume (the old connection, if it still looks open, is closed); with another instance a new page
+   * replaced the old one. Another identity in a held seat is refused.
    */
-  join(conversationId: string, role: ParticipantRole, subject: string, connection: MemberConnection): JoinOutcome {
+  join(request: JoinRequest, connection: MemberConnection): JoinOutcome {
+    const { conversationId, role, subject, instance, call } = request;
     let conversation = this.#conversations.get(conversationId);
     if (!conversation) {
       conversation = { id: conversationId, members: new Map() };
@@ -72,44 +115,52 @@ export class ConversationRegistry {
       this.#deleteIfEmpty(conversation);
       return { ok: false, code: 'conversation-full' };
     }
-    if (existing) {
+    let record: MemberRecord;
+    let resumed = false;
+    if (existing && existing.instance === instance) {
       const previous = existing.connection;
-      existing.connection = connection;
       this.#clearGrace(existing);
+      existing.connection = connection;
+      existing.call = call;
       // The old connection may still look open when the client already gave up on it (half-open TCP).
-      previous?.replaced();
-      const buffered = existing.buffer.splice(0);
-      connection.send(this.#joined(conversation, role, true));
-      for (const message of buffered) connection.send(message);
-      this.#options.log('resume', { conversationId, role, replayed: buffered.length, replacedLive: previous !== null });
-      return { ok: true, member: existing, resumed: true };
+      if (previous && previous !== connection) previous.replaced();
+      record = existing;
+      resumed = true;
+      this.#options.log('resume', { conversationId, role, replacedLive: previous !== null });
+    } else {
+      if (existing) {
+        // A newer page of the same identity: the old one is gone (or is a second tab, which must stop).
+        existing.connection?.replaced();
+        this.#remove(existing, 'replaced', false);
+      }
+      record = { conversationId, role, subject, instance, call, connection, graceTimer: null };
+      conversation.members.set(role, record);
+      this.#conversations.set(conversationId, conversation);
+      this.#options.log('join', { conversationId, role });
     }
-    const member: MemberRecord = { conversationId, role, subject, connection, buffer: [], graceTimer: null };
-    conversation.members.set(role, member);
-    connection.send(this.#joined(conversation, role, false));
-    this.#notifyOther(conversation, role, true);
-    this.#options.log('join', { conversationId, role });
-    this.#options.onJoined?.(member);
-    return { ok: true, member, resumed: false };
+    this.#notifyOthers(conversation, role, { role, present: true, instance, ...(call ? { call } : {}) });
+    this.#options.onJoined?.(record, resumed);
+    return { ok: true, member: record, resumed, members: this.#membersOf(conversation) };
   }
 
-  /**
-   * Forwards a message to the other member: delivered now, buffered while it is away, or refused
-   * (`false`) when there is nobody to receive it.
-   */
-  relay(member: Member, connection: MemberConnection, message: SignalingMessage): boolean {
-    const record = this.#current(member, connection);
-    if (!record) return false;
-    const other = this.#conversations.get(member.conversationId)?.members.get(otherRole(member.role));
-    if (!other) return false;
-    return this.#deliver(other, message);
-  }
-
-  /** An explicit leave: the seat is freed at once and the other member is told. */
-  leave(member: Member, connection: MemberConnection): void {
+  relay(member: Member, connection: MemberConnection, text: string): void {
     const record = this.#current(member, connection);
     if (!record) return;
-    this.#remove(record, 'leave');
+    for (const other of this.#conversations.get(member.conversationId)!.members.values()) {
+      if (other !== record) other.connection?.sendText(text);
+    }
+  }
+
+  sendTo(conversationId: string, role: ParticipantRole, text: string): boolean {
+    const connection = this.#conversations.get(conversationId)?.members.get(role)?.connection;
+    connection?.sendText(text);
+    return connection !== undefined && connection !== null;
+  }
+
+  /** An explicit leave: the seat is freed at once and the others are told. */
+  leave(member: Member, connection: MemberConnection): void {
+    const record = this.#current(member, connection);
+    if (record) this.#remove(record, 'leave', true);
   }
 
   /** The member's connection dropped: keep the seat for the grace period. */
@@ -119,10 +170,10 @@ export class ConversationRegistry {
     record.connection = null;
     this.#options.log('away', { conversationId: member.conversationId, role: member.role });
     if (this.#options.resumeGraceMs === 0) {
-      this.#remove(record, 'grace-expired');
+      this.#remove(record, 'grace-expired', true);
       return;
     }
-    record.graceTimer = setTimeout(() => this.#remove(record, 'grace-expired'), this.#options.resumeGraceMs);
+    record.graceTimer = setTimeout(() => this.#remove(record, 'grace-expired', true), this.#options.resumeGraceMs);
   }
 
   /** Roles seated in a conversation (connected or within their grace period). */
@@ -148,51 +199,28 @@ export class ConversationRegistry {
     return record && record === member && record.connection === connection ? record : undefined;
   }
 
-  #deliver(member: MemberRecord, message: SignalingMessage): boolean {
-    if (member.connection) {
-      member.connection.send(message);
-      return true;
-    }
-    if (member.buffer.length >= this.#options.resumeBufferLimit) {
-      // Dropping messages would silently corrupt call state; losing the seat is honest (the member
-      // rejoins fresh, `resumed: false`, and the other side is told it left).
-      this.#remove(member, 'buffer-overflow');
-      return false;
-    }
-    member.buffer.push(message);
-    return true;
-  }
-
-  #remove(member: MemberRecord, reason: string): void {
+  #remove(member: MemberRecord, reason: RemovalReason, tellOthers: boolean): void {
     const conversation = this.#conversations.get(member.conversationId);
     if (!conversation || conversation.members.get(member.role) !== member) return;
     this.#clearGrace(member);
-    member.buffer.length = 0;
     member.connection = null;
     conversation.members.delete(member.role);
     this.#options.log('removed', { conversationId: member.conversationId, role: member.role, reason });
-    this.#notifyOther(conversation, member.role, false);
+    // A replaced member's successor announces itself (a new instance) right after; no absence in between.
+    if (tellOthers) this.#notifyOthers(conversation, member.role, { role: member.role, present: false, reason: reason === 'leave' ? 'left' : 'timeout' });
     this.#deleteIfEmpty(conversation);
-    this.#options.onRemoved?.(member, reason, conversation.members.size === 0);
+    this.#options.onRemoved?.(member, reason, conversation.members.size === 0 && reason !== 'replaced');
   }
 
-  #notifyOther(conversation: Conversation, role: ParticipantRole, present: boolean): void {
-    const other = conversation.members.get(otherRole(role));
-    if (!other) return;
-    const presence = createMessage('presence', {
-      conversationId: conversation.id,
-      from: 'server',
-      payload: { role, present },
-    });
-    this.#deliver(other, presence);
+  #notifyOthers(conversation: Conversation, role: ParticipantRole, payload: PayloadOf<'presence'>): void {
+    const text = JSON.stringify(createMessage('presence', payload));
+    for (const [otherRole, other] of conversation.members) {
+      if (otherRole !== role) other.connection?.sendText(text);
+    }
   }
 
-  #joined(conversation: Conversation, role: ParticipantRole, resumed: boolean): SignalingMessage {
-    return createMessage('joined', {
-      conversationId: conversation.id,
-      from: 'server',
-      payload: { role, present: [...conversation.members.keys()], resumed },
-    });
+  #membersOf(conversation: Conversation): MemberInfo[] {
+    return [...conversation.members.values()].map((m) => ({ role: m.role, instance: m.instance, ...(m.call ? { call: m.call } : {}) }));
   }
 
   #clearGrace(member: MemberRecord): void {

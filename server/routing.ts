@@ -18,8 +18,8 @@ export interface ConversationView {
   readonly customerId: string;
   readonly status: ConversationStatus;
   readonly agentId: string | null;
-  /** `routing` (capacity-based) or `supervisor` (explicit assignment). */
-  readonly assignedBy: 'routing' | 'supervisor' | null;
+  /** `routing` (capacity-based), `supervisor` (explicit assignment) or `restored` (re-established from the agent's call after a server restart). */
+  readonly assignedBy: 'routing' | 'supervisor' | 'restored' | null;
   /** 1 for the head of the queue; null unless queued. */
   readonly queuePosition: number | null;
   /** The agent's call in this conversation, if one is ongoing. */
@@ -38,10 +38,11 @@ export type RoutingResult =
 
 interface ConversationRecord {
   readonly id: string;
-  readonly customerId: string;
+  /** Empty for a conversation adopted after a restart until its customer joins. */
+  customerId: string;
   status: ConversationStatus;
   agentId: string | null;
-  assignedBy: 'routing' | 'supervisor' | null;
+  assignedBy: 'routing' | 'supervisor' | 'restored' | null;
   readonly createdAt: number;
   assignedAt: number | null;
   endedAt: number | null;
@@ -177,10 +178,53 @@ export class Router {
     return true;
   }
 
+  /**
+   * An agent that (re)joined announced it is in `callId`. Counts the call if it was not counted
+   * (the report was lost, or this server restarted and lost everything): a conversation the router
+   * does not know is adopted for that agent (`assignedBy: 'restored'`), creating the agent (signed
+   * out) if needed. Returns whether the call counts against an agent.
+   */
+  callResumed(conversationId: string, agentId: string, callId: string, video: boolean): boolean {
+    let record = this.#conversations.get(conversationId);
+    if (!record) record = this.#adopt(conversationId, agentId);
+    if (record.status !== 'assigned' || record.agentId === null) return false;
+    if (this.agents.callIn(record.agentId, conversationId)?.callId === callId) return true;
+    this.agents.startCall(record.agentId, conversationId, callId, video);
+    this.#log('call-resumed', { conversationId, agentId: record.agentId, callId });
+    return true;
+  }
+
   /** A member took its seat in the conversation's signaling. */
-  memberJoined(conversationId: string, role: ParticipantRole): void {
+  memberJoined(conversationId: string, role: ParticipantRole, subject?: string): void {
     const record = this.#conversations.get(conversationId);
-    if (record && role === 'customer') record.customerJoined = true;
+    if (!record || role !== 'customer') return;
+    record.customerJoined = true;
+    if (record.customerId === '' && subject) {
+      // An adopted conversation learns its customer when the customer comes back.
+      record.customerId = subject;
+      if (record.status !== 'ended') this.#openByCustomer.set(subject, record.id);
+    }
+  }
+
+  /** A conversation this router never saw (it restarted), seated by a known agent: take it as that agent's. */
+  #adopt(conversationId: string, agentId: string): ConversationRecord {
+    if (!this.agents.view(agentId)) this.agents.register(agentId);
+    const now = this.#now();
+    const record: ConversationRecord = {
+      id: conversationId,
+      customerId: '',
+      status: 'queued',
+      agentId: null,
+      assignedBy: null,
+      createdAt: now,
+      assignedAt: null,
+      endedAt: null,
+      endReason: null,
+      customerJoined: false,
+    };
+    this.#conversations.set(conversationId, record);
+    this.#assignTo(record, agentId, 'restored');
+    return record;
   }
 
   /**
@@ -228,7 +272,7 @@ export class Router {
     }
   }
 
-  #assignTo(record: ConversationRecord, agentId: string, by: 'routing' | 'supervisor'): void {
+  #assignTo(record: ConversationRecord, agentId: string, by: 'routing' | 'supervisor' | 'restored'): void {
     this.agents.addConversation(agentId, record.id);
     record.status = 'assigned';
     record.agentId = agentId;

@@ -11,8 +11,10 @@ import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
 import { ConversationRegistry } from './conversations.js';
+import { peerToPeerMedia, type MediaHandlerFactory } from './media-hooks.js';
 import { Router } from './routing.js';
 import { createRequestListener } from './http.js';
+import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
 import { PinService } from './visual-pins.js';
 import type { PinServiceOptions } from './visual-pins.js';
@@ -20,10 +22,16 @@ import type { ConnectionFilter } from './signaling.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
 export type { ConnectionFilter } from './signaling.js';
+export type { MediaHandlerFactory, MediaRequestHandler, MediaReply, ServerMediaPort } from './media-hooks.js';
 
 /** Visual engagement: the PIN service's options (also read from `CCK_PIN_TTL_MS`, `CCK_PIN_LENGTH`). */
 export interface VisualServerOverrides {
   pins?: Partial<PinServiceOptions>;
+}
+
+/** Media: the server-side media session (an SFU) that answers `media-request`s. Default: peer-to-peer. */
+export interface MediaServerOverrides {
+  media?: MediaHandlerFactory;
 }
 
 export interface RunningServer {
@@ -44,7 +52,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: ServerOverrides & VisualServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides = {}): Promise<RunningServer> {
   const options = resolveOptions(overrides);
   const pins = new PinService(overrides.pins, process.env);
   const agents = new AgentRegistry({
@@ -54,12 +62,22 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
   });
   const router = new Router(agents, { log: options.log });
   const hooks = createCallHooks(router, options.deployment);
+  // The media handler is made once the registry exists: it reaches members through it.
+  const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
   const registry = new ConversationRegistry({
     resumeGraceMs: options.resumeGraceMs,
-    resumeBufferLimit: options.resumeBufferLimit,
     log: options.log,
-    ...hooks.registry,
+    onJoined: hooks.registry.onJoined,
+    onRemoved: (member, reason, conversationEmpty) => {
+      hooks.registry.onRemoved(member, reason, conversationEmpty);
+      handlerRef.current?.memberRemoved?.(member);
+    },
   });
+  const media = (overrides.media ?? peerToPeerMedia)({
+    signal: (target, callId, payload) =>
+      registry.sendTo(target.conversationId, target.role, JSON.stringify(createMessage('media-signal', { callId, payload }))),
+  });
+  handlerRef.current = media;
   const api = createApiHandler({
     router,
     deployment: options.deployment,
@@ -74,6 +92,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     log: options.log,
     hooks: hooks.signaling,
     pins,
+    media,
   });
 
   try {
@@ -88,6 +107,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     await signaling.close();
     registry.dispose();
     pins.dispose();
+    await media.close?.();
     throw error;
   }
   httpServer.on('error', (error) => options.log('http-error', { message: error.message }));
@@ -112,6 +132,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
         await signaling.close();
         registry.dispose();
         pins.dispose();
+        await media.close?.();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.

@@ -1,7 +1,10 @@
 /**
- * The `/signaling` WebSocket endpoint: one `Connection` per socket. It validates every frame, answers
- * each bad one with an `error` message (the connection stays usable, nobody else notices), checks the
- * join token, and hands valid traffic to the conversation registry. No input may crash the process.
+ * The `/signaling` WebSocket endpoint, protocol v2: one `Connection` per socket. It validates every
+ * frame, answers each bad one with an `error` (the connection stays usable, nobody else notices),
+ * checks the join token, and hands valid traffic to the seat registry. No input may crash the process.
+ *
+ * The hot path (a relayed frame from a joined member) is kept cheap: one parse and schema check, and
+ * the client's own text goes on to the other member with `from` put in front, never re-serialized.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,17 +13,19 @@ import type { RawData } from 'ws';
 import {
   CLOSE_CODES,
   MAX_MESSAGE_BYTES,
-  BEST_EFFORT_TYPES,
+  NOTICE_TYPES,
+  PROTOCOL_VERSION,
   RELAYED_TYPES,
-  SERVER_BOUND_TYPES,
   SERVER_TYPES,
   createMessage,
   parseMessage,
+  withSender,
 } from '../src/signaling/protocol.js';
 import type { MessageOf, ParticipantRole, ProtocolErrorCode, SignalingMessage } from '../src/signaling/protocol.js';
 import { verifyToken } from './auth.js';
 import type { ServerLog } from './config.js';
-import type { ConversationRegistry, Member, MemberConnection } from './conversations.js';
+import type { Member, MemberConnection, SeatRegistry } from './conversations.js';
+import type { MediaRequestHandler } from './media-hooks.js';
 import { handleVisualRequest, isVisualRequest } from './visual-signaling.js';
 import type { PinService } from './visual-pins.js';
 
@@ -33,19 +38,16 @@ export const SIGNALING_PATH = '/signaling';
  */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
-/** `conversationId` of errors that cannot be tied to any conversation (the envelope requires one). */
-export const NO_CONVERSATION = '-';
-
-const MAX_ID_LENGTH = 128;
-
 export interface SignalingOptions {
-  registry: ConversationRegistry;
+  registry: SeatRegistry;
   signingSecret: string;
   heartbeatIntervalMs: number;
   log: ServerLog;
   hooks?: SignalingHooks;
   /** The visual-engagement PIN service (`ve-pin-*` requests); without it they are refused. */
   pins?: PinService;
+  /** Answers `media-request`s (an SFU). Without it they are refused with `media-unavailable`. */
+  media?: MediaRequestHandler;
 }
 
 /** A message the server refuses, with the `error` reply's code and text. */
@@ -56,9 +58,14 @@ export interface Refusal {
 
 /** Where the rest of the server plugs into the signaling endpoint (deployment policy, agent capacity). */
 export interface SignalingHooks {
-  /** Checked before a message is relayed: a refusal answers it with an error and relays nothing. */
+  /**
+   * Checked before a message is relayed: a refusal answers it with an error, and the other member
+   * gets a `skip` in its place (its sequence number stays taken).
+   */
   checkRelay?(member: Member, message: SignalingMessage): Refusal | null;
-  /** A message for the server itself (`SERVER_BOUND_TYPES`). A refusal answers it with an error. */
+  /** A message was relayed (seen by the server on its way: e.g. a `call-end` frees the agent at once). */
+  relayed?(member: Member, message: SignalingMessage): void;
+  /** A notice for the server itself (`NOTICE_TYPES`). A refusal answers it with an error. */
   notice?(member: Member, message: SignalingMessage): Refusal | null;
 }
 
@@ -136,34 +143,34 @@ export function attachSignaling(server: Server, options: SignalingOptions): Sign
   };
 }
 
+const PONG = `{"v":${PROTOCOL_VERSION},"type":"pong","payload":{}}`;
+
 class Connection implements MemberConnection {
   readonly #socket: WebSocket;
   readonly #options: SignalingOptions;
   #member: Member | null = null;
   #closed = false;
   #alive = true;
-  /** Frames are handled one at a time, in arrival order, even though joining is asynchronous. */
-  #pending: Promise<void> = Promise.resolve();
+  /** Set while a join (token check) is in flight: later frames wait for it, in arrival order. */
+  #busy: Promise<void> | null = null;
 
   constructor(socket: WebSocket, options: SignalingOptions) {
     this.#socket = socket;
     this.#options = options;
-    socket.on('message', (data, isBinary) => {
-      this.#pending = this.#pending.then(() => this.#handle(data, isBinary)).catch((error: unknown) => this.#internalError(error));
-    });
+    socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     socket.on('pong', () => {
       this.#alive = true;
     });
     socket.on('error', (error) => options.log('socket-error', { message: error.message }));
-    socket.on('close', () => this.#onClose());
+    socket.on('close', (code) => this.#onClose(code));
   }
 
   get member(): Member | null {
     return this.#member;
   }
 
-  send(message: SignalingMessage): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  sendText(text: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(text);
   }
 
   replaced(): void {
@@ -185,143 +192,194 @@ class Connection implements MemberConnection {
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.ping();
   }
 
-  #onClose(): void {
+  #onFrame(data: RawData, isBinary: boolean): void {
+    // Any frame is a sign of life, as good as a pong.
+    this.#alive = true;
+    if (this.#busy) {
+      this.#track(this.#busy.then(() => this.#run(data, isBinary)));
+      return;
+    }
+    const pending = this.#run(data, isBinary);
+    if (pending) this.#track(pending);
+  }
+
+  /** Frames arriving while `pending` runs (a join's token check) wait for it, in arrival order. */
+  #track(pending: Promise<void>): void {
+    this.#busy = pending;
+    void pending.finally(() => {
+      if (this.#busy === pending) this.#busy = null;
+    });
+  }
+
+  #run(data: RawData, isBinary: boolean): Promise<void> | undefined {
+    try {
+      return this.#handle(data, isBinary)?.catch((error: unknown) => this.#internalError(error));
+    } catch (error) {
+      this.#internalError(error);
+      return undefined;
+    }
+  }
+
+  #onClose(code: number): void {
     this.#closed = true;
     const member = this.#member;
     this.#member = null;
-    if (member) this.#options.registry.disconnect(member, this);
+    if (!member) return;
+    // A browser closing or reloading the page closes with 1001: that member is gone, not away.
+    if (code === CLOSE_CODES.goingAway) this.#options.registry.leave(member, this);
+    else this.#options.registry.disconnect(member, this);
   }
 
-  async #handle(data: RawData, isBinary: boolean): Promise<void> {
-    if (this.#closed) return;
+  #handle(data: RawData, isBinary: boolean): Promise<void> | undefined {
+    if (this.#closed) return undefined;
     if (isBinary) {
       this.#refuse('invalid-message', 'binary frames are not accepted; messages are JSON text');
-      return;
+      return undefined;
     }
     const bytes = toBuffer(data);
     if (bytes.length > MAX_MESSAGE_BYTES) {
-      this.#refuse('message-too-large', `messages are limited to ${MAX_MESSAGE_BYTES} bytes`, idOfOversized(bytes));
-      return;
+      this.#refuse('message-too-large', `messages are limited to ${MAX_MESSAGE_BYTES} bytes`, refsOfOversized(bytes));
+      return undefined;
     }
     let text: string;
     try {
       text = utf8.decode(bytes);
     } catch {
       this.#refuse('invalid-message', 'the frame is not valid UTF-8');
-      return;
+      return undefined;
     }
     const parsed = parseMessage(text);
     if (!parsed.ok) {
-      this.#refuse(parsed.code, parsed.detail, parsed.id);
-      return;
+      this.#refuse(parsed.code, parsed.detail, parsed);
+      return undefined;
     }
-    await this.#dispatch(parsed.message);
+    return this.#dispatch(parsed.message, text);
   }
 
-  async #dispatch(message: SignalingMessage): Promise<void> {
+  #dispatch(message: SignalingMessage, text: string): Promise<void> | undefined {
+    const refs = { id: message.id, seq: message.seq };
     // Checked before anything else: no state of the connection makes these acceptable from a client.
     if (SERVER_TYPES.has(message.type)) {
-      this.#refuse('forbidden', `only the server sends ${message.type} messages`, message.id, message.conversationId);
-      return;
+      this.#refuse('forbidden', `only the server sends ${message.type} messages`, refs);
+      return undefined;
     }
-    if (message.type === 'join') {
-      await this.#join(message);
-      return;
+    if (message.from !== undefined) {
+      this.#refuse('forbidden', 'clients do not set from: the server does', refs);
+      return undefined;
     }
+    if (message.type === 'join') return this.#join(message);
     const member = this.#member;
     if (!member) {
-      this.#refuse('not-joined', 'send join before anything else', message.id, message.conversationId);
-      return;
+      this.#refuse('not-joined', 'send join before anything else', refs);
+      return undefined;
     }
-    if (message.conversationId !== member.conversationId) {
-      this.#refuse('not-in-conversation', 'this connection joined another conversation', message.id);
-      return;
+    const { registry, hooks } = this.#options;
+    if (RELAYED_TYPES.has(message.type) || message.type === 'ack') {
+      if (message.type !== 'ack' && message.seq === undefined) {
+        this.#refuse('invalid-message', `${message.type} is relayed: it needs its seq`, refs);
+        return undefined;
+      }
+      const refusal = message.type === 'ack' ? null : (hooks?.checkRelay?.(member, message) ?? null);
+      if (refusal) {
+        this.#refuse(refusal.code, refusal.detail, refs);
+        registry.relay(member, this, skipFrame(member.role, message.seq!, message.ack));
+        return undefined;
+      }
+      registry.relay(member, this, withSender(text, member.role));
+      hooks?.relayed?.(member, message);
+      return undefined;
     }
-    if (message.from !== member.role) {
-      this.#refuse('forbidden', `this connection joined as ${member.role}`, message.id);
-      return;
-    }
-    if (message.type === 'leave') {
-      this.#member = null;
-      this.#options.registry.leave(member, this);
-      return;
+    switch (message.type) {
+      case 'ping':
+        this.sendText(PONG);
+        return undefined;
+      case 'leave':
+        this.#member = null;
+        registry.leave(member, this);
+        return undefined;
+      case 'media-request':
+        // Answered whenever the handler is done; later frames do not wait for it.
+        void this.#mediaRequest(member, message).catch((error: unknown) => this.#internalError(error));
+        return undefined;
+      default:
+        break;
     }
     if (isVisualRequest(message)) {
       handleVisualRequest(message, {
         member,
         pins: this.#options.pins,
-        reply: (reply) => this.send(reply),
-        notifyOther: (notice) => this.#options.registry.relay(member, this, notice),
-        refuse: (code, detail) => this.#refuse(code, detail, message.id),
+        reply: (reply) => this.sendText(JSON.stringify(reply)),
+        notifyOther: (notice) => registry.relay(member, this, JSON.stringify(notice)),
+        refuse: (code, detail) => this.#refuse(code, detail, refs),
         log: this.#options.log,
       });
+      return undefined;
+    }
+    if (NOTICE_TYPES.has(message.type)) {
+      const refusal = hooks?.notice?.(member, message) ?? null;
+      if (refusal) this.#refuse(refusal.code, refusal.detail, refs);
+      return undefined;
+    }
+    this.#refuse('forbidden', `${message.type} is not something a client sends`, refs);
+    return undefined;
+  }
+
+  async #mediaRequest(member: Member, message: MessageOf<'media-request'>): Promise<void> {
+    const { callId, payload } = message.payload;
+    const handler = this.#options.media;
+    const reply = handler ? await handler.request(member, callId, payload) : { code: 'media-unavailable' as const, detail: 'no media handler' };
+    if (this.#closed) return;
+    if ('code' in reply) {
+      this.#refuse(reply.code, reply.detail, { id: message.id });
       return;
     }
-    if (SERVER_BOUND_TYPES.has(message.type)) {
-      const refusal = this.#options.hooks?.notice?.(member, message) ?? null;
-      if (refusal) this.#refuse(refusal.code, refusal.detail, message.id);
-      return;
-    }
-    if (!RELAYED_TYPES.has(message.type)) {
-      this.#refuse('forbidden', `${message.type} messages are not relayed`, message.id);
-      return;
-    }
-    const refusal = this.#options.hooks?.checkRelay?.(member, message) ?? null;
-    if (refusal) {
-      this.#refuse(refusal.code, refusal.detail, message.id);
-      return;
-    }
-    if (!this.#options.registry.relay(member, this, message) && !BEST_EFFORT_TYPES.has(message.type)) {
-      this.#refuse('peer-not-present', 'the other member is not in the conversation', message.id);
-    }
+    const replyTo = message.id === undefined ? {} : { replyTo: message.id };
+    this.sendText(JSON.stringify(createMessage('media-response', { callId, payload: reply.payload }, replyTo)));
   }
 
   async #join(message: MessageOf<'join'>): Promise<void> {
-    const { id, conversationId, from } = message;
+    const { conversationId, role, token, instance, call } = message.payload;
+    const refs = { id: message.id };
     if (this.#member) {
-      this.#refuse('forbidden', 'this connection already joined; send leave first', id);
+      this.#refuse('forbidden', 'this connection already joined; send leave first', refs);
       return;
     }
-    if (from === 'server') {
-      this.#refuse('forbidden', 'join as agent or customer', id, conversationId);
-      return;
-    }
-    const verified = await verifyToken(message.payload.token, this.#options.signingSecret);
+    const verified = await verifyToken(token, this.#options.signingSecret);
     if (this.#closed) return;
     if (!verified.ok) {
-      this.#refuse(verified.code, verified.detail, id, conversationId);
+      this.#refuse(verified.code, verified.detail, refs);
       return;
     }
     const { claims } = verified;
     if (claims.conversationId !== conversationId) {
-      this.#refuse('forbidden', 'the token is for another conversation', id, conversationId);
+      this.#refuse('forbidden', 'the token is for another conversation', refs);
       return;
     }
-    if (claims.role !== from) {
-      this.#refuse('forbidden', `the token is for the ${claims.role} role`, id, conversationId);
+    if (claims.role !== role) {
+      this.#refuse('forbidden', `the token is for the ${claims.role} role`, refs);
       return;
     }
-    const outcome = this.#options.registry.join(conversationId, claims.role, claims.subject, this);
+    const outcome = this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
     if (!outcome.ok) {
-      this.#refuse('conversation-full', `the conversation already has another ${claims.role}`, id, conversationId);
+      this.#refuse('conversation-full', `the conversation already has another ${role}`, refs);
       return;
     }
     this.#member = outcome.member;
+    const replyTo = message.id === undefined ? {} : { replyTo: message.id };
+    const joined = createMessage('joined', { conversationId, role, members: outcome.members, resumed: outcome.resumed }, replyTo);
+    this.sendText(JSON.stringify(joined));
   }
 
   /** Answers a refused frame. The connection stays open: one bad message is not a reason to drop a call. */
-  #refuse(code: ProtocolErrorCode, detail: string, replyTo?: string, claimedConversation?: string): void {
+  #refuse(code: ProtocolErrorCode, detail: string, refs: { id?: number | undefined; seq?: number | undefined } = {}): void {
     this.#options.log('refused', { code, detail });
-    const conversationId =
-      this.#member?.conversationId ?? (isEchoableId(claimedConversation) ? claimedConversation : NO_CONVERSATION);
-    const payload = isEchoableId(replyTo)
-      ? { code, message: detail.slice(0, 1_000), replyTo }
-      : { code, message: detail.slice(0, 1_000) };
-    this.send(createMessage('error', { conversationId, from: 'server', payload }));
+    const payload = refs.seq === undefined ? { code, message: detail.slice(0, 1_000) } : { code, message: detail.slice(0, 1_000), seq: refs.seq };
+    const replyTo = refs.id === undefined ? {} : { replyTo: refs.id };
+    this.sendText(JSON.stringify(createMessage('error', payload, replyTo)));
   }
 
   #internalError(error: unknown): void {
-    this.#options.log('internal-error', { message: error instanceof Error ? error.stack ?? error.message : String(error) });
+    this.#options.log('internal-error', { message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     try {
       this.#refuse('internal', 'the server failed to handle this message');
     } catch {
@@ -332,26 +390,30 @@ class Connection implements MemberConnection {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Relayed in place of a refused message: the receiver's sequence stays whole, and the sender's `ack` still arrives. */
+function skipFrame(from: ParticipantRole, seq: number, ack: number | undefined): string {
+  return `{"from":"${from}","v":${PROTOCOL_VERSION},"type":"skip","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":{}}`;
+}
+
 function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
 }
 
-/** Ids are echoed only when they are well-formed, so an error reply can never itself be oversized or invalid. */
-function isEchoableId(value: string | undefined): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
-}
-
 /** Best effort: lets the client match a `message-too-large` reply to what it sent (bounded by MAX_FRAME_BYTES). */
-function idOfOversized(bytes: Buffer): string | undefined {
+function refsOfOversized(bytes: Buffer): { id?: number; seq?: number } {
   try {
     const decoded: unknown = JSON.parse(bytes.toString('utf8'));
-    if (typeof decoded === 'object' && decoded !== null && 'id' in decoded && typeof decoded.id === 'string') {
-      return decoded.id;
-    }
+    if (typeof decoded !== 'object' || decoded === null) return {};
+    const { id, seq } = decoded as { id?: unknown; seq?: unknown };
+    return { ...(isRef(id) ? { id } : {}), ...(isRef(seq) ? { seq } : {}) };
   } catch {
-    // Not JSON: no id to report.
+    // Not JSON: nothing to refer to.
   }
-  return undefined;
+  return {};
+}
+
+function isRef(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

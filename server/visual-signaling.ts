@@ -9,6 +9,7 @@ import type { ServerLog } from './config.js';
 import type { Member } from './conversations.js';
 import type { PinService } from './visual-pins.js';
 
+/** The PIN service's requests (`ve-pin-create`, `ve-pin-redeem`, answered with `replyTo` = their `id`) and notice (`ve-pin-revoke`). */
 export const VISUAL_REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['ve-pin-create', 've-pin-redeem', 've-pin-revoke']);
 
 export interface VisualRequestContext {
@@ -17,8 +18,8 @@ export interface VisualRequestContext {
   pins: PinService | undefined;
   /** Sends to the requesting connection. */
   reply(message: SignalingMessage): void;
-  /** Sends to the other member of the conversation (buffered while it is away). Returns whether it had a seat. */
-  notifyOther(message: SignalingMessage): boolean;
+  /** Sends to the other member of the conversation, if it is connected now. */
+  notifyOther(message: SignalingMessage): void;
   refuse(code: ProtocolErrorCode, detail: string): void;
   log: ServerLog;
 }
@@ -34,6 +35,7 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
     return;
   }
   const conversationId = member.conversationId;
+  const replyTo = { replyTo: message.id ?? 0 };
   switch (message.type) {
     case 've-pin-create': {
       if (member.role !== 'agent') {
@@ -43,13 +45,7 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
       const { sessionId, provider, kind, capabilities, ttlMs } = message.payload;
       const created = pins.create(conversationId, { sessionId, provider, kind, capabilities }, ttlMs);
       context.log('ve-pin-created', { conversationId, sessionId, provider, expiresAt: created.expiresAt });
-      context.reply(
-        createMessage('ve-pin', {
-          conversationId,
-          from: 'server',
-          payload: { replyTo: message.payload.requestId, sessionId, pin: created.pin, expiresAt: created.expiresAt },
-        }),
-      );
+      context.reply(createMessage('ve-pin', { sessionId, pin: created.pin, expiresAt: created.expiresAt }, replyTo));
       return;
     }
     case 've-pin-redeem': {
@@ -59,22 +55,15 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
       }
       const outcome = pins.redeem(conversationId, message.payload.pin);
       context.log('ve-pin-redeem', { conversationId, outcome: outcome.ok ? 'ok' : outcome.code });
-      const replyTo = message.payload.requestId;
       const payload = outcome.ok
-        ? { replyTo, outcome: 'ok' as const, session: outcome.session }
+        ? { outcome: 'ok' as const, session: outcome.session }
         : outcome.code === 'pin-invalid'
-          ? { replyTo, outcome: outcome.code, attemptsLeft: outcome.attemptsLeft }
-          : { replyTo, outcome: outcome.code };
-      context.reply(createMessage('ve-pin-result', { conversationId, from: 'server', payload }));
+          ? { outcome: outcome.code, attemptsLeft: outcome.attemptsLeft }
+          : { outcome: outcome.code };
+      context.reply(createMessage('ve-pin-result', payload, replyTo));
       const statusFor = outcome.ok ? outcome.session.sessionId : outcome.lockedSessionId;
       if (statusFor) {
-        context.notifyOther(
-          createMessage('ve-pin-status', {
-            conversationId,
-            from: 'server',
-            payload: { sessionId: statusFor, status: outcome.ok ? 'redeemed' : 'locked' },
-          }),
-        );
+        context.notifyOther(createMessage('ve-pin-status', { sessionId: statusFor, status: outcome.ok ? 'redeemed' : 'locked' }));
       }
       return;
     }

@@ -2,7 +2,8 @@
 export { CallEngine, type CallEngineOptions } from './engine/call-engine.js';
 export { type CallState, type CallPhase, type EndReason } from './engine/call-state.js';
 export { CallError, CALL_ERROR_CODES, type CallErrorCode, type MediaDeviceRole } from './engine/errors.js';
-export type { CallEngineEvents, MediaState, IncomingCall } from './engine/events.js';
+export type { CallEngineEvents, MediaState, IncomingCall, SignalingState } from './engine/events.js';
+export type { CallMemoryStorage } from './engine/call-memory.js';
 export type { DeviceInfo, DeviceList } from './engine/devices.js';
 export type { NetworkQuality } from './engine/network-quality.js';
 export type {
@@ -10,15 +11,33 @@ export type {
   MediaSessionFactory,
   MediaSessionOptions,
   MediaSessionEvents,
-  MediaSignal,
+  MediaSignalingPort,
+  MediaPayload,
   MediaKind,
   MediaConnectionState,
+  SignalingRestored,
 } from './media/media-session.js';
 export { PeerSession, createPeerSession } from './media/peer-session.js';
 export { createTrackStream } from './media/track-stream.js';
-export type { SignalingTransport, TransportEvents, TransportState, OutgoingMessage } from './signaling/transport.js';
-export { WebSocketTransport, type WebSocketTransportOptions } from './signaling/websocket-transport.js';
-export { MemoryHub, MemoryTransport } from './signaling/memory-transport.js';
+export { FakeMediaSession, createFakeMediaSessions, type FakeMediaSessionOptions } from './media/fake-media-session.js';
+export {
+  TransportError,
+  type SignalingTransport,
+  type TransportEvents,
+  type TransportState,
+  type TransportErrorCode,
+  type TransportErrorEvent,
+  type OutgoingMessage,
+  type RequestMessage,
+  type RequestOptions,
+  type ReplyOf,
+  type PresenceEvent,
+  type JoinInfo,
+} from './signaling/transport.js';
+export { WebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor } from './signaling/websocket-transport.js';
+export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext, type DefaultReconnectOptions } from './signaling/reconnect-policy.js';
+export type { LivenessOptions } from './signaling/liveness.js';
+export { MemoryHub, MemoryTransport, type MemoryHubOptions } from './signaling/memory-transport.js';
 export {
   PROTOCOL_VERSION,
   PROTOCOL_ERROR_CODES,
@@ -26,6 +45,8 @@ export {
   parseMessage,
   validateMessage,
   createMessage,
+  type CallAnnouncement,
+  type MemberInfo,
   type SignalingMessage,
   type MessageType,
   type MessageOf,

@@ -16,6 +16,8 @@ const RENDERED_EVENTS: Array<keyof CallEngineEvents> = [
   'localmediastate',
   'remotemediastate',
   'connectionstate',
+  'signalingstate',
+  'remotevideoflowing',
   'networkquality',
   'videofallback',
   'error',

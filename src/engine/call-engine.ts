@@ -9,19 +9,22 @@
  * and attaches it (`replaceTrack`, no renegotiation).
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import type { MediaConnectionState, MediaSession, MediaSessionFactory } from '../media/media-session.js';
+import type { MediaConnectionState, MediaSession, MediaSessionFactory, MediaSignalingPort } from '../media/media-session.js';
 import { createPeerSession } from '../media/peer-session.js';
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
-import type { MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
+import type { CallAnnouncement, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
-import type { SignalingTransport } from '../signaling/transport.js';
+import { TransportError, type JoinInfo, type PresenceEvent, type SignalingTransport, type TransportErrorEvent, type TransportState } from '../signaling/transport.js';
+import { CallMemory, type CallMemoryStorage } from './call-memory.js';
 import { canTransition, IDLE, isInCall, type CallState, type EndReason } from './call-state.js';
 import { resolveCalling, type CallingOption } from './calling.js';
 import { reportCalls, SignalingCapacityReporter, type CapacityReporter } from './capacity-reporter.js';
 import { LocalMedia, type DeviceList } from './devices.js';
 import { CallError } from './errors.js';
-import type { CallEngineEvents, MediaState } from './events.js';
+import type { CallEngineEvents, MediaState, SignalingState } from './events.js';
 import { NetworkQualityMonitor, type NetworkQuality } from './network-quality.js';
+import { onPageExit } from './page-exit.js';
+import { RemoteVideoMonitor } from './remote-video-monitor.js';
 
 export interface CallEngineOptions {
   /** The conversation's signaling. The engine takes it over: `dispose()` closes it. */
@@ -59,10 +62,20 @@ export interface CallEngineOptions {
   mediaSessionFactory?: MediaSessionFactory;
   /** Where devices come from. Default: `navigator.mediaDevices`. */
   mediaDevices?: () => MediaDevices;
+  /**
+   * Leave the conversation when the page goes away (`pagehide`: closed, reloaded, navigated), so the
+   * other side learns at once instead of after the server's grace period. Default `true`.
+   */
+  leaveOnPageHide?: boolean;
+  /**
+   * Where the engine remembers the call it is in, so a reloaded page can show that call as ended.
+   * Default: the tab's `sessionStorage` (when there is one); `null` remembers nothing.
+   */
+  callMemory?: CallMemoryStorage | null;
 }
 
 type ResolvedOptions = Required<
-  Omit<CallEngineOptions, 'transport' | 'region' | 'displayName' | 'iceTransportPolicy' | 'regions' | 'capacityReporter'>
+  Omit<CallEngineOptions, 'transport' | 'region' | 'displayName' | 'iceTransportPolicy' | 'regions' | 'capacityReporter' | 'callMemory'>
 > &
   Pick<CallEngineOptions, 'region' | 'displayName' | 'iceTransportPolicy'>;
 
@@ -89,14 +102,26 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** The caller's device start-up for the current call; settles, never rejects. */
   #capturing: Promise<void> = Promise.resolve();
   #disposed = false;
+  /** The page is going away: the call ends here, but the memory of it stays for the next page. */
+  #unloading = false;
+  /** Sequence numbers of this call's messages, so an `error` answering one reaches this call only. */
+  readonly #sent = new Map<number, MessageType>();
+  /** The other member's page instance, once known: a different one means its page (and its call) is gone. */
+  #peerInstance: string | undefined;
+  #everJoined = false;
+  readonly #callMemory: CallMemory;
   readonly #quality = new NetworkQualityMonitor(
     () => this.getStats(),
     (quality) => this.emit('networkquality', quality),
   );
+  readonly #remoteVideo = new RemoteVideoMonitor(
+    () => this.getStats(),
+    (flowing) => this.emit('remotevideoflowing', flowing),
+  );
 
   constructor(options: CallEngineOptions) {
     super();
-    const { transport, calling, allowVideo, regions, capacityReporter, iceServers, ...rest } = options;
+    const { transport, calling, allowVideo, regions, capacityReporter, iceServers, callMemory, ...rest } = options;
     this.#transport = transport;
     this.role = transport.role;
     this.conversationId = transport.conversationId;
@@ -111,6 +136,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       connectTimeoutMs: 20_000,
       mediaSessionFactory: createPeerSession,
       mediaDevices: () => navigator.mediaDevices,
+      leaveOnPageHide: true,
       ...stripUndefined(rest),
       calling: resolvedCalling,
       allowVideo: resolvedCalling === 'video-and-voice',
@@ -118,16 +144,23 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       iceServers: iceServers ?? [...(this.#mediaRegion?.iceServers ?? [])],
     });
     this.#media = new LocalMedia(this.options.mediaDevices, this.options.mediaSessionFactory === createPeerSession);
+    this.#callMemory = new CallMemory(callMemory, this.conversationId, this.role);
     this.#unsubscribe.push(
       transport.on('message', (message) => this.#onMessage(message)),
       transport.on('presence', (presence) => this.#onPresence(presence)),
+      transport.on('joined', (info) => this.#onJoined(info)),
+      transport.on('statechange', (state) => this.emit('signalingstate', signalingStateOf(state))),
       transport.on('close', ({ reason }) => this.#onTransportClosed(reason)),
-      transport.on('error', ({ code, message }) => this.#onTransportError(code, message)),
+      transport.on('error', (error) => this.#onTransportError(error)),
       this.#media.on('devicechange', () => this.emit('devicechange')),
       this.#media.on('trackended', (track) => this.#onTrackEnded(track)),
     );
+    if (this.options.leaveOnPageHide) this.#unsubscribe.push(onPageExit(() => this.#onPageExit()));
     const reporter = capacityReporter === undefined ? new SignalingCapacityReporter(transport) : capacityReporter;
     if (reporter && this.role === 'agent') this.#unsubscribe.push(reportCalls(this, reporter));
+    // The previous page of this tab was in a call when it went away: that call is over, say so.
+    const orphan = this.#callMemory.takeOrphan();
+    if (orphan) this.#state = Object.freeze({ phase: 'ended', callId: orphan, video: false, endReason: 'local-ended' });
   }
 
   get state(): CallState {
@@ -159,6 +192,16 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   get connectionState(): MediaConnectionState {
     return this.#session?.connectionState ?? 'new';
+  }
+
+  /** The signaling connection: `reconnecting` while it is down (the call goes on, messages wait). */
+  get signalingState(): SignalingState {
+    return signalingStateOf(this.#transport.state);
+  }
+
+  /** Whether the other side's video frames are arriving now (false also while its camera is off). */
+  get remoteVideoFlowing(): boolean {
+    return this.#remoteVideo.flowing;
   }
 
   /** `poor` while an active call's round trip or packet loss would be heard. */
@@ -259,7 +302,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         break;
       case 'connecting':
       case 'active':
-        this.#send('call-end', { callId });
+        this.#send('call-end', { callId, reason: 'hangup' });
         this.#finish('local-ended');
         break;
       default:
@@ -367,7 +410,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     return this.#session ? this.#session.getStats() : Promise.resolve(null);
   }
 
-  /** Ends any call, closes the transport, removes every listener. The engine cannot be used again. */
+  /** Ends any call, leaves the conversation (closing the transport), removes every listener. The engine cannot be used again. */
   dispose(): void {
     if (this.#disposed) return;
     this.end();
@@ -399,18 +442,12 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
         if (this.#isCurrent(message.payload.callId)) this.#finish(message.payload.reason);
         return;
       case 'call-end':
-        if (this.#isCurrent(message.payload.callId)) this.#finish('remote-ended');
+        if (this.#isCurrent(message.payload.callId)) this.#finish(message.payload.reason === 'failed' ? 'remote-failed' : 'remote-ended');
         return;
       case 'media-state':
         return this.#onRemoteMediaState(message.payload);
-      case 'sdp':
-        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'sdp', description: message.payload.description });
-        return;
-      case 'ice':
-        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'ice', candidate: message.payload.candidate });
-        return;
-      case 'negotiate':
-        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal({ type: 'negotiate', ...message.payload });
+      case 'media-signal':
+        if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal(message.payload.payload, message.from ?? 'server');
         return;
       default:
         return;
@@ -452,26 +489,58 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.emit('remotemediastate', this.#remoteMediaState);
   }
 
-  #onPresence(presence: { role: ParticipantRole; present: boolean }): void {
-    this.emit('presence', presence);
-    // The server reports absence only after its resume grace period: the other side is gone.
-    if (!presence.present && presence.role !== this.role && isInCall(this.#state.phase)) {
-      const reason: EndReason = this.#state.phase === 'outgoing' ? 'missed' : this.#state.phase === 'incoming' ? 'cancelled' : 'remote-ended';
-      this.#finish(reason);
+  #onPresence(presence: PresenceEvent): void {
+    this.emit('presence', { role: presence.role, present: presence.present });
+    if (presence.role === this.role) return;
+    if (presence.present) {
+      const previous = this.#peerInstance;
+      this.#peerInstance = presence.instance ?? previous;
+      // A new page of the other member: its previous page, and the call it was in, are gone.
+      if (previous !== undefined && presence.instance !== undefined && presence.instance !== previous) this.#endWithAbsentPeer();
+      return;
     }
+    if (presence.reason === 'left' || presence.reason === 'replaced') {
+      this.#peerInstance = undefined;
+      this.#endWithAbsentPeer();
+    } else if (presence.reason === 'timeout' && isInCall(this.#state.phase) && this.connectionState !== 'connected') {
+      // Its grace period is over and no media flows either: nothing is left of the call.
+      this.#fail(CallError.signaling('the other side lost its connection'));
+    }
+    // Without a reason the other seat is just empty right now (after a server restart, say): wait for it.
   }
 
-  #onTransportError(code: string, message: string): void {
-    // The server refused our call under the deployment's calling option: the call cannot go on.
+  /** The other member's page left: how the call ends depends on how far it got. */
+  #endWithAbsentPeer(): void {
+    const phase = this.#state.phase;
+    if (!isInCall(phase)) return;
+    this.#finish(phase === 'outgoing' ? 'missed' : phase === 'incoming' ? 'cancelled' : 'remote-ended');
+  }
+
+  #onJoined(info: JoinInfo): void {
+    const rejoin = this.#everJoined;
+    this.#everJoined = true;
+    if (rejoin) this.#session?.signalingRestored?.({ seatLost: !info.resumed });
+  }
+
+  #onTransportError({ code, message, seq }: TransportErrorEvent): void {
+    // Only errors answering this engine's own messages of the current call are its business: a refused
+    // chat line or co-browse message belongs to whoever sent it.
+    const type = seq === undefined ? undefined : this.#sent.get(seq);
+    if (type === undefined) return;
     if ((code === 'video-not-allowed' || code === 'calls-disabled') && isInCall(this.#state.phase)) {
       return this.#fail(new CallError(code, `the server refused the call: ${message}`));
     }
-    this.emit('error', CallError.signaling(`${code}: ${message}`));
+    this.emit('error', CallError.signaling(`the server refused ${type}: ${code}: ${message}`));
   }
 
   #onTransportClosed(reason: string): void {
     if (this.#disposed || !isInCall(this.#state.phase)) return;
     this.#fail(CallError.signaling(`signaling closed: ${reason}`));
+  }
+
+  #onPageExit(): void {
+    this.#unloading = true;
+    this.dispose();
   }
 
   #onTrackEnded(track: MediaStreamTrack): void {
@@ -512,24 +581,36 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** Every call gets audio and video slots, voice calls too: turning video on never renegotiates. */
   #openSession(callId: string): void {
     const session = this.options.mediaSessionFactory({
-      polite: this.role === 'customer',
+      callId,
+      conversationId: this.conversationId,
+      role: this.role,
+      signaling: this.#signalingPort(callId),
       iceServers: this.options.iceServers,
       ...(this.#mediaRegion ? { region: this.#mediaRegion.id } : {}),
       ...(this.#mediaRegion?.sfuUrl ? { sfuUrl: this.#mediaRegion.sfuUrl } : {}),
       ...(this.options.iceTransportPolicy ? { iceTransportPolicy: this.options.iceTransportPolicy } : {}),
     });
     this.#session = session;
-    session.on('signal', (signal) => {
-      if (!this.#isCurrent(callId)) return;
-      if (signal.type === 'sdp') this.#send('sdp', { callId, description: signal.description });
-      else if (signal.type === 'ice') this.#send('ice', { callId, candidate: signal.candidate });
-      else this.#send('negotiate', { callId, iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}), ...(signal.rebuild ? { rebuild: true } : {}) });
-    });
     session.on('remotetrack', () => this.emit('remotestream', session.remoteStream));
     session.on('connectionstatechange', (state) => this.#onConnectionState(callId, state));
     session.on('error', (error) => this.emit('error', CallError.media(error.message, error)));
     session.prepare(['audio', 'video']);
+    this.#remoteVideo.start();
     this.emit('remotestream', session.remoteStream);
+  }
+
+  /** The session's way to its peer and to the server, bound to its call: nothing gets through once the call is over. */
+  #signalingPort(callId: string): MediaSignalingPort {
+    return {
+      send: (payload) => {
+        if (this.#isCurrent(callId)) this.#send('media-signal', { callId, payload });
+      },
+      request: async (payload, options) => {
+        if (!this.#isCurrent(callId)) throw new TransportError('invalid-state', 'the call is over');
+        const reply = await this.#transport.request({ type: 'media-request', payload: { callId, payload } }, options);
+        return reply.payload.payload;
+      },
+    };
   }
 
   async #attachLocalTracks(): Promise<void> {
@@ -571,6 +652,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
 
   #setLocalMediaState(change: Partial<MediaState>): void {
     this.#localMediaState = Object.freeze({ ...this.#localMediaState, ...change });
+    this.#announce();
     this.emit('localmediastate', this.#localMediaState);
   }
 
@@ -586,7 +668,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     if (callId) {
       if (phase === 'outgoing') this.#send('call-cancel', { callId, reason: 'cancelled' });
       else if (phase === 'incoming') this.#send('call-reject', { callId });
-      else if (phase === 'connecting' || phase === 'active') this.#send('call-end', { callId });
+      else if (phase === 'connecting' || phase === 'active') this.#send('call-end', { callId, reason: 'failed' });
     }
     this.emit('error', error);
     this.#finish('failed', error);
@@ -607,6 +689,8 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     clearTimeout(this.#ringTimer);
     clearTimeout(this.#connectTimer);
     this.#quality.stop();
+    this.#remoteVideo.stop();
+    this.#sent.clear();
     this.#session?.close();
     this.#session = undefined;
     this.#media.stopAll();
@@ -621,12 +705,28 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const previous = this.#state;
     if (!canTransition(previous.phase, next.phase)) return;
     this.#state = Object.freeze(next);
+    if (isInCall(next.phase) && next.callId) this.#callMemory.remember(next.callId);
+    else if (!this.#unloading) this.#callMemory.forget();
+    this.#announce();
     this.emit('statechange', this.#state, previous);
   }
 
+  /** What the transport announces about this call at its next (re)join, for the server and the other side to reconcile. */
+  #announce(): void {
+    const { phase, callId, video } = this.#state;
+    const call: CallAnnouncement | null =
+      callId && (phase === 'outgoing' || phase === 'incoming' || phase === 'connecting' || phase === 'active')
+        ? { callId, phase, video, ...this.#localMediaState }
+        : null;
+    this.#transport.announce?.(call);
+  }
+
   #send<T extends MessageType>(type: T, payload: PayloadOf<T>): void {
+    // A closed transport has nobody to tell; the server notices the socket go.
+    if (this.#transport.state === 'closed') return;
     try {
-      this.#transport.send({ type, payload } as Parameters<SignalingTransport['send']>[0]);
+      const seq = this.#transport.send({ type, payload } as Parameters<SignalingTransport['send']>[0]);
+      if (typeof seq === 'number') this.#sent.set(seq, type);
     } catch (error) {
       this.emit('error', CallError.signaling(`could not send ${type}: ${messageOf(error)}`, error));
     }
@@ -659,6 +759,19 @@ function callsDisabled(): CallError {
 
 function videoNotAllowed(): CallError {
   return new CallError('video-not-allowed', 'this deployment is voice-only: video is not allowed');
+}
+
+function signalingStateOf(state: TransportState): SignalingState {
+  switch (state) {
+    case 'open':
+      return 'connected';
+    case 'reconnecting':
+      return 'reconnecting';
+    case 'closed':
+      return 'closed';
+    default:
+      return 'connecting';
+  }
 }
 
 function messageOf(error: unknown): string {

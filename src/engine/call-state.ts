@@ -10,9 +10,11 @@ export type CallPhase = 'idle' | 'outgoing' | 'incoming' | 'connecting' | 'activ
 /**
  * - `local-ended` / `remote-ended`: a connected call was hung up by this side / the other side.
  * - `rejected`: the customer declined. `cancelled`: the caller hung up while ringing.
- * - `missed`: nobody answered before the ring timeout. `failed`: media or signaling broke.
+ * - `missed`: nobody answered before the ring timeout. `failed`: media or signaling broke here.
+ * - `remote-failed`: the call broke on the other side (its devices, its media, its signaling), which
+ *   is not the same as the other side hanging up.
  */
-export type EndReason = 'local-ended' | 'remote-ended' | 'rejected' | 'cancelled' | 'missed' | 'failed';
+export type EndReason = 'local-ended' | 'remote-ended' | 'rejected' | 'cancelled' | 'missed' | 'failed' | 'remote-failed';
 
 export interface CallState {
   readonly phase: CallPhase;

@@ -19,6 +19,12 @@ export interface IncomingCall {
   readonly callerName?: string;
 }
 
+/**
+ * The conversation's signaling as the engine sees it: `connecting` (first join), `connected`,
+ * `reconnecting` (the connection dropped or went dead; messages wait and nothing is lost), `closed`.
+ */
+export type SignalingState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
 export type CallEngineEvents = {
   /** Every phase change: `(state, previous)`. */
   statechange: [CallState, CallState];
@@ -35,6 +41,10 @@ export type CallEngineEvents = {
   remotemediastate: [MediaState];
   /** The media path: connecting, connected, reconnecting (ICE restart), failed. */
   connectionstate: [MediaConnectionState];
+  /** The signaling connection: shown apart from media trouble ("Reconnecting to the call service…"). */
+  signalingstate: [SignalingState];
+  /** The other side's video frames started or stopped arriving (renderers hide a tile without frames). */
+  remotevideoflowing: [boolean];
   /** The active call's network got `poor` (choppy) or `good` again. */
   networkquality: [NetworkQuality];
   /** The camera could not be used; the call goes on with audio. Carries why. */

@@ -20,14 +20,17 @@
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import { LivenessWatchdog } from './liveness.js';
+import type { Sender } from '../signaling/protocol.js';
 import type {
   MediaConnectionState,
   MediaKind,
+  MediaPayload,
   MediaSession,
   MediaSessionEvents,
   MediaSessionOptions,
-  MediaSignal,
+  MediaSignalingPort,
 } from './media-session.js';
+import { parsePeerSignal, peerSignalPayload, type PeerSignal } from './peer-signal.js';
 
 /** How long a `disconnected` path may last before the offerer restarts ICE instead of waiting for it. */
 const DISCONNECTED_RESTART_MS = 2_000;
@@ -44,6 +47,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   readonly remoteStream = new MediaStream();
   /** This side makes every offer. */
   readonly #offerer: boolean;
+  readonly #port: MediaSignalingPort;
   readonly #configuration: RTCConfiguration;
   readonly #relayOnly: boolean;
   /** What each kind should send (`null`: nothing); applied to the slot once it exists. */
@@ -73,7 +77,9 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
 
   constructor(options: MediaSessionOptions) {
     super();
-    this.#offerer = options.polite;
+    // The customer is the polite side: it makes every offer.
+    this.#offerer = options.role === 'customer';
+    this.#port = options.signaling;
     this.#relayOnly = options.iceTransportPolicy === 'relay';
     this.#configuration = {
       iceServers: options.iceServers,
@@ -92,7 +98,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       if (this.#offerer && pc.signalingState === 'stable' && !this.#makingOffer) void this.#offer();
     };
     pc.onicecandidate = ({ candidate }) =>
-      this.emit('signal', {
+      this.#signal({
         type: 'ice',
         candidate: candidate
           ? {
@@ -194,7 +200,14 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     return applied;
   }
 
-  handleSignal(signal: MediaSignal): Promise<void> {
+  handleSignal(payload: MediaPayload, from: Sender): Promise<void> {
+    // Peer-to-peer has no server-side session: only the other member's session talks to this one.
+    if (from === 'server') return this.#signals;
+    const signal = parsePeerSignal(payload);
+    if (!signal) {
+      this.emit('error', new Error('the other side sent a media signal that is not sdp, ice or negotiate'));
+      return this.#signals;
+    }
     // Strictly in arrival order: a candidate must never race ahead of the description it belongs to.
     const next = this.#signals.then(() => this.#apply(signal));
     this.#signals = next.catch((error: unknown) => this.#reportError(error));
@@ -204,7 +217,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
   restartIce(): void {
     if (this.#state === 'closed') return;
     if (!this.#offerer) {
-      this.emit('signal', { type: 'negotiate', iceRestart: true });
+      this.#signal({ type: 'negotiate', iceRestart: true });
       return;
     }
     this.#restarting = true;
@@ -231,7 +244,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
 
   // --- negotiation ---------------------------------------------------------------------------
 
-  async #apply(signal: MediaSignal): Promise<void> {
+  async #apply(signal: PeerSignal): Promise<void> {
     if (this.#state === 'closed') return;
     switch (signal.type) {
       case 'ice':
@@ -299,7 +312,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     if (this.#offerer) {
       await this.#offerAfresh();
     } else {
-      this.emit('signal', { type: 'negotiate', iceRestart: true, refused: true });
+      this.#signal({ type: 'negotiate', iceRestart: true, refused: true });
     }
   }
 
@@ -355,7 +368,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
 
   #emitLocalDescription(): void {
     const local = this.#pc.localDescription;
-    if (local) this.emit('signal', { type: 'sdp', description: { type: local.type, sdp: local.sdp } });
+    if (local) this.#signal({ type: 'sdp', description: { type: local.type, sdp: local.sdp } });
   }
 
   // --- tracks --------------------------------------------------------------------------------
@@ -447,7 +460,7 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
       if (escalate) this.#rebuild();
       else this.restartIce();
     } else {
-      this.emit('signal', { type: 'negotiate', iceRestart: true, ...(escalate ? { rebuild: true } : {}) });
+      this.#signal({ type: 'negotiate', iceRestart: true, ...(escalate ? { rebuild: true } : {}) });
     }
   }
 
@@ -464,6 +477,11 @@ export class PeerSession extends TypedEmitter<MediaSessionEvents> implements Med
     if (state === this.#state) return;
     this.#state = state;
     this.emit('connectionstatechange', state);
+  }
+
+  /** To the other member's session, through the port the engine gave this session. */
+  #signal(signal: PeerSignal): void {
+    this.#port.send(peerSignalPayload(signal));
   }
 }
 

@@ -1,105 +1,150 @@
 /**
  * An in-memory signaling hub: the reference server's conversation semantics without a network, for
- * tests and for two engines on one page. Every message crosses the hub as JSON text and is parsed
- * with `parseMessage` on the way in and on the way out, so it is validated exactly as on the wire;
- * delivery is asynchronous and in order.
+ * tests and for two engines on one page. Every frame crosses the hub as JSON text and is parsed with
+ * `parseMessage` on the way in and on the way out, so it is validated exactly as on the wire;
+ * delivery is asynchronous and in order. The transports run the same `MemberSession` as
+ * `WebSocketTransport`, so sequencing, acknowledgements and re-sends are the real ones.
  *
- * Differences from the server, on purpose: a member is identified by its transport object (no
- * tokens), and `close()` while dropped still leaves at once (no grace timer outlives a closed
- * transport). `disconnect()` / `reconnect()` simulate a network drop and recovery for tests.
+ * Differences from the server, on purpose: no tokens (a member's identity is the `subject` given to
+ * `createTransport`, by default unique to that transport), and `close()` leaves at once.
+ * `disconnect()` / `reconnect()` simulate a network drop and recovery, `restart()` a server that
+ * restarts with empty memory.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import { BEST_EFFORT_TYPES, RELAYED_TYPES, SERVER_BOUND_TYPES, SERVER_REPLY_TYPES, createMessage, parseMessage } from './protocol.js';
-import type { ParticipantRole, ProtocolErrorCode, SignalingMessage } from './protocol.js';
-import type { OutgoingMessage, ServerNotice, SignalingTransport, TransportEvents, TransportState } from './transport.js';
-import { TransportError, encodeNotice, encodeOutgoing, otherRole } from './websocket-transport.js';
-import type { JoinInfo } from './websocket-transport.js';
+import { MemberSession, otherRole } from './member-session.js';
+import { RELAYED_TYPES, REPLY_TYPES, REQUEST_TYPES, SERVER_TYPES, createMessage, parseMessage, randomId, withSender } from './protocol.js';
+import type { CallAnnouncement, MemberInfo, MessageType, ParticipantRole, PayloadOf, ProtocolErrorCode, RequestType, SignalingMessage } from './protocol.js';
+import { TransportError } from './transport.js';
+import type {
+  JoinInfo,
+  OutgoingMessage,
+  ReplyOf,
+  RequestMessage,
+  RequestOptions,
+  ServerNotice,
+  SignalingTransport,
+  TransportEvents,
+  TransportState,
+} from './transport.js';
+import type { MemberSessionTimings } from './member-session.js';
+
+/** Who sent a server-bound message to the hub. */
+export interface MemoryMember {
+  readonly conversationId: string;
+  readonly role: ParticipantRole;
+}
+
+/** A hub's answer to a request: the reply's payload, or an error code. */
+export type MemoryReply = { payload: Record<string, unknown> } | { code: ProtocolErrorCode; message: string };
 
 export interface MemoryHubOptions {
   /** How long a dropped member keeps its seat (see `disconnect`). Default 15000 ms, as on the server. */
   resumeGraceMs?: number;
-  /** Messages kept for a dropped member; overflowing evicts it, as on the server. Default 200. */
-  resumeBufferLimit?: number;
-  /** Receives what members tell the server itself (`call-started`, `call-ended`); the hub relays none of it. */
-  onNotice?: (message: SignalingMessage) => void;
+  /** Receives what members tell the server itself (`call-started`, `call-ended`, ...); the hub relays none of it. */
+  onNotice?: (message: SignalingMessage, member: MemoryMember) => void;
+  /** Answers requests (`media-request`, ...). Default: `media-unavailable` (peer-to-peer), `forbidden` otherwise. */
+  onRequest?: (message: SignalingMessage, member: MemoryMember) => MemoryReply;
+  /** Timings of the transports' sessions (acknowledgement delay, re-send safety net, request timeout). */
+  timings?: Partial<MemberSessionTimings>;
 }
 
 /** Hub -> transport. Internal wiring; exported only because the constructor's signature names it. */
 export interface MemoryTransportPort {
-  /** A serialized message, as it would arrive from the server. */
+  /** A frame, as it would arrive from the server. */
   receive(text: string): void;
   dropped(): void;
   reconnect(): void;
+  /** Replaced by a newer transport of the same identity: stop for good. */
+  replaced(): void;
   close(): void;
 }
 
-export type MemoryJoinResult = { ok: true; info: JoinInfo } | { ok: false; code: ProtocolErrorCode; message: string };
-
 /** Transport -> hub. Internal wiring, see MemoryTransportPort. */
 export interface MemoryHubLink {
-  join(): MemoryJoinResult;
+  /** Opens a connection; frames then go through `send`. */
+  open(): void;
   send(text: string): void;
+  /** Leaves at once (no grace period) and detaches for good. */
   leave(): void;
 }
 
 interface Entry {
   readonly conversationId: string;
   readonly role: ParticipantRole;
+  readonly subject: string;
   readonly port: MemoryTransportPort;
-  /** Dropped by `disconnect()` and not back yet (its seat may have expired meanwhile). */
+  /** A connection is open (it may not have joined yet). */
+  connected: boolean;
+  /** Dropped by `disconnect()` / `restart()` and not back yet. */
   dropped: boolean;
 }
 
 interface Seat {
-  readonly entry: Entry;
+  entry: Entry;
+  instance: string;
+  call: CallAnnouncement | undefined;
   connected: boolean;
-  buffer: string[];
   graceTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class MemoryHub {
   readonly #conversations = new Map<string, Map<ParticipantRole, Seat>>();
-  /** Transports that are not closed, seated or not. */
   readonly #entries = new Set<Entry>();
   readonly #graceMs: number;
-  readonly #bufferLimit: number;
-  readonly #onNotice: ((message: SignalingMessage) => void) | undefined;
+  readonly #onNotice: MemoryHubOptions['onNotice'];
+  readonly #onRequest: MemoryHubOptions['onRequest'];
+  readonly #timings: Partial<MemberSessionTimings> | undefined;
 
   constructor(options: MemoryHubOptions = {}) {
     this.#graceMs = options.resumeGraceMs ?? 15_000;
-    this.#bufferLimit = options.resumeBufferLimit ?? 200;
     this.#onNotice = options.onNotice;
+    this.#onRequest = options.onRequest;
+    this.#timings = options.timings;
   }
 
-  createTransport(options: { conversationId: string; role: ParticipantRole }): MemoryTransport {
-    return new MemoryTransport(options, (port) => this.#attach(options.conversationId, options.role, port));
+  createTransport(options: { conversationId: string; role: ParticipantRole; subject?: string; instance?: string }): MemoryTransport {
+    const subject = options.subject ?? randomId();
+    return new MemoryTransport({ ...options, ...(this.#timings ? { timings: this.#timings } : {}) }, (port) =>
+      this.#attach(options.conversationId, options.role, subject, port),
+    );
   }
 
   /**
-   * Simulates a network drop of the member's transport: it goes `reconnecting` and queues its
-   * sends; the hub keeps its seat for the grace period and buffers what is sent to it. Returns
-   * whether a connected member was found.
+   * Simulates a network drop of the member's transport: it goes `reconnecting`; the hub keeps its
+   * seat for the grace period. Returns whether a connected member was found.
    */
   disconnect(role: ParticipantRole, conversationId: string): boolean {
     const seat = this.#conversations.get(conversationId)?.get(role);
     if (!seat?.connected) return false;
+    this.#drop(seat.entry);
     seat.connected = false;
-    seat.entry.dropped = true;
-    seat.entry.port.dropped();
-    seat.graceTimer = setTimeout(() => this.#unseat(seat), this.#graceMs);
+    seat.graceTimer = setTimeout(() => this.#unseat(seat, 'timeout'), this.#graceMs);
     return true;
   }
 
-  /**
-   * Brings a dropped transport back: within the grace period it resumes (`resumed: true`, buffered
-   * messages delivered in order); after it, it joins afresh if the seat is free. Returns whether a
-   * dropped transport was found.
-   */
+  /** Brings a dropped transport back: it joins again (resumed within the grace period). Returns whether one was found. */
   reconnect(role: ParticipantRole, conversationId: string): boolean {
     const entry = [...this.#entries].find((e) => e.dropped && e.role === role && e.conversationId === conversationId);
     if (!entry) return false;
+    entry.dropped = false;
     entry.port.reconnect();
     return true;
+  }
+
+  /** Simulates a server restart: every connection drops and every seat is forgotten, with no word to anyone. */
+  restart(): void {
+    for (const seats of this.#conversations.values()) for (const seat of seats.values()) clearTimeout(seat.graceTimer);
+    this.#conversations.clear();
+    for (const entry of this.#entries) if (entry.connected) this.#drop(entry);
+  }
+
+  /** Brings every dropped transport back (after `restart()`). */
+  reconnectAll(): void {
+    for (const entry of [...this.#entries]) {
+      if (!entry.dropped) continue;
+      entry.dropped = false;
+      entry.port.reconnect();
+    }
   }
 
   /** Roles seated in a conversation (connected or within their grace period). */
@@ -110,141 +155,219 @@ export class MemoryHub {
   /** Closes every transport of the hub and stops its timers. */
   dispose(): void {
     for (const entry of [...this.#entries]) entry.port.close();
-    for (const seats of this.#conversations.values()) {
-      for (const seat of seats.values()) clearTimeout(seat.graceTimer);
-    }
+    for (const seats of this.#conversations.values()) for (const seat of seats.values()) clearTimeout(seat.graceTimer);
     this.#conversations.clear();
   }
 
-  #attach(conversationId: string, role: ParticipantRole, port: MemoryTransportPort): MemoryHubLink {
-    const entry: Entry = { conversationId, role, port, dropped: false };
+  #attach(conversationId: string, role: ParticipantRole, subject: string, port: MemoryTransportPort): MemoryHubLink {
+    const entry: Entry = { conversationId, role, subject, port, connected: false, dropped: false };
     this.#entries.add(entry);
     return {
-      join: () => this.#join(entry),
-      send: (text) => this.#schedule(() => this.#route(entry, text)),
+      open: () => {
+        entry.connected = true;
+      },
+      send: (text) => queueMicrotask(() => entry.connected && this.#route(entry, text)),
       leave: () => {
         this.#entries.delete(entry);
-        const seat = this.#conversations.get(conversationId)?.get(role);
-        if (seat?.entry === entry) this.#unseat(seat);
+        entry.connected = false;
+        const seat = this.#seatOf(entry);
+        if (seat) this.#unseat(seat, 'left');
       },
     };
   }
 
-  #join(entry: Entry): MemoryJoinResult {
-    entry.dropped = false;
+  #drop(entry: Entry): void {
+    entry.connected = false;
+    entry.dropped = true;
+    entry.port.dropped();
+  }
+
+  #seatOf(entry: Entry): Seat | undefined {
+    const seat = this.#conversations.get(entry.conversationId)?.get(entry.role);
+    return seat?.entry === entry ? seat : undefined;
+  }
+
+  /** What the server does with a frame from a connection. */
+  #route(from: Entry, text: string): void {
+    const parsed = parseMessage(text);
+    if (!parsed.ok) {
+      this.#reply(from, createMessage('error', errorPayload(parsed.code, parsed.detail, parsed.seq), refFields(parsed.id)));
+      return;
+    }
+    const message = parsed.message;
+    if (SERVER_TYPES.has(message.type) || message.from !== undefined) {
+      this.#refuse(from, message, 'forbidden', `only the server sends ${message.from === undefined ? message.type : 'from'}`);
+      return;
+    }
+    if (message.type === 'join') {
+      this.#join(from, message.payload, message.id);
+      return;
+    }
+    const seat = this.#seatOf(from);
+    if (!seat?.connected) {
+      this.#refuse(from, message, 'not-joined', 'send join before anything else');
+      return;
+    }
+    const member = { conversationId: from.conversationId, role: from.role };
+    if (message.type === 'ping') {
+      this.#reply(from, createMessage('pong', {}));
+    } else if (message.type === 'leave') {
+      this.#unseat(seat, 'left');
+    } else if (message.type === 'ack' || RELAYED_TYPES.has(message.type)) {
+      if (message.type !== 'ack' && message.seq === undefined) {
+        this.#refuse(from, message, 'invalid-message', 'relayed messages carry their seq');
+        return;
+      }
+      const delivered = withSender(text, from.role);
+      for (const [role, other] of this.#conversations.get(from.conversationId) ?? []) {
+        if (role !== from.role && other.connected) this.#reply(other.entry, delivered);
+      }
+    } else if (REQUEST_TYPES.has(message.type)) {
+      this.#answer(from, message, member);
+    } else {
+      this.#onNotice?.(message, member);
+    }
+  }
+
+  #join(entry: Entry, payload: PayloadOf<'join'>, id: number | undefined): void {
+    const refs = refFields(id);
+    if (payload.conversationId !== entry.conversationId || payload.role !== entry.role) {
+      this.#reply(entry, createMessage('error', { code: 'forbidden', message: 'this transport joins its own conversation and role' }, refs));
+      return;
+    }
     let seats = this.#conversations.get(entry.conversationId);
     if (!seats) {
       seats = new Map();
       this.#conversations.set(entry.conversationId, seats);
     }
     const seat = seats.get(entry.role);
+    if (seat && seat.entry.subject !== entry.subject) {
+      this.#reply(entry, createMessage('error', { code: 'conversation-full', message: `the conversation already has another ${entry.role}` }, refs));
+      return;
+    }
+    const resumed = seat !== undefined && seat.instance === payload.instance;
     if (seat && seat.entry !== entry) {
-      return { ok: false, code: 'conversation-full', message: `the conversation already has another ${entry.role}` };
+      // The same identity from a newer page: the old transport stops for good.
+      seat.entry.connected = false;
+      seat.entry.port.replaced();
     }
-    if (seat) {
-      clearTimeout(seat.graceTimer);
-      seat.connected = true;
-      const buffered = seat.buffer.splice(0);
-      for (const text of buffered) this.#schedule(() => entry.port.receive(text));
-      return { ok: true, info: { resumed: true, present: [...seats.keys()] } };
-    }
-    seats.set(entry.role, { entry, connected: true, buffer: [], graceTimer: undefined });
-    this.#notifyOther(entry.conversationId, entry.role, true);
-    return { ok: true, info: { resumed: false, present: [...seats.keys()] } };
+    if (seat) clearTimeout(seat.graceTimer);
+    const taken: Seat = { entry, instance: payload.instance, call: payload.call, connected: true, graceTimer: undefined };
+    seats.set(entry.role, taken);
+    const members: MemberInfo[] = [...seats.entries()].map(([role, s]) => ({ role, instance: s.instance, ...(s.call ? { call: s.call } : {}) }));
+    this.#reply(entry, createMessage('joined', { conversationId: entry.conversationId, role: entry.role, members, resumed }, { replyTo: id ?? 0 }));
+    this.#tellOthers(entry.conversationId, entry.role, {
+      role: entry.role,
+      present: true,
+      instance: payload.instance,
+      ...(payload.call ? { call: payload.call } : {}),
+    });
   }
 
-  /** What the server does with a frame from a joined member. */
-  #route(from: Entry, text: string): void {
-    const parsed = parseMessage(text);
-    if (!parsed.ok) {
-      this.#replyError(from, parsed.code, parsed.detail, parsed.id);
+  #answer(from: Entry, message: SignalingMessage, member: MemoryMember): void {
+    const reply: MemoryReply = this.#onRequest
+      ? this.#onRequest(message, member)
+      : message.type === 'media-request'
+        ? { code: 'media-unavailable', message: 'peer-to-peer media: there is no server-side media session' }
+        : { code: 'forbidden', message: `this hub does not answer ${message.type}` };
+    const replyTo = { replyTo: message.id ?? 0 };
+    if ('code' in reply) {
+      this.#reply(from, createMessage('error', { code: reply.code, message: reply.message }, replyTo));
       return;
     }
-    const message = parsed.message;
-    const sender = this.#conversations.get(from.conversationId)?.get(from.role);
-    if (sender?.entry !== from) {
-      this.#replyError(from, 'not-joined', 'the sender is not in the conversation', message.id);
-      return;
-    }
-    const own = message.from === from.role && message.conversationId === from.conversationId;
-    if (own && SERVER_BOUND_TYPES.has(message.type)) {
-      this.#onNotice?.(message);
-      return;
-    }
-    if (!RELAYED_TYPES.has(message.type) || !own) {
-      this.#replyError(from, 'forbidden', `${message.type} from ${message.from} is not relayed`, message.id);
-      return;
-    }
-    const recipient = this.#conversations.get(from.conversationId)?.get(otherRole(from.role));
-    if ((!recipient || !this.#deliver(recipient, text)) && !BEST_EFFORT_TYPES.has(message.type)) {
-      this.#replyError(from, 'peer-not-present', 'the other member is not in the conversation', message.id);
-    }
+    const type = replyTypeOf(message.type as RequestType);
+    this.#reply(from, createMessage(type as 've-pin', reply.payload as never, replyTo) as SignalingMessage);
   }
 
-  #deliver(seat: Seat, text: string): boolean {
-    if (seat.connected) {
-      seat.entry.port.receive(text);
-      return true;
-    }
-    if (seat.buffer.length >= this.#bufferLimit) {
-      this.#unseat(seat);
-      return false;
-    }
-    seat.buffer.push(text);
-    return true;
-  }
-
-  #unseat(seat: Seat): void {
+  #unseat(seat: Seat, reason: 'left' | 'timeout'): void {
     const { conversationId, role } = seat.entry;
     const seats = this.#conversations.get(conversationId);
     if (seats?.get(role) !== seat) return;
     clearTimeout(seat.graceTimer);
     seats.delete(role);
     if (seats.size === 0) this.#conversations.delete(conversationId);
-    this.#notifyOther(conversationId, role, false);
+    this.#tellOthers(conversationId, role, { role, present: false, reason });
   }
 
-  #notifyOther(conversationId: string, role: ParticipantRole, present: boolean): void {
-    const text = JSON.stringify(createMessage('presence', { conversationId, from: 'server', payload: { role, present } }));
-    this.#schedule(() => {
-      const other = this.#conversations.get(conversationId)?.get(otherRole(role));
-      if (other) this.#deliver(other, text);
+  #tellOthers(conversationId: string, role: ParticipantRole, payload: PayloadOf<'presence'>): void {
+    const text = JSON.stringify(createMessage('presence', payload));
+    for (const [other, seat] of this.#conversations.get(conversationId) ?? []) {
+      if (other !== role && seat.connected) this.#reply(seat.entry, text);
+    }
+  }
+
+  #refuse(to: Entry, message: SignalingMessage, code: ProtocolErrorCode, detail: string): void {
+    this.#reply(to, createMessage('error', errorPayload(code, detail, message.seq), refFields(message.id)));
+  }
+
+  /** Delivers on a microtask, in order, to a connection that is still open then. */
+  #reply(to: Entry, message: SignalingMessage | string): void {
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    queueMicrotask(() => {
+      if (to.connected) to.port.receive(text);
     });
   }
+}
 
-  #replyError(to: Entry, code: ProtocolErrorCode, detail: string, replyTo?: string): void {
-    const payload = replyTo === undefined ? { code, message: detail } : { code, message: detail, replyTo };
-    to.port.receive(JSON.stringify(createMessage('error', { conversationId: to.conversationId, from: 'server', payload })));
-  }
+function errorPayload(code: ProtocolErrorCode, message: string, seq: number | undefined): PayloadOf<'error'> {
+  return seq === undefined ? { code, message } : { code, message, seq };
+}
 
+function refFields(id: number | undefined): { replyTo?: number } {
+  return id === undefined ? {} : { replyTo: id };
+}
 
-  /** One FIFO for everything the hub delivers: microtasks run in the order they were queued. */
-  #schedule(task: () => void): void {
-    queueMicrotask(task);
-  }
+function replyTypeOf(type: RequestType): MessageType {
+  return REPLY_TYPES[type];
 }
 
 /** A SignalingTransport connected to a MemoryHub. Create it with `hub.createTransport()`. */
 export class MemoryTransport extends TypedEmitter<TransportEvents> implements SignalingTransport {
   readonly role: ParticipantRole;
   readonly conversationId: string;
+  readonly instance: string;
   readonly #link: MemoryHubLink;
+  readonly #session: MemberSession;
   #state: TransportState = 'idle';
-  #queue: string[] = [];
+  #everJoined = false;
   #lastJoin: JoinInfo | null = null;
   #pendingConnect: { resolve: () => void; reject: (error: TransportError) => void; promise: Promise<void> } | null = null;
 
-  constructor(options: { conversationId: string; role: ParticipantRole }, attach: (port: MemoryTransportPort) => MemoryHubLink) {
+  constructor(
+    options: { conversationId: string; role: ParticipantRole; instance?: string; timings?: Partial<MemberSessionTimings> },
+    attach: (port: MemoryTransportPort) => MemoryHubLink,
+  ) {
     super();
     this.role = options.role;
     this.conversationId = options.conversationId;
+    this.instance = options.instance ?? randomId();
+    this.#session = new MemberSession(
+      { conversationId: this.conversationId, role: this.role, instance: this.instance },
+      (event, ...args) => this.emit(event, ...args),
+      {
+        joined: (info) => this.#onJoined(info),
+        joinRefused: (code, message) => {
+          this.#link.leave();
+          this.#shutDown(`the hub refused to join: ${message}`, new TransportError(code, message), { code, message });
+        },
+        usable: () => this.#state === 'open',
+      },
+      options.timings,
+    );
     this.#link = attach({
-      receive: (text) => this.#receive(text),
+      receive: (text) => {
+        if (this.#state !== 'closed') this.#session.receive(text);
+      },
       dropped: () => {
-        if (this.#state === 'open') this.#setState('reconnecting');
+        this.#session.detach();
+        if (this.#state === 'open' || this.#state === 'connecting') this.#setState(this.#everJoined ? 'reconnecting' : 'connecting');
       },
       reconnect: () => {
-        if (this.#state === 'reconnecting') this.#join();
+        if (this.#state === 'reconnecting' || this.#state === 'connecting') this.#open();
+      },
+      replaced: () => {
+        this.#session.detach();
+        this.#shutDown('replaced: joined again from another transport', new TransportError('conversation-full', 'replaced by another transport'));
       },
       close: () => this.close(),
     });
@@ -258,7 +381,12 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
     return this.#lastJoin;
   }
 
-  /** Resolves once seated; rejects with code `conversation-full` if the role is taken, `invalid-state` if closed. */
+  /** Relayed messages not acknowledged by the other member yet. */
+  get unacknowledged(): number {
+    return this.#session.unacknowledged;
+  }
+
+  /** Resolves once seated; rejects with code `conversation-full` if the role is taken by another identity, `invalid-state` if closed. */
   connect(): Promise<void> {
     if (this.#state === 'closed') return Promise.reject(new TransportError('invalid-state', 'the transport is closed'));
     if (this.#state === 'open') return Promise.resolve();
@@ -272,81 +400,52 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
     this.#pendingConnect = { promise, resolve, reject };
     if (this.#state === 'idle') {
       this.#setState('connecting');
-      // Joining is asynchronous, as over a network.
-      queueMicrotask(() => {
-        if (this.#state === 'connecting') this.#join();
-      });
+      this.#open();
     }
     return promise;
   }
 
-  /** Same contract as WebSocketTransport.send: validates now (throws TransportError), queues while not open. */
-  send(message: OutgoingMessage): void {
-    if (this.#state === 'closed') throw new TransportError('invalid-state', 'the transport is closed');
-    const text = encodeOutgoing(message, this.conversationId, this.role);
-    if (this.#state === 'open') this.#link.send(text);
-    else this.#queue.push(text);
+  send(message: OutgoingMessage): number {
+    return this.#session.send(message);
+  }
+
+  request<T extends RequestType>(message: Extract<RequestMessage, { type: T }>, options?: RequestOptions): Promise<ReplyOf<T>> {
+    return this.#session.request(message, options);
   }
 
   /** Same contract as WebSocketTransport.notifyServer; the hub hands it to `MemoryHubOptions.onNotice`. */
   notifyServer(notice: ServerNotice): void {
-    if (this.#state === 'closed') throw new TransportError('invalid-state', 'the transport is closed');
-    const text = encodeNotice(notice, this.conversationId, this.role);
-    if (this.#state === 'open') this.#link.send(text);
-    else this.#queue.push(text);
+    this.#session.notify(notice);
+  }
+
+  announce(call: CallAnnouncement | null): void {
+    this.#session.announce(call);
   }
 
   close(): void {
     if (this.#state === 'closed') return;
     this.#link.leave();
-    this.#shutDown('closed', new TransportError('invalid-state', 'the transport was closed before it joined'));
+    this.#shutDown('closed', new TransportError('invalid-state', 'the transport was closed'));
   }
 
-  #join(): void {
-    const result = this.#link.join();
-    if (!result.ok) {
-      this.#link.leave();
-      this.#shutDown(`the hub refused to join: ${result.message}`, new TransportError(result.code, result.message), {
-        code: result.code,
-        message: result.message,
-      });
-      return;
-    }
-    this.#lastJoin = result.info;
-    this.#state = 'open';
-    for (const text of this.#queue.splice(0)) this.#link.send(text);
-    this.emit('statechange', 'open');
-    if (this.#state !== 'open') return;
-    const other = otherRole(this.role);
-    this.emit('presence', { role: other, present: result.info.present.includes(other) });
+  #open(): void {
+    this.#link.open();
+    this.#session.attach((text) => this.#link.send(text));
+    // A token-less join; the hub checks conversation and role.
+    this.#link.send(this.#session.joinFrame('memory'));
+  }
+
+  #onJoined(info: JoinInfo): void {
+    this.#lastJoin = info;
+    this.#everJoined = true;
+    this.#setState('open');
     const pending = this.#pendingConnect;
     this.#pendingConnect = null;
     pending?.resolve();
   }
 
-  #receive(text: string): void {
-    if (this.#state === 'closed') return;
-    const parsed = parseMessage(text);
-    if (!parsed.ok) {
-      this.emit('error', { code: parsed.code, message: `the hub delivered an invalid message: ${parsed.detail}` });
-      return;
-    }
-    const message: SignalingMessage = parsed.message;
-    if (message.type === 'presence') {
-      this.emit('presence', { role: message.payload.role, present: message.payload.present });
-    } else if (message.type === 'error') {
-      // As WebSocketTransport: `replyTo` rides along beyond the declared event type, for correlation.
-      const { code, message: detail, replyTo } = message.payload;
-      const event: { code: ProtocolErrorCode; message: string; replyTo?: string } = { code, message: detail };
-      if (replyTo !== undefined) event.replyTo = replyTo;
-      this.emit('error', event);
-    } else if (RELAYED_TYPES.has(message.type) || (SERVER_REPLY_TYPES.has(message.type) && message.from === 'server')) {
-      this.emit('message', message);
-    }
-  }
-
   #shutDown(reason: string, rejection: TransportError, error?: TransportEvents['error'][0]): void {
-    this.#queue = [];
+    this.#session.shutDown(rejection);
     this.#setState('closed');
     const pending = this.#pendingConnect;
     this.#pendingConnect = null;
@@ -361,3 +460,5 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
     this.emit('statechange', state);
   }
 }
+
+export { otherRole };

@@ -1,21 +1,29 @@
 /**
- * The signaling protocol: every message that crosses the wire, as versioned, schema-validated
- * envelopes. Both the SDK and the reference server import this one module, so the two ends can
- * never disagree on what is valid. See docs/protocol.md.
+ * The signaling protocol, version 2: every message that crosses the wire, as versioned,
+ * schema-validated envelopes. Both the SDK and the reference server import this one module, so the
+ * two ends can never disagree on what is valid. See docs/protocol.md.
+ *
+ * The envelope is lean on purpose (most co-browse traffic is small events): a joined connection
+ * already knows its conversation and role, so only `join` names them; relayed messages carry their
+ * sender's sequence number `seq` (and, piggy-backed, the cumulative `ack` of what the sender has
+ * received) instead of a random id; requests carry a small numeric `id` that the reply's `replyTo`
+ * echoes. `from` is set by the server on what it delivers; absent, the message is the server's own.
  */
 import * as v from 'valibot';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Largest serialized message either end accepts (UTF-8 bytes). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-const Role = v.picklist(['agent', 'customer']);
-const Sender = v.picklist(['agent', 'customer', 'server']);
+/** Conversation roles. Seats are keyed by role, so a third role (a supervisor) is an additive change. */
+export const PARTICIPANT_ROLES = ['agent', 'customer'] as const;
+const Role = v.picklist(PARTICIPANT_ROLES);
 
 export type ParticipantRole = v.InferOutput<typeof Role>;
-export type Sender = v.InferOutput<typeof Sender>;
+/** Who sent a message as its receiver sees it: a member, or the server (`from` absent on the wire). */
+export type Sender = ParticipantRole | 'server';
 
 /** Stable codes carried by `error` messages. Documented in docs/protocol.md. */
 export const PROTOCOL_ERROR_CODES = [
@@ -34,22 +42,31 @@ export const PROTOCOL_ERROR_CODES = [
   'internal',
   'video-not-allowed',
   'calls-disabled',
+  'media-unavailable',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
 /**
- * WebSocket close codes the server uses on purpose (4000-4999 is the range RFC 6455 leaves to
- * applications). `replaced`: the same member joined again from another connection, so this one must
- * not reconnect (two tabs would otherwise keep kicking each other out).
+ * WebSocket close codes with a meaning of their own. 4000-4999 is the range RFC 6455 leaves to
+ * applications. `replaced`: the same member joined again from another connection, so this one must
+ * not reconnect (two tabs would otherwise keep kicking each other out). `goingAway` (1001, from the
+ * browser when a page unloads) is taken by the server as a leave.
  */
-export const CLOSE_CODES = { replaced: 4001 } as const;
+export const CLOSE_CODES = { goingAway: 1001, replaced: 4001 } as const;
 
-const SessionDescription = v.strictObject({
+/** A per-sender sequence number (relayed messages) or a cumulative acknowledgement of one. */
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+/** A request's id, chosen by the client, echoed by the reply's `replyTo`. */
+const RequestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+
+/** A WebRTC session description, as peer-to-peer media sessions and screen share exchange them. */
+export const SessionDescriptionSchema = v.strictObject({
   type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
   sdp: v.pipe(v.string(), v.maxLength(60_000)),
 });
 
-const IceCandidate = v.nullable(
+/** A trickled ICE candidate, `null` at the end of candidates. */
+export const IceCandidateSchema = v.nullable(
   v.strictObject({
     candidate: v.pipe(v.string(), v.maxLength(2_000)),
     sdpMid: v.nullish(v.pipe(v.string(), v.maxLength(64))),
@@ -57,6 +74,30 @@ const IceCandidate = v.nullable(
     usernameFragment: v.nullish(v.pipe(v.string(), v.maxLength(256))),
   }),
 );
+
+/**
+ * A media session's own payload (`media-signal`, `media-request`, `media-response`): any JSON object.
+ * The session that sends it defines and validates it (peer-to-peer: sdp / ice; an SFU: its exchanges).
+ */
+const MediaPayload = v.record(v.string(), v.unknown());
+export type MediaPayload = v.InferOutput<typeof MediaPayload>;
+
+/** Call phases a member can announce (a live call). */
+const LivePhase = v.picklist(['outgoing', 'incoming', 'connecting', 'active']);
+
+/** What a (re)joining member says about the call it is in: the server and the other member reconcile with it. */
+const CallAnnouncementSchema = v.strictObject({
+  callId: Id,
+  phase: LivePhase,
+  video: v.boolean(),
+  muted: v.boolean(),
+  videoEnabled: v.boolean(),
+});
+export type CallAnnouncement = v.InferOutput<typeof CallAnnouncementSchema>;
+
+/** A seated member as the server sees it: its role, the page instance holding the seat, its announced call. */
+const MemberInfo = v.strictObject({ role: Role, instance: Id, call: v.optional(CallAnnouncementSchema) });
+export type MemberInfo = v.InferOutput<typeof MemberInfo>;
 
 // visual engagement: shared schemas (see docs/providers.md, "Wire messages of the built-in providers")
 const VisualKind = v.picklist(['screen-share', 'cobrowse']);
@@ -68,32 +109,68 @@ const VisualCapabilities = v.strictObject({
 });
 const ProviderId = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const Pin = v.pipe(v.string(), v.minLength(1), v.maxLength(32));
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 const NodeId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 31));
 const Fraction = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 const ScrollDelta = v.pipe(v.number(), v.minValue(-100_000), v.maxValue(100_000));
+const SessionDescription = SessionDescriptionSchema;
+const IceCandidate = IceCandidateSchema;
 // end visual engagement
 
-/** Payload schema of each message type. Adding a type here is the whole of adding it to the protocol. */
+/** Payload schema of each message type. Adding a type here (and to one category below) is the whole of adding it. */
 const payloads = {
-  /** Client -> server: authenticate and join (or rejoin after a drop) the envelope's conversation. */
-  join: v.strictObject({ token: v.pipe(v.string(), v.minLength(1), v.maxLength(4_096)) }),
-  /** Client -> server: leave on purpose (no grace period, the other side is told at once). */
+  // --- session: joining, liveness, acknowledgements ---------------------------------------
+  /**
+   * Client -> server (a request, answered by `joined`): authenticate and take the seat of `role` in
+   * `conversationId`. `instance` names this page load: the same instance again is a resume, a new one
+   * tells the other members the previous page is gone. `call`: the call this member is in, if any.
+   */
+  join: v.strictObject({
+    conversationId: Id,
+    role: Role,
+    token: v.pipe(v.string(), v.minLength(1), v.maxLength(4_096)),
+    instance: Id,
+    call: v.optional(CallAnnouncementSchema),
+  }),
+  /**
+   * Server -> client: the join succeeded. `members` lists every seated member, the joiner included.
+   * `resumed`: the seat was still held (a reconnect within the grace period); false after the seat was
+   * lost (first join, grace period over, or a server that restarted).
+   */
+  joined: v.strictObject({ conversationId: Id, role: Role, members: v.array(MemberInfo), resumed: v.boolean() }),
+  /** Client -> server: leave on purpose (no grace period, the other members are told at once). */
   leave: v.strictObject({}),
   /**
-   * Server -> client: the join succeeded. `present` lists the roles holding a seat, the joiner included
-   * (a member within its resume grace period still holds its seat). `resumed`: the seat was kept and
-   * the messages relayed while away follow, in order.
+   * Server -> client: another member took its seat (again: `present` with its `instance` and announced
+   * `call`, also after a resume), or lost it (`reason`: `left` on purpose, `timeout` after its grace
+   * period, `replaced` by a newer page of the same identity).
    */
-  joined: v.strictObject({ role: Role, present: v.array(Role), resumed: v.boolean() }),
-  /** Server -> client: the other member took its seat, or lost it (leave, or grace period over). */
-  presence: v.strictObject({ role: Role, present: v.boolean() }),
-  /** Server -> client: a message was refused. `replyTo` is the refused message's id when known. */
+  presence: v.strictObject({
+    role: Role,
+    present: v.boolean(),
+    instance: v.optional(Id),
+    call: v.optional(CallAnnouncementSchema),
+    reason: v.optional(v.picklist(['left', 'timeout', 'replaced'])),
+  }),
+  /** Client -> server: are you there? Answered by `pong`. The SDK pings a silent connection to detect a dead one. */
+  ping: v.strictObject({}),
+  pong: v.strictObject({}),
+  /** Member -> member (relayed, not sequenced): a batched cumulative acknowledgement, in the envelope's `ack`. */
+  ack: v.strictObject({}),
+  /**
+   * Relayed in place of a message the server refused (same `seq`), so the receiver's sequence has no
+   * gap. The sender's transport re-sends it, in place of the refused message, like any other.
+   */
+  skip: v.strictObject({}),
+  /**
+   * Server -> client: a message was refused. The envelope's `replyTo` is the refused request's `id`;
+   * `seq` is the refused relayed message's sequence number.
+   */
   error: v.strictObject({
     code: v.picklist(PROTOCOL_ERROR_CODES),
     message: v.pipe(v.string(), v.maxLength(1_000)),
-    replyTo: v.optional(v.string()),
+    seq: v.optional(Seq),
   }),
+  // --- calls (relayed) ----------------------------------------------------------------------
   /** Agent -> customer: ring. */
   'call-invite': v.strictObject({
     callId: Id,
@@ -106,32 +183,29 @@ const payloads = {
   'call-reject': v.strictObject({ callId: Id }),
   /** Agent -> customer: the caller stopped ringing, by hand (`cancelled`) or by ring timeout (`missed`). */
   'call-cancel': v.strictObject({ callId: Id, reason: v.picklist(['cancelled', 'missed']) }),
-  'call-end': v.strictObject({ callId: Id }),
+  /** Either side: the call is over. `hangup`: someone hung up; `failed`: the sender's side of the call broke. */
+  'call-end': v.strictObject({ callId: Id, reason: v.picklist(['hangup', 'failed']) }),
   /** The sender's own media state, as its engine knows it. */
   'media-state': v.strictObject({ callId: Id, muted: v.boolean(), videoEnabled: v.boolean() }),
-  sdp: v.strictObject({ callId: Id, description: SessionDescription }),
-  /** A chat line between the two members (the demo's chat; hosts usually have their own chat). */
+  /** The call's media sessions talking to each other; the payload is the session's own (peer-to-peer: sdp / ice). */
+  'media-signal': v.strictObject({ callId: Id, payload: MediaPayload }),
+  /** A chat line between the members (the demo's chat; hosts usually have their own chat). */
   'chat-message': v.strictObject({ text: v.pipe(v.string(), v.minLength(1), v.maxLength(4_000)) }),
-  ice: v.strictObject({ callId: Id, candidate: IceCandidate }),
-  /**
-   * Agent -> customer: make a new offer (with an ICE restart when asked). Only the customer offers.
-   * `refused`: the agent's browser refused the customer's latest offer, which will get no answer.
-   * `rebuild`: restarting ICE did not bring packets back; start over on a new peer connection.
-   */
-  negotiate: v.strictObject({ callId: Id, iceRestart: v.boolean(), refused: v.optional(v.boolean()), rebuild: v.optional(v.boolean()) }),
+  // --- calls (server-bound) -------------------------------------------------------------------
   /**
    * Agent -> server (consumed, never relayed): this agent's call started ringing. The reference
-   * server counts the agent's whole capacity as used until `call-ended`, a `leave`, or the end of the
-   * agent's resume grace period.
+   * server counts the agent's whole capacity as used until the call ends (see docs/protocol.md).
    */
   'call-started': v.strictObject({ callId: Id, video: v.boolean() }),
   /** Agent -> server (consumed, never relayed): the call is over, whichever way it ended. */
   'call-ended': v.strictObject({ callId: Id }),
+  /** Client -> server (a request, answered by `media-response`): for a server-side media session (an SFU). */
+  'media-request': v.strictObject({ callId: Id, payload: MediaPayload }),
+  /** Server -> client: the answer to a `media-request`. */
+  'media-response': v.strictObject({ callId: Id, payload: MediaPayload }),
   // visual engagement (docs/providers.md). PIN service: client -> server, answered by the server.
-  /** Agent -> server: create the PIN of a new visual-engagement session, bound to this conversation. */
+  /** Agent -> server (a request, answered by `ve-pin`): create the PIN of a new visual-engagement session, bound to this conversation. */
   've-pin-create': v.strictObject({
-    /** Chosen by the client; the server's `ve-pin` answer carries it as `replyTo`. */
-    requestId: Id,
     sessionId: Id,
     provider: ProviderId,
     kind: VisualKind,
@@ -139,15 +213,14 @@ const payloads = {
     /** Shorter than the server's PIN lifetime if given (never longer). */
     ttlMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000), v.maxValue(86_400_000))),
   }),
-  /** Customer -> server: redeem a PIN the agent shared. */
-  've-pin-redeem': v.strictObject({ requestId: Id, pin: Pin }),
+  /** Customer -> server (a request, answered by `ve-pin-result`): redeem a PIN the agent shared. */
+  've-pin-redeem': v.strictObject({ pin: Pin }),
   /** Agent -> server: the session ended before its PIN was used; the PIN stops working. */
   've-pin-revoke': v.strictObject({ sessionId: Id }),
-  /** Server -> agent: the PIN of `ve-pin-create` (`replyTo` is its `requestId`). `expiresAt`: ms since the epoch. */
-  've-pin': v.strictObject({ replyTo: Id, sessionId: Id, pin: Pin, expiresAt: v.number() }),
-  /** Server -> customer: the outcome of `ve-pin-redeem` (`replyTo` is its `requestId`); `session` when `ok`. */
+  /** Server -> agent: the PIN of `ve-pin-create`. `expiresAt`: ms since the epoch. */
+  've-pin': v.strictObject({ sessionId: Id, pin: Pin, expiresAt: v.number() }),
+  /** Server -> customer: the outcome of `ve-pin-redeem`; `session` when `ok`. */
   've-pin-result': v.strictObject({
-    replyTo: Id,
     outcome: v.picklist(['ok', 'pin-invalid', 'pin-expired', 'pin-locked']),
     attemptsLeft: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
     session: v.optional(
@@ -158,8 +231,8 @@ const payloads = {
   've-pin-status': v.strictObject({ sessionId: Id, status: v.picklist(['redeemed', 'locked']) }),
   /**
    * Agent -> customer: a session was created and its PIN is on its way (the customer's PIN entry
-   * appears). Best effort: dropped without an error when the customer is not in the conversation;
-   * the agent sends it again when the customer arrives while the session waits.
+   * appears). Relayed like every member message: kept by the agent's transport until the customer
+   * is there to take it; the agent also sends it again when the customer arrives while the session waits.
    */
   've-offer': v.strictObject({ sessionId: Id, kind: VisualKind }),
   // Relayed between the members, every one tied to a session.
@@ -249,13 +322,15 @@ export const VISUAL_SESSION_TYPES = [
   've-negotiate',
 ] as const satisfies readonly MessageType[];
 const VISUAL_RELAYED_TYPES: readonly MessageType[] = [...VISUAL_SESSION_TYPES, 've-offer'];
-/** Relayed when the other member is there, dropped without a `peer-not-present` error when not. */
-export const BEST_EFFORT_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['ve-offer']);
-const VISUAL_SERVER_BOUND_TYPES: readonly MessageType[] = ['ve-pin-create', 've-pin-redeem', 've-pin-revoke'];
-const VISUAL_SERVER_REPLY_TYPES: readonly MessageType[] = ['ve-pin', 've-pin-result', 've-pin-status'];
+const VISUAL_REQUEST_TYPES = { 've-pin-create': 've-pin', 've-pin-redeem': 've-pin-result' } as const;
+const VISUAL_NOTICE_TYPES: readonly MessageType[] = ['ve-pin-revoke'];
+const VISUAL_PUSH_TYPES: readonly MessageType[] = ['ve-pin-status'];
 // end visual engagement
 
-/** Types the server forwards to the other member of the conversation. */
+/**
+ * Member-to-member messages: sequenced by their sender (`seq`), acknowledged by their receiver,
+ * re-sent after any rejoin until acknowledged, and delivered once, in order.
+ */
 export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'call-invite',
   'call-ringing',
@@ -264,48 +339,81 @@ export const RELAYED_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'call-cancel',
   'call-end',
   'media-state',
-  'sdp',
-  'ice',
-  'negotiate',
+  'media-signal',
   'chat-message',
+  'skip',
   ...VISUAL_RELAYED_TYPES,
 ]);
 
-/** Types a client sends to the server itself: consumed there, never relayed to the other member. */
-export const SERVER_BOUND_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['call-started', 'call-ended', ...VISUAL_SERVER_BOUND_TYPES]);
+/** Each request type and the type of the server's reply to it (the reply's `replyTo` is the request's `id`). */
+export const REPLY_TYPES = {
+  join: 'joined',
+  'media-request': 'media-response',
+  ...VISUAL_REQUEST_TYPES,
+} as const satisfies Partial<Record<MessageType, MessageType>>;
+export type RequestType = Exclude<keyof typeof REPLY_TYPES, 'join'>;
+export type ReplyType<T extends keyof typeof REPLY_TYPES> = (typeof REPLY_TYPES)[T];
 
-/** Types only the server may send. */
-export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['joined', 'presence', 'error', ...VISUAL_SERVER_REPLY_TYPES]);
+/** Client -> server requests a transport's `request()` sends (everything in `REPLY_TYPES` but `join`). */
+export const REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(
+  (Object.keys(REPLY_TYPES) as MessageType[]).filter((type) => type !== 'join'),
+);
+
+/** Client -> server notices: consumed there, never relayed, answered only when refused. */
+export const NOTICE_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['call-started', 'call-ended', ...VISUAL_NOTICE_TYPES]);
+
+/** Everything a client sends to the server itself (requests and notices): never relayed. */
+export const SERVER_BOUND_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([...REQUEST_TYPES, ...NOTICE_TYPES]);
+
+/** Replies to requests (with `replyTo`). */
+export const SERVER_REPLY_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(Object.values(REPLY_TYPES));
 
 /**
- * Server-sent types that answer a client's server-bound request (the visual-engagement PIN service).
- * Transports hand them to their `message` listeners like relayed messages (with `from: 'server'`).
+ * Server-originated messages a transport hands to its `message` listeners (with `from: 'server'`):
+ * PIN status, and media signals from a server-side media session.
  */
-export const SERVER_REPLY_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(VISUAL_SERVER_REPLY_TYPES);
+export const SERVER_PUSH_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['media-signal', ...VISUAL_PUSH_TYPES]);
+
+/** Types only the server may send. (`media-signal` is not one: members relay it too.) */
+export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  'joined',
+  'presence',
+  'pong',
+  'error',
+  ...SERVER_REPLY_TYPES,
+  ...VISUAL_PUSH_TYPES,
+]);
 
 function envelope<T extends MessageType>(type: T) {
   return v.strictObject({
     v: v.literal(PROTOCOL_VERSION),
     type: v.literal(type),
-    conversationId: Id,
-    from: Sender,
-    id: Id,
+    from: v.optional(Role),
+    seq: v.optional(Seq),
+    ack: v.optional(Seq),
+    id: v.optional(RequestId),
+    replyTo: v.optional(RequestId),
     payload: payloads[type] as Payloads[T],
   });
 }
 
 const types = Object.keys(payloads) as MessageType[];
-const MessageSchema = v.variant(
-  'type',
-  types.map((type) => envelope(type)) as unknown as [ReturnType<typeof envelope<MessageType>>],
-);
+/** One schema per type, looked up by `type` (cheaper than a union on the server's hot path). */
+const schemas = new Map(types.map((type) => [type, envelope(type)] as const));
 
 type EnvelopeOf<T extends MessageType> = {
   v: typeof PROTOCOL_VERSION;
   type: T;
-  conversationId: string;
-  from: Sender;
-  id: string;
+  /** The member that sent it, as the server delivers it; absent: the server's own message (or a client frame). */
+  from?: ParticipantRole;
+  /** Relayed messages: the sender's sequence number. */
+  seq?: number;
+  /** The sender's cumulative acknowledgement of the other member's sequence. */
+  ack?: number;
+  /** Requests (and optionally notices): the client's id for the reply or error to refer to. */
+  id?: number;
+  /** Replies and errors: the `id` of the request they answer. */
+  replyTo?: number;
   payload: v.InferOutput<Payloads[T]>;
 };
 
@@ -318,7 +426,7 @@ export type PayloadOf<T extends MessageType> = v.InferOutput<Payloads[T]>;
 
 export type ParseResult =
   | { ok: true; message: SignalingMessage }
-  | { ok: false; code: ProtocolErrorCode; detail: string; id?: string };
+  | { ok: false; code: ProtocolErrorCode; detail: string; id?: number; seq?: number };
 
 /** Validates an already-decoded value. Never throws. */
 export function validateMessage(input: unknown): ParseResult {
@@ -326,30 +434,34 @@ export function validateMessage(input: unknown): ParseResult {
     return { ok: false, code: 'invalid-message', detail: 'a message is a JSON object' };
   }
   const record = input as Record<string, unknown>;
-  const id = typeof record.id === 'string' ? record.id : undefined;
-  const withId = <R extends object>(r: R) => (id === undefined ? r : { ...r, id });
+  const refs: { id?: number; seq?: number } = {};
+  if (isRef(record.id)) refs.id = record.id;
+  if (isRef(record.seq)) refs.seq = record.seq;
   if (record.v !== PROTOCOL_VERSION) {
-    return withId({
-      ok: false as const,
-      code: 'unsupported-version' as const,
+    return {
+      ok: false,
+      code: 'unsupported-version',
       detail: `protocol version ${String(record.v)} is not supported; this end speaks v${PROTOCOL_VERSION}`,
-    });
+      ...refs,
+    };
   }
-  if (typeof record.type !== 'string' || !Object.hasOwn(payloads, record.type)) {
-    return withId({ ok: false as const, code: 'unknown-type' as const, detail: `unknown message type ${JSON.stringify(record.type)}` });
+  const schema = typeof record.type === 'string' ? schemas.get(record.type as MessageType) : undefined;
+  if (!schema) {
+    return { ok: false, code: 'unknown-type', detail: `unknown message type ${JSON.stringify(record.type)}`, ...refs };
   }
-  const result = v.safeParse(MessageSchema, input);
+  const result = v.safeParse(schema, input);
   if (!result.success) {
     const issue = result.issues[0];
     const path = v.getDotPath(issue) ?? '(message)';
-    return withId({ ok: false as const, code: 'invalid-message' as const, detail: `${path}: ${issue.message}` });
+    return { ok: false, code: 'invalid-message', detail: `${path}: ${issue.message}`, ...refs };
   }
   return { ok: true, message: result.output as SignalingMessage };
 }
 
 /** Decodes and validates one frame of text. Never throws. */
 export function parseMessage(text: string): ParseResult {
-  if (utf8Length(text) > MAX_MESSAGE_BYTES) {
+  // Cheap bound first: a string of n UTF-16 units is at most 3n UTF-8 bytes.
+  if (text.length * 3 > MAX_MESSAGE_BYTES && utf8Length(text) > MAX_MESSAGE_BYTES) {
     return { ok: false, code: 'message-too-large', detail: `messages are limited to ${MAX_MESSAGE_BYTES} bytes` };
   }
   let decoded: unknown;
@@ -361,25 +473,52 @@ export function parseMessage(text: string): ParseResult {
   return validateMessage(decoded);
 }
 
-/** Builds an envelope; `id` defaults to a fresh random id. */
-export function createMessage<T extends MessageType>(
-  type: T,
-  fields: { conversationId: string; from: Sender; payload: PayloadOf<T>; id?: string },
-): MessageOf<T> {
-  return {
-    v: PROTOCOL_VERSION,
-    type,
-    conversationId: fields.conversationId,
-    from: fields.from,
-    id: fields.id ?? randomId(),
-    payload: fields.payload,
-  };
+/** The envelope fields besides `v`, `type` and `payload`. */
+export interface EnvelopeFields {
+  from?: ParticipantRole;
+  seq?: number;
+  ack?: number;
+  id?: number;
+  replyTo?: number;
+}
+
+/** Builds an envelope (not validated: `parseMessage` of its JSON is the check). */
+export function createMessage<T extends MessageType>(type: T, payload: PayloadOf<T>, fields: EnvelopeFields = {}): MessageOf<T> {
+  const message = { v: PROTOCOL_VERSION, type } as MessageOf<T>;
+  if (fields.from !== undefined) message.from = fields.from;
+  if (fields.seq !== undefined) message.seq = fields.seq;
+  if (fields.ack !== undefined) message.ack = fields.ack;
+  if (fields.id !== undefined) message.id = fields.id;
+  if (fields.replyTo !== undefined) message.replyTo = fields.replyTo;
+  message.payload = payload;
+  return message;
+}
+
+/**
+ * The frame of a relayed message from its parts, by concatenation: `payloadJson` is the payload
+ * serialized once, so a re-send with a fresher `ack` costs no second `JSON.stringify`.
+ */
+export function relayedFrame(type: MessageType, seq: number, ack: number | undefined, payloadJson: string): string {
+  return `{"v":${PROTOCOL_VERSION},"type":"${type}","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":${payloadJson}}`;
+}
+
+/**
+ * A client's frame as the server delivers it to another member: the same text with `from` in front.
+ * Only for text that `parseMessage` accepted and that has no `from` of its own.
+ */
+export function withSender(text: string, from: ParticipantRole): string {
+  return text.charCodeAt(0) === 123 /* { */ ? `{"from":"${from}",${text.slice(1)}` : JSON.stringify({ from, ...(JSON.parse(text) as object) });
 }
 
 export function randomId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+const encoder = new TextEncoder();
 export function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
+  return encoder.encode(text).length;
+}
+
+function isRef(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }

@@ -111,6 +111,8 @@ describe('<chat-call-panel>', () => {
       byText(customerPanel, 'Accept with video')!.click();
       await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'active', { timeout: 10_000 });
       await waitUntil(() => agent.remoteMediaState?.videoEnabled && customer.remoteMediaState?.videoEnabled);
+      // The remote tile shows once frames arrive (never a frozen or empty picture).
+      await waitUntil(() => agent.remoteVideoFlowing && customer.remoteVideoFlowing, 'remote frames arrive', { timeout: 5_000 });
       for (const panel of [agentPanel, customerPanel]) {
         await panel.updateComplete;
         const remote = $<HTMLVideoElement>(panel, '[part~="remote-video"]')!;

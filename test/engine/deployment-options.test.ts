@@ -19,8 +19,8 @@ const engines: CallEngine[] = [];
 const hubs: MemoryHub[] = [];
 
 function setUp(options: Partial<CallEngineOptions> = {}, customerOptions: Partial<CallEngineOptions> = {}) {
-  const notices: SignalingMessage[] = [];
-  const hub = new MemoryHub({ onNotice: (message) => notices.push(message) });
+  const notices: Array<SignalingMessage & { member: { conversationId: string; role: string } }> = [];
+  const hub = new MemoryHub({ onNotice: (message, member) => notices.push({ ...message, member }) });
   hubs.push(hub);
   const conversationId = `deployment-${++count}`;
   const agent = new CallEngine({ transport: hub.createTransport({ conversationId, role: 'agent' }), ...options });
@@ -54,7 +54,7 @@ describe('CallEngine deployment options', () => {
       await agent.startCall({ video: false });
       await waitUntil(() => notices.length === 1, 'call-started reported');
       const callId = agent.state.callId;
-      expect(notices[0]).to.deep.include({ type: 'call-started', conversationId, from: 'agent', payload: { callId, video: false } });
+      expect(notices[0]).to.deep.include({ type: 'call-started', member: { conversationId, role: 'agent' }, payload: { callId, video: false } });
       await waitUntil(() => customer.state.phase === 'incoming');
       customer.reject();
       await waitUntil(() => notices.length === 2, 'call-ended reported');

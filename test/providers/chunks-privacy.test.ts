@@ -15,7 +15,8 @@ describe('chunking', () => {
     const chunks = new ChunkWriter('epoch-1').write(nasty);
     expect(chunks.length).to.be.greaterThan(3);
     for (const chunk of chunks) {
-      const message = createMessage('ve-events', { conversationId: 'c', from: 'customer', payload: { sessionId: 's', ...chunk } });
+      // As delivered to the agent: the largest envelope the message ever travels in.
+      const message = createMessage('ve-events', { sessionId: crypto.randomUUID(), ...chunk }, { from: 'customer', seq: Number.MAX_SAFE_INTEGER, ack: Number.MAX_SAFE_INTEGER });
       const text = JSON.stringify(message);
       expect(utf8Length(text)).to.be.at.most(MAX_MESSAGE_BYTES);
       expect(parseMessage(text).ok).to.equal(true);

@@ -13,6 +13,8 @@ export function summarize(state: CallState, participant: ParticipantRole, sawVid
     cancelled: 'agent' as const,
     missed: undefined,
     failed: undefined,
+    // A failure is nobody's hang-up, on either side.
+    'remote-failed': undefined,
   }[endReason];
   const durationMs = state.activeSince === undefined ? 0 : Math.max(0, Date.now() - state.activeSince);
   return { kind: state.video || sawVideo ? 'video' : 'voice', durationMs, endReason, ...(by ? { by } : {}) };

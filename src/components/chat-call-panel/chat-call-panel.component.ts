@@ -85,7 +85,7 @@ const booleanDefaultTrue = {
  * @csspart accept-audio-button - **Accept with audio**.
  * @csspart accept-video-button - **Accept with video**.
  * @csspart reject-button - **Reject**.
- * @csspart status - The call status line (calling, connecting, reconnecting, ended).
+ * @csspart status - The call status line (calling, connecting, reconnecting to the call service or the other side, ended).
  * @csspart timer - The call timer.
  * @csspart clear-notice-button - Clears the end notice.
  * @csspart videos - The area holding the video tiles (a video call).
@@ -469,7 +469,10 @@ export class ChatCallPanel extends CallKitElement {
     const phase = engine?.state.phase;
     const { endReason, activeSince } = engine?.state ?? {};
     let text = '';
-    if (phase === 'outgoing') text = strings.calling;
+    // Signaling trouble is told apart from media trouble: the call goes on, messages wait for the way back.
+    const signalingDown = engine?.signalingState === 'reconnecting' && (phase === 'outgoing' || phase === 'connecting' || phase === 'active');
+    if (signalingDown) text = strings.reconnectingSignaling;
+    else if (phase === 'outgoing') text = strings.calling;
     else if (phase === 'connecting') text = strings.connecting;
     else if (phase === 'active' && engine?.connectionState === 'reconnecting') text = strings.reconnecting;
     else if (phase === 'active' && engine?.networkQuality === 'poor') text = strings.poorNetwork;
@@ -497,8 +500,9 @@ export class ChatCallPanel extends CallKitElement {
     const name = this.#otherSide();
     const role = this.#otherRole();
     const remote = engine.remoteMediaState;
-    // The other side's camera state comes from its engine; a frozen last frame is never shown.
-    const remoteVideo = remote?.videoEnabled ? this.#remoteVideo.of(engine.remoteStream) : null;
+    // The other side's camera state comes from its engine, and frames must be arriving: a frozen last
+    // frame is never shown, not even while a late "camera off" is still on its way.
+    const remoteVideo = remote?.videoEnabled && engine.remoteVideoFlowing ? this.#remoteVideo.of(engine.remoteStream) : null;
     const localVideo = engine.localMediaState.videoEnabled ? this.#localVideo.of(engine.localStream) : null;
     if (remoteVideo || localVideo) this.#sawVideo = true;
     const muted = Boolean(remote?.muted);

@@ -1,14 +1,14 @@
 /**
  * How the built-in providers get and redeem PINs. The default, `SignalingPinService`, asks the
- * reference server's PIN service over the conversation's transport (`ve-pin-create` /
- * `ve-pin-redeem` / `ve-pin-revoke`, answered by `ve-pin` / `ve-pin-result`, with `ve-pin-status`
+ * reference server's PIN service over the conversation's transport (the requests `ve-pin-create` /
+ * `ve-pin-redeem` through `transport.request()`, answered by `ve-pin` / `ve-pin-result`, the notice
+ * `ve-pin-revoke`, with `ve-pin-status`
  * telling the agent when its PIN was redeemed or locked). `MemoryPinService` does the same in memory,
  * for tests and same-page use (like `MemoryHub` for transports).
  */
 import { TypedEmitter } from '../../internal/typed-emitter.js';
-import type { MessageOf, PayloadOf, SignalingMessage } from '../../signaling/protocol.js';
-import { randomId } from '../../signaling/protocol.js';
-import type { SignalingTransport } from '../../signaling/transport.js';
+import type { PayloadOf } from '../../signaling/protocol.js';
+import { TransportError, type ReplyOf, type RequestMessage, type SignalingTransport } from '../../signaling/transport.js';
 import { VisualError } from '../errors.js';
 import type { VisualCapabilities, VisualKind } from '../types.js';
 
@@ -66,11 +66,9 @@ export class SignalingPinService implements PinClient {
   static factory: PinClientFactory = (transport) => new SignalingPinService(transport);
 
   async create(request: PinRequest): Promise<PinGrant> {
-    const requestId = randomId();
-    const reply = await this.#request('ve-pin', requestId, {
+    const reply = await this.#request({
       type: 've-pin-create',
       payload: {
-        requestId,
         sessionId: request.sessionId,
         provider: request.provider,
         kind: request.kind,
@@ -84,17 +82,15 @@ export class SignalingPinService implements PinClient {
   async redeem(pin: string): Promise<RedeemedSession> {
     const normalized = normalizePin(pin);
     if (!normalized) throw new VisualError('pin-invalid', 'type the PIN the agent gave you');
-    const requestId = randomId();
-    const reply = await this.#request('ve-pin-result', requestId, {
-      type: 've-pin-redeem',
-      payload: { requestId, pin: normalized.slice(0, 32) },
-    });
+    const reply = await this.#request({ type: 've-pin-redeem', payload: { pin: normalized.slice(0, 32) } });
     return redeemOutcome(reply.payload);
   }
 
   revoke(sessionId: string): void {
+    const transport = this.#transport;
+    if (typeof transport.notifyServer !== 'function') return;
     try {
-      this.#notify({ type: 've-pin-revoke', payload: { sessionId } });
+      transport.notifyServer({ type: 've-pin-revoke', payload: { sessionId } });
     } catch {
       // A closed transport: the PIN expires by itself.
     }
@@ -102,49 +98,19 @@ export class SignalingPinService implements PinClient {
 
   onStatus(listener: (status: PinStatus) => void): () => void {
     return this.#transport.on('message', (message) => {
-      if (message.type === 've-pin-status' && message.from === 'server') listener({ ...message.payload });
+      if (message.type === 've-pin-status' && message.from === undefined) listener({ ...message.payload });
     });
   }
 
-  #notify(notice: Parameters<NonNullable<SignalingTransport['notifyServer']>>[0]): void {
-    const transport = this.#transport;
-    if (typeof transport.notifyServer !== 'function') {
-      throw new VisualError('provider-failed', 'this signaling transport cannot reach a PIN service (no notifyServer)');
+  /** Asks the PIN service; a refusal fails at once with the server's code, silence after the timeout. */
+  async #request<T extends 've-pin-create' | 've-pin-redeem'>(message: Extract<RequestMessage, { type: T }>): Promise<ReplyOf<T>> {
+    try {
+      return await this.#transport.request(message, { timeoutMs: this.#timeoutMs });
+    } catch (error) {
+      const code = error instanceof TransportError ? error.code : 'unknown';
+      const text = code === 'timeout' ? `the PIN service did not answer within ${this.#timeoutMs} ms` : `the PIN service refused: ${code}`;
+      throw new VisualError('signaling-failed', text, { cause: error });
     }
-    transport.notifyServer(notice);
-  }
-
-  /** Sends `notice` (whose `requestId` is `id`) and resolves with the server's answer to it. */
-  #request<T extends 've-pin' | 've-pin-result'>(
-    replyType: T,
-    id: string,
-    notice: Parameters<NonNullable<SignalingTransport['notifyServer']>>[0],
-  ): Promise<MessageOf<T>> {
-    return new Promise((resolve, reject) => {
-      const offs: Array<() => void> = [];
-      const finish = (action: () => void) => {
-        clearTimeout(timer);
-        for (const off of offs) off();
-        action();
-      };
-      const timer = setTimeout(
-        () => finish(() => reject(new VisualError('signaling-failed', `the PIN service did not answer within ${this.#timeoutMs} ms`))),
-        this.#timeoutMs,
-      );
-      offs.push(
-        this.#transport.on('message', (message: SignalingMessage) => {
-          if (message.type === replyType && message.from === 'server' && (message.payload as { replyTo: string }).replyTo === id) {
-            finish(() => resolve(message as MessageOf<T>));
-          }
-        }),
-        this.#transport.on('close', () => finish(() => reject(new VisualError('signaling-failed', 'the conversation closed')))),
-      );
-      try {
-        this.#notify(notice);
-      } catch (error) {
-        finish(() => reject(error instanceof VisualError ? error : new VisualError('signaling-failed', 'the PIN request could not be sent', { cause: error })));
-      }
-    });
   }
 }
 

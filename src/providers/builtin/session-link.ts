@@ -47,9 +47,17 @@ export class SessionLink {
     );
   }
 
-  /** The other member lost its seat for good (`present: false`) or took it again. */
+  /**
+   * The other member lost its seat for good (`present: false`: it left, or its grace period ran out)
+   * or took it again. An empty seat found on a rejoin (a restarted server, say) is not a departure.
+   */
   onPresence(listener: (presence: { role: ParticipantRole; present: boolean }) => void): void {
-    this.#offs.push(this.transport.on('presence', (presence) => !this.#closed && listener(presence)));
+    this.#offs.push(
+      this.transport.on('presence', (presence) => {
+        if (this.#closed || (!presence.present && presence.reason === undefined)) return;
+        listener({ role: presence.role, present: presence.present });
+      }),
+    );
   }
 
   /** The conversation's transport closed for good. */

@@ -6,8 +6,9 @@
  * side ends it, and also when the customer stops sharing from the browser's own UI.
  */
 import { TypedEmitter } from '../../internal/typed-emitter.js';
-import type { MediaSession, MediaSessionFactory, MediaSignal } from '../../media/media-session.js';
+import type { MediaSession, MediaSessionFactory } from '../../media/media-session.js';
 import { createPeerSession } from '../../media/peer-session.js';
+import { parsePeerSignal, peerSignalPayload } from '../../media/peer-signal.js';
 import { randomId } from '../../signaling/protocol.js';
 import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
 import { SignalingPinService, type PinClient, type PinClientFactory } from '../builtin/pins.js';
@@ -275,10 +276,10 @@ class AgentScreenSession extends TypedEmitter<AgentSessionEvents> implements Age
         this.#finish('remote-ended');
         return;
       case 've-sdp':
-        void this.#media?.handleSignal({ type: 'sdp', description: message.payload.description });
+        void this.#media?.handleSignal(peerSignalPayload({ type: 'sdp', description: message.payload.description }), 'customer');
         return;
       case 've-ice':
-        void this.#media?.handleSignal({ type: 'ice', candidate: message.payload.candidate });
+        void this.#media?.handleSignal(peerSignalPayload({ type: 'ice', candidate: message.payload.candidate }), 'customer');
         return;
       default:
         return;
@@ -286,9 +287,8 @@ class AgentScreenSession extends TypedEmitter<AgentSessionEvents> implements Age
   }
 
   #openMedia(): void {
-    const media = this.#mediaFactory({ polite: false, iceServers: this.#iceServers });
+    const media = openScreenMedia(this.#mediaFactory, this.#link, 'agent', this.#iceServers);
     this.#media = media;
-    media.on('signal', (signal) => sendSignal(this.#link, signal));
     media.on('remotetrack', () => {
       this.#renderStream();
       if (this.#stage === 'accepted') this.emit('active');
@@ -369,10 +369,29 @@ function videoPoint(video: HTMLVideoElement, clientX: number, clientY: number): 
   return { x, y };
 }
 
-function sendSignal(link: SessionLink, signal: MediaSignal): void {
-  if (signal.type === 'sdp') link.send('ve-sdp', { description: signal.description });
-  else if (signal.type === 'ice') link.send('ve-ice', { candidate: signal.candidate });
-  else link.send('ve-negotiate', { iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}), ...(signal.rebuild ? { rebuild: true } : {}) });
+/**
+ * The session's own peer connection, signaling over its `ve-sdp` / `ve-ice` / `ve-negotiate`
+ * messages (the customer is the polite side, which makes every offer).
+ */
+function openScreenMedia(factory: MediaSessionFactory, link: SessionLink, role: 'agent' | 'customer', iceServers: RTCIceServer[]): MediaSession {
+  return factory({
+    callId: link.sessionId,
+    conversationId: link.transport.conversationId,
+    role,
+    iceServers,
+    signaling: {
+      send: (payload) => {
+        const signal = parsePeerSignal(payload);
+        if (signal?.type === 'sdp') link.send('ve-sdp', { description: signal.description });
+        else if (signal?.type === 'ice') link.send('ve-ice', { candidate: signal.candidate });
+        else if (signal) {
+          const { type: _type, ...negotiate } = signal;
+          link.send('ve-negotiate', negotiate);
+        }
+      },
+      request: () => Promise.reject(new VisualError('provider-failed', 'screen share has no server-side media session')),
+    },
+  });
 }
 
 class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
@@ -391,7 +410,7 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
     this.#context = context;
     this.#capture = capture;
     this.#link = new SessionLink(context.transport, id);
-    this.#media = mediaFactory({ polite: true, iceServers });
+    this.#media = openScreenMedia(mediaFactory, this.#link, 'customer', iceServers);
   }
 
   /** The shared screen (this side's own stream). */
@@ -401,7 +420,6 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
 
   start(): void {
     const media = this.#media;
-    media.on('signal', (signal) => sendSignal(this.#link, signal));
     media.on('connectionstatechange', (state) => {
       if (state === 'failed') this.#finish('failed', new VisualError('provider-failed', 'the screen-share connection failed'));
     });
@@ -432,14 +450,16 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
         this.#finish('remote-ended');
         return;
       case 've-sdp':
-        void this.#media.handleSignal({ type: 'sdp', description: message.payload.description });
+        void this.#media.handleSignal(peerSignalPayload({ type: 'sdp', description: message.payload.description }), 'agent');
         return;
       case 've-ice':
-        void this.#media.handleSignal({ type: 'ice', candidate: message.payload.candidate });
+        void this.#media.handleSignal(peerSignalPayload({ type: 'ice', candidate: message.payload.candidate }), 'agent');
         return;
-      case 've-negotiate':
-        void this.#media.handleSignal({ type: 'negotiate', ...message.payload });
+      case 've-negotiate': {
+        const { sessionId: _sessionId, ...negotiate } = message.payload;
+        void this.#media.handleSignal(peerSignalPayload({ type: 'negotiate', ...negotiate }), 'agent');
         return;
+      }
       case 've-laser': {
         const overlay = this.#overlay;
         const win = this.#context.document.defaultView;
