@@ -5,7 +5,7 @@
  * Production never uses it: there `CCK_SIGNING_SECRET` is required (server/config.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -33,9 +33,17 @@ export function developmentSecret(env: NodeJS.ProcessEnv = process.env): { secre
     writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
     return { secret, persisted: true, path };
   } catch (error) {
-    const raced = (error as NodeJS.ErrnoException).code === 'EEXIST' ? read(path) : undefined;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return { secret, persisted: false, path };
+    const raced = read(path);
     if (raced) return { secret: raced, persisted: true, path };
-    return { secret, persisted: false, path };
+    // A file that is no secret (truncated, hand-edited): replaced, still readable by the user only.
+    try {
+      writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+      chmodSync(path, 0o600);
+      return { secret, persisted: true, path };
+    } catch {
+      return { secret, persisted: false, path };
+    }
   }
 }
 

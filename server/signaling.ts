@@ -268,6 +268,10 @@ class Connection implements MemberConnection {
       return undefined;
     }
     if (message.type === 'join') return this.#join(message);
+    if (message.type === 'ping') {
+      this.sendText(PONG);
+      return undefined;
+    }
     const member = this.#member;
     if (!member) {
       this.#refuse('not-joined', 'send join before anything else', refs);
@@ -290,9 +294,6 @@ class Connection implements MemberConnection {
       return undefined;
     }
     switch (message.type) {
-      case 'ping':
-        this.sendText(PONG);
-        return undefined;
       case 'leave':
         this.#member = null;
         registry.leave(member, this);

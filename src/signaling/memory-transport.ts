@@ -42,7 +42,10 @@ export interface MemoryHubOptions {
   resumeGraceMs?: number;
   /** Receives what members tell the server itself (`call-started`, `call-ended`, ...); the hub relays none of it. */
   onNotice?: (message: SignalingMessage, member: MemoryMember) => void;
-  /** Answers requests (`media-request`, ...). Default: `media-unavailable` (peer-to-peer), `forbidden` otherwise. */
+  /**
+   * Answers requests (`media-request`, ...) with the reply's payload (e.g. `{ callId, payload }` for
+   * `media-response`) or an error code. Default: `media-unavailable` (peer-to-peer), `forbidden` otherwise.
+   */
   onRequest?: (message: SignalingMessage, member: MemoryMember) => MemoryReply;
   /** Timings of the transports' sessions (acknowledgement delay, re-send safety net, request timeout). */
   timings?: Partial<MemberSessionTimings>;
@@ -275,8 +278,10 @@ export class MemoryHub {
       this.#reply(from, createMessage('error', { code: reply.code, message: reply.message }, replyTo));
       return;
     }
-    const type = replyTypeOf(message.type as RequestType);
-    this.#reply(from, createMessage(type as 've-pin', reply.payload as never, replyTo) as SignalingMessage);
+    const text = JSON.stringify(createMessage(replyTypeOf(message.type as RequestType) as 've-pin', reply.payload as never, replyTo));
+    // A bad answer from the host's handler is the hub's failure, told as the server tells its own.
+    if (parseMessage(text).ok) this.#reply(from, text);
+    else this.#reply(from, createMessage('error', { code: 'internal', message: `the onRequest answer to ${message.type} is not a valid reply` }, replyTo));
   }
 
   #unseat(seat: Seat, reason: 'left' | 'timeout'): void {

@@ -3,7 +3,8 @@
  * the agent's engine reports its calls to the reference server (the default capacity reporter).
  * An agent in a call receives no routed conversation while another agent with capacity does; a
  * queued request is routed when the call ends; a supervisor still assigns during the call; and the
- * capacity comes back after every kind of call end, including the agent's browser closing.
+ * capacity comes back after every kind of call end, including the agent's browser closing (within 2 s:
+ * the page leaves as it goes).
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -146,19 +147,16 @@ describe('agent capacity with real calls', { timeout: 120_000 }, () => {
       }
     }
 
-    // The agent's browser closes mid-call: no report at all, the server sees the socket go.
+    // The agent's browser closes mid-call: the page leaves as it goes (pagehide), the capacity is back at once.
     await connectedCall(agent, customer, true);
     await waitFor('carol', inCall, 'in the call before the browser closes');
     const closedAt = Date.now();
     await agent.close();
-    await new Promise((resolve) => setTimeout(resolve, GRACE_MS / 2));
-    assert.equal((await view('carol')).callState, 'in-call', 'within the grace period the agent may still come back');
-    const back = await waitFor('carol', idle, 'after the closed browser', GRACE_MS + 5_000);
+    const back = await waitFor('carol', idle, 'after the closed browser', 2_000);
     const waited = Date.now() - closedAt;
     t.diagnostic(`capacity restored ${waited} ms after the agent's browser closed (grace ${GRACE_MS} ms)`);
-    assert.ok(waited >= GRACE_MS - 100, `not before the grace period (${waited} ms)`);
     assert.deepEqual([back.used, back.available], [1, 1], 'the conversation stays with carol, the call is gone');
-    await customer.waitForPhase('ended', 10_000);
+    await customer.waitForPhase('ended', 2_000);
     assert.equal((await customer.log()).endReason, 'remote-ended', 'the customer was told the agent left');
   });
 });

@@ -62,7 +62,7 @@ function spySends(transport: MemoryTransport): string[] {
   const original = transport.send.bind(transport);
   transport.send = (message: OutgoingMessage) => {
     sent.push(JSON.stringify(message));
-    original(message);
+    return original(message);
   };
   return sent;
 }

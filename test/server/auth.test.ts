@@ -8,7 +8,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { issueToken, verifyToken } from '../../server/auth.js';
 import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
-import { SUITE_TIMEOUT_MS, TestClient, freshConversation, message } from './helpers.js';
+import { SUITE_TIMEOUT_MS, TestClient, freshConversation, joinFrame, relayed } from './helpers.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256!!';
 
@@ -99,16 +99,15 @@ describe('join: token checks on the signaling endpoint', { timeout: SUITE_TIMEOU
     it(`refuses a join as agent with ${refusal.name} (${refusal.code}) and keeps the connection joinable`, async () => {
       const conversationId = freshConversation('auth');
       const client = await TestClient.open(server.signalingUrl);
-      const bad = message('join', conversationId, 'agent', { token: await refusal.token(conversationId) });
+      const bad = joinFrame(conversationId, 'agent', await refusal.token(conversationId));
       client.send(bad);
-      const error = await client.expectError(refusal.code, bad.id);
-      assert.equal(error.conversationId, conversationId);
+      await client.expectError(refusal.code, { replyTo: bad.id! });
 
       // Not joined: relaying is still refused...
-      client.send(message('call-end', conversationId, 'agent', { callId: 'c' }));
-      await client.expectError('not-joined');
+      client.send(relayed('call-end', { callId: 'c', reason: 'hangup' }, 1));
+      await client.expectError('not-joined', { seq: 1 });
       // ...and a good token still works on the same connection.
-      client.send(message('join', conversationId, 'agent', { token: await issueToken({ role: 'agent', conversationId }, SECRET) }));
+      client.send(joinFrame(conversationId, 'agent', await issueToken({ role: 'agent', conversationId }, SECRET)));
       assert.equal((await client.expect('joined')).payload.resumed, false);
       client.close();
     });

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startServer, type RunningServer } from '../../server/server.js';
 import type { CallingOption } from '../../src/engine/calling.js';
 import { agent, apiToken, conversation, eventually, requestChat, signIn } from './api-helpers.js';
-import { SUITE_TIMEOUT_MS, join, message } from './helpers.js';
+import { SUITE_TIMEOUT_MS, frame, join, relayed } from './helpers.js';
 
 const GRACE_MS = 300;
 
@@ -21,8 +21,10 @@ async function routedPair(server: RunningServer, customerId: string) {
   return { id: routed.id, agentId: routed.agentId, agent: agentSide.client, customer: customerSide.client, agentToken: agentSide.token };
 }
 
-const started = (conversationId: string, callId: string, video = true) => message('call-started', conversationId, 'agent', { callId, video });
-const ended = (conversationId: string, callId: string) => message('call-ended', conversationId, 'agent', { callId });
+let ids = 1;
+const started = (_conversationId: string, callId: string, video = true) => frame('call-started', { callId, video }, { id: ids++ });
+const ended = (_conversationId: string, callId: string) => frame('call-ended', { callId }, { id: ids++ });
+const activeCall = (callId: string) => ({ callId, phase: 'active' as const, video: true, muted: false, videoEnabled: true });
 
 describe('agent capacity during calls, over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
@@ -76,18 +78,18 @@ describe('agent capacity during calls, over signaling', { timeout: SUITE_TIMEOUT
     const pair = await routedPair(server, 'cc-3');
     pair.agent.send(started(pair.id, 'call'));
     await waitInCall('started');
-    pair.agent.send(message('leave', pair.id, 'agent', {}));
+    pair.agent.send(frame('leave', {}));
     await waitIdle('after leave');
     pair.agent.close();
     pair.customer.close();
   });
 
-  it('a dropped agent socket that comes back within the grace period keeps the call', async () => {
+  it('a dropped agent socket that comes back within the grace period, announcing its call, keeps the call', async () => {
     const pair = await routedPair(server, 'cc-4');
     pair.agent.send(started(pair.id, 'call'));
     await waitInCall('started');
     pair.agent.terminate();
-    const back = await join(server, pair.id, 'agent', { token: pair.agentToken });
+    const back = await join(server, pair.id, 'agent', { token: pair.agentToken, call: activeCall('call') });
     assert.equal(back.joined.payload.resumed, true);
     await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 150));
     assert.equal(await inCall(), true, 'still in the call after the grace period');
@@ -114,9 +116,9 @@ describe('agent capacity during calls, over signaling', { timeout: SUITE_TIMEOUT
     const pair = await routedPair(server, 'cc-6');
     pair.agent.send(started(pair.id, 'call'));
     await waitInCall('started');
-    pair.customer.send(message('leave', pair.id, 'customer', {}));
+    pair.customer.send(frame('leave', {}));
     await waitIdle('after the customer left');
-    pair.agent.send(message('leave', pair.id, 'agent', {}));
+    pair.agent.send(frame('leave', {}));
     await eventually(() => conversation(server, supervisor, pair.id), (c) => c.status === 'ended', 'the conversation ended');
     assert.equal((await conversation(server, supervisor, pair.id)).endReason, 'members-left');
     pair.agent.close();
@@ -125,9 +127,9 @@ describe('agent capacity during calls, over signaling', { timeout: SUITE_TIMEOUT
 
   it('refuses call-started and call-ended from the customer (forbidden)', async () => {
     const pair = await routedPair(server, 'cc-7');
-    const fake = message('call-started', pair.id, 'customer', { callId: 'x', video: false });
+    const fake = frame('call-started', { callId: 'x', video: false }, { id: 99 });
     pair.customer.send(fake);
-    await pair.customer.expectError('forbidden', fake.id);
+    await pair.customer.expectError('forbidden', { replyTo: 99 });
     assert.equal(await inCall(), false);
     pair.agent.close();
     pair.customer.close();
@@ -157,22 +159,24 @@ describe('the calling option on the wire', { timeout: SUITE_TIMEOUT_MS }, () => 
 
   it('voice-only: a video invite, a video accept and a video call-started are refused with video-not-allowed and go nowhere', async () => {
     const { server, supervisor, id, agent: agentClient, customer } = await deployment('voice-only');
-    const videoInvite = message('call-invite', id, 'agent', { callId: 'v', video: true });
+    const videoInvite = relayed('call-invite', { callId: 'v', video: true }, 1);
     agentClient.send(videoInvite);
-    const error = await agentClient.expectError('video-not-allowed', videoInvite.id);
+    const error = await agentClient.expectError('video-not-allowed', { seq: 1 });
     assert.match(error.payload.message, /voice-only/);
+    // The customer gets a skip in its place: its view of the agent's sequence has no gap.
+    assert.deepEqual(await customer.next(), { from: 'agent', v: 2, type: 'skip', seq: 1, payload: {} });
     const videoStarted = started(id, 'v', true);
     agentClient.send(videoStarted);
-    await agentClient.expectError('video-not-allowed', videoStarted.id);
+    await agentClient.expectError('video-not-allowed', { replyTo: videoStarted.id! });
     assert.equal((await agent(server, supervisor, 'ana')).callState, 'idle', 'a refused call takes no capacity');
-    const videoAccept = message('call-accept', id, 'customer', { callId: 'v', video: true });
+    const videoAccept = relayed('call-accept', { callId: 'v', video: true }, 1, 1);
     customer.send(videoAccept);
-    await customer.expectError('video-not-allowed', videoAccept.id);
-    await customer.expectSilence(100);
+    await customer.expectError('video-not-allowed', { seq: 1 });
+    assert.deepEqual(await agentClient.next(), { from: 'customer', v: 2, type: 'skip', seq: 1, ack: 1, payload: {} }, 'the refused frame\'s ack still arrives');
 
-    const voiceInvite = message('call-invite', id, 'agent', { callId: 'a', video: false });
+    const voiceInvite = relayed('call-invite', { callId: 'a', video: false }, 2);
     agentClient.send(voiceInvite);
-    assert.equal((await customer.expect('call-invite')).id, voiceInvite.id, 'a voice call goes through');
+    assert.equal((await customer.expect('call-invite')).seq, 2, 'a voice call goes through');
     agentClient.send(started(id, 'a', false));
     await eventually(() => agent(server, supervisor, 'ana'), (a) => a.callState === 'in-call', 'voice call counted');
     agentClient.close();
@@ -181,16 +185,18 @@ describe('the calling option on the wire', { timeout: SUITE_TIMEOUT_MS }, () => 
 
   it('off: every invite and call-started is refused with calls-disabled', async () => {
     const { id, agent: agentClient, customer } = await deployment('off');
+    let seq = 0;
     for (const video of [false, true]) {
-      const invite = message('call-invite', id, 'agent', { callId: `c-${video}`, video });
+      const invite = relayed('call-invite', { callId: `c-${video}`, video }, ++seq);
       agentClient.send(invite);
-      await agentClient.expectError('calls-disabled', invite.id);
+      await agentClient.expectError('calls-disabled', { seq });
+      assert.equal((await customer.expect('skip')).seq, seq, 'the customer never rings');
     }
     const notice = started(id, 'c', false);
     agentClient.send(notice);
-    await agentClient.expectError('calls-disabled', notice.id);
+    await agentClient.expectError('calls-disabled', { replyTo: notice.id! });
     await customer.expectSilence(100);
-    const chat = message('chat-message', id, 'agent', { text: 'the chat still works' });
+    const chat = relayed('chat-message', { text: 'the chat still works' }, ++seq);
     agentClient.send(chat);
     assert.equal((await customer.expect('chat-message')).payload.text, 'the chat still works');
     agentClient.close();

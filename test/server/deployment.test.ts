@@ -64,7 +64,7 @@ describe('calling option', () => {
 
   it('is enforced on invites, accepts and call-started only', () => {
     const msg = <T extends 'call-invite' | 'call-accept' | 'call-started' | 'chat-message'>(type: T, payload: never) =>
-      createMessage(type, { conversationId: 'c', from: 'agent', payload });
+      createMessage(type, payload, { seq: 1 });
     const videoInvite = msg('call-invite', { callId: 'x', video: true } as never);
     const voiceInvite = msg('call-invite', { callId: 'x', video: false } as never);
     const chat = msg('chat-message', { text: 'hi' } as never);

@@ -9,7 +9,7 @@ import { issueToken } from '../../server/auth.js';
 import type { TokenRequest } from '../../server/auth.js';
 import type { RunningServer } from '../../server/server.js';
 import { createMessage, parseMessage } from '../../src/signaling/protocol.js';
-import type { MessageOf, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../../src/signaling/protocol.js';
+import type { CallAnnouncement, EnvelopeFields, MessageOf, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../../src/signaling/protocol.js';
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
@@ -86,12 +86,13 @@ export class TestClient {
     return message as MessageOf<T>;
   }
 
-  /** The next message must be an `error` with `code` (and `replyTo`, when given). */
-  async expectError(code: string, replyTo?: string): Promise<MessageOf<'error'>> {
+  /** The next message must be an `error` with `code` (answering request `replyTo` / relayed `seq`, when given). */
+  async expectError(code: string, refs: { replyTo?: number; seq?: number } = {}): Promise<MessageOf<'error'>> {
     const error = await this.expect('error');
     assert.equal(error.payload.code, code, `expected error ${code}, got ${JSON.stringify(error.payload)}`);
-    assert.equal(error.from, 'server');
-    if (replyTo !== undefined) assert.equal(error.payload.replyTo, replyTo);
+    assert.equal(error.from, undefined, 'errors are the server\'s own messages');
+    if (refs.replyTo !== undefined) assert.equal(error.replyTo, refs.replyTo);
+    if (refs.seq !== undefined) assert.equal(error.payload.seq, refs.seq);
     return error;
   }
 
@@ -110,17 +111,30 @@ export class TestClient {
   }
 }
 
-export function message<T extends MessageType>(
-  type: T,
-  conversationId: string,
-  from: ParticipantRole,
-  payload: PayloadOf<T>,
-): MessageOf<T> {
-  return createMessage(type, { conversationId, from, payload });
+/** A frame as a client sends it (v2: no `from`, no conversation; `seq` for relayed types, `id` for requests). */
+export function frame<T extends MessageType>(type: T, payload: PayloadOf<T>, fields: EnvelopeFields = {}): MessageOf<T> {
+  return createMessage(type, payload, fields);
 }
 
-export const invite = (conversationId: string, from: ParticipantRole = 'agent', callId = 'call-1') =>
-  message('call-invite', conversationId, from, { callId, video: true });
+/** A relayed message numbered `seq` (optionally acknowledging `ack` of the other member's). */
+export function relayed<T extends MessageType>(type: T, payload: PayloadOf<T>, seq: number, ack?: number): MessageOf<T> {
+  return createMessage(type, payload, ack === undefined ? { seq } : { seq, ack });
+}
+
+export const invite = (seq = 1, callId = 'call-1') => relayed('call-invite', { callId, video: true }, seq);
+
+let joinIds = 1000;
+
+/** A join frame (v2). `id` defaults to a fresh number. */
+export function joinFrame(
+  conversationId: string,
+  role: ParticipantRole,
+  jwt: string,
+  options: { instance?: string; call?: CallAnnouncement; id?: number } = {},
+): MessageOf<'join'> {
+  const payload = { conversationId, role, token: jwt, instance: options.instance ?? `${role}-instance`, ...(options.call ? { call: options.call } : {}) };
+  return createMessage('join', payload, { id: options.id ?? joinIds++ });
+}
 
 export function token(server: RunningServer, request: TokenRequest): Promise<string> {
   return issueToken(request, server.options.signingSecret);
@@ -131,12 +145,14 @@ export async function join(
   server: RunningServer,
   conversationId: string,
   role: ParticipantRole,
-  options: { subject?: string; token?: string } = {},
+  options: { subject?: string; token?: string; instance?: string; call?: CallAnnouncement } = {},
 ): Promise<{ client: TestClient; joined: MessageOf<'joined'>; token: string }> {
   const client = await TestClient.open(server.signalingUrl);
   const jwt = options.token ?? (await token(server, { role, conversationId, subject: options.subject ?? `${role}-subject` }));
-  client.send(message('join', conversationId, role, { token: jwt }));
+  const sent = joinFrame(conversationId, role, jwt, options);
+  client.send(sent);
   const joined = await client.expect('joined');
+  assert.equal(joined.replyTo, sent.id, 'joined answers the join');
   return { client, joined, token: jwt };
 }
 
@@ -145,7 +161,7 @@ export async function joinPair(server: RunningServer, conversationId: string) {
   const agent = await join(server, conversationId, 'agent');
   const customer = await join(server, conversationId, 'customer');
   const presence = await agent.client.expect('presence');
-  assert.deepEqual(presence.payload, { role: 'customer', present: true });
+  assert.deepEqual(presence.payload, { role: 'customer', present: true, instance: 'customer-instance' });
   return { agent: agent.client, customer: customer.client, customerToken: customer.token };
 }
 

@@ -213,14 +213,19 @@ describe('static files', { timeout: SUITE_TIMEOUT_MS }, () => {
 });
 
 describe('configuration from the environment', { timeout: SUITE_TIMEOUT_MS }, () => {
-  it('defaults to development on 0.0.0.0:8080 with a random secret and a 15 s grace period', () => {
-    const options = resolveOptions({}, {});
-    assert.equal(options.mode, 'development');
-    assert.equal(options.port, 8080);
-    assert.equal(options.host, '0.0.0.0');
-    assert.equal(options.resumeGraceMs, 15_000);
-    assert.ok(options.signingSecret.length >= 32, 'a random secret of at least 32 characters');
-    assert.notEqual(resolveOptions({}, {}).signingSecret, options.signingSecret);
+  it('defaults to development on 0.0.0.0:8080 with the persisted development secret and a 15 s grace period', () => {
+    const cache = mkdtempSync(joinPath(tmpdir(), 'cck-cache-'));
+    try {
+      const options = resolveOptions({}, { XDG_CACHE_HOME: cache });
+      assert.equal(options.mode, 'development');
+      assert.equal(options.port, 8080);
+      assert.equal(options.host, '0.0.0.0');
+      assert.equal(options.resumeGraceMs, 15_000);
+      assert.ok(options.signingSecret.length >= 32, 'a random secret of at least 32 characters');
+      assert.equal(resolveOptions({}, { XDG_CACHE_HOME: cache }).signingSecret, options.signingSecret, 'the same secret after a restart');
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('reads PORT, HOST, CCK_RESUME_GRACE_MS and the production switches', () => {

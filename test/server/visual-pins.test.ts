@@ -8,7 +8,7 @@ import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
 import { PinConfigError, PinService, normalizePin, resolvePinOptions } from '../../server/visual-pins.js';
 import type { VisualSessionInfo } from '../../server/visual-pins.js';
-import { SUITE_TIMEOUT_MS, freshConversation, joinPair, message } from './helpers.js';
+import { SUITE_TIMEOUT_MS, freshConversation, frame, joinPair, relayed } from './helpers.js';
 import type { TestClient } from './helpers.js';
 
 const capabilities = { view: true, laserPointer: true, remoteControl: true, navigation: true };
@@ -179,27 +179,27 @@ describe('PIN service over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
   });
   after(() => server.close());
 
-  async function createPin(agent: TestClient, conversationId: string, sessionId = 've-1', ttlMs?: number) {
-    const request = message('ve-pin-create', conversationId, 'agent', {
-      requestId: `req-${sessionId}`,
+  let ids = 1;
+  async function createPin(agent: TestClient, _conversationId: string, sessionId = 've-1', ttlMs?: number) {
+    const request = frame('ve-pin-create', {
       sessionId,
       provider: 'cobrowse',
       kind: 'cobrowse',
       capabilities,
       ...(ttlMs ? { ttlMs } : {}),
-    });
+    }, { id: ids++ });
     agent.send(request);
     const reply = await agent.expect('ve-pin');
-    assert.equal(reply.payload.replyTo, request.payload.requestId, 'the reply names the request');
-    assert.equal(reply.from, 'server', 'from the server');
+    assert.equal(reply.replyTo, request.id, 'the reply names the request');
+    assert.equal(reply.from, undefined, 'from the server');
     return reply.payload;
   }
 
-  async function redeem(customer: TestClient, conversationId: string, pin: string) {
-    const request = message('ve-pin-redeem', conversationId, 'customer', { requestId: `redeem-${Math.random()}`, pin });
+  async function redeem(customer: TestClient, _conversationId: string, pin: string) {
+    const request = frame('ve-pin-redeem', { pin }, { id: ids++ });
     customer.send(request);
     const reply = await customer.expect('ve-pin-result');
-    assert.equal(reply.payload.replyTo, request.payload.requestId, 'the result names the request');
+    assert.equal(reply.replyTo, request.id, 'the result names the request');
     return reply.payload;
   }
 
@@ -253,7 +253,7 @@ describe('PIN service over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
     const conversationId = freshConversation('pin-revoke');
     const { agent, customer } = await joinPair(server, conversationId);
     const created = await createPin(agent, conversationId, 've-rev');
-    agent.send(message('ve-pin-revoke', conversationId, 'agent', { sessionId: 've-rev' }));
+    agent.send(frame('ve-pin-revoke', { sessionId: 've-rev' }));
     const result = await redeem(customer, conversationId, created.pin);
     assert.equal(result.outcome, 'pin-invalid', 'revoked');
     agent.close();
@@ -263,18 +263,14 @@ describe('PIN service over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('only the agent creates and revokes, only the customer redeems; clients cannot forge server replies', async () => {
     const conversationId = freshConversation('pin-roles');
     const { agent, customer } = await joinPair(server, conversationId);
-    const create = message('ve-pin-create', conversationId, 'customer', { requestId: 'r1', sessionId: 'x', provider: 'cobrowse', kind: 'cobrowse', capabilities });
-    customer.send(create);
-    await customer.expectError('forbidden', create.id);
-    const redeemRequest = message('ve-pin-redeem', conversationId, 'agent', { requestId: 'r2', pin: '123456' });
-    agent.send(redeemRequest);
-    await agent.expectError('forbidden', redeemRequest.id);
-    const revoke = message('ve-pin-revoke', conversationId, 'customer', { sessionId: 'x' });
-    customer.send(revoke);
-    await customer.expectError('forbidden', revoke.id);
-    const forged = message('ve-pin-result', conversationId, 'agent', { replyTo: 'r', outcome: 'ok' });
-    agent.send(forged);
-    await agent.expectError('forbidden', forged.id);
+    customer.send(frame('ve-pin-create', { sessionId: 'x', provider: 'cobrowse', kind: 'cobrowse', capabilities }, { id: 1 }));
+    await customer.expectError('forbidden', { replyTo: 1 });
+    agent.send(frame('ve-pin-redeem', { pin: '123456' }, { id: 2 }));
+    await agent.expectError('forbidden', { replyTo: 2 });
+    customer.send(frame('ve-pin-revoke', { sessionId: 'x' }, { id: 3 }));
+    await customer.expectError('forbidden', { replyTo: 3 });
+    agent.send(frame('ve-pin-result', { outcome: 'ok' }, { replyTo: 1, id: 4 }));
+    await agent.expectError('forbidden', { replyTo: 4 });
     await customer.expectSilence();
     agent.close();
     customer.close();
@@ -283,13 +279,12 @@ describe('PIN service over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('relays the visual-engagement session messages to the other member unchanged', async () => {
     const conversationId = freshConversation('ve-relay');
     const { agent, customer } = await joinPair(server, conversationId);
-    const accept = message('ve-accept', conversationId, 'customer', { sessionId: 've-1', laserPointer: true });
+    const accept = relayed('ve-accept', { sessionId: 've-1', laserPointer: true }, 1);
     customer.send(accept);
-    const relayed = await agent.expect('ve-accept');
-    assert.deepEqual(relayed, accept, 'relayed as sent');
-    const events = message('ve-events', conversationId, 'customer', { sessionId: 've-1', epoch: 'e1', seq: 0, data: '[]', final: true });
+    assert.deepEqual(await agent.expect('ve-accept'), { from: 'customer', ...accept }, 'relayed as sent');
+    const events = relayed('ve-events', { sessionId: 've-1', epoch: 'e1', seq: 0, data: '[]', final: true }, 2);
     customer.send(events);
-    assert.deepEqual(await agent.expect('ve-events'), events, 'events relayed');
+    assert.deepEqual(await agent.expect('ve-events'), { from: 'customer', ...events }, 'events relayed');
     agent.close();
     customer.close();
   });

@@ -39,7 +39,7 @@ function record(target: MemoryTransport) {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const callEnd = (callId: string) => ({ type: 'call-end', payload: { callId } }) as const;
+const callEnd = (callId: string) => ({ type: 'call-end', payload: { callId, reason: 'hangup' } }) as const;
 const callIds = (messages: SignalingMessage[]) => messages.map((m) => ('callId' in m.payload ? m.payload.callId : m.type));
 
 async function pair(h: MemoryHub, conversationId = 'conv-1') {
@@ -63,7 +63,7 @@ describe('MemoryHub: pairing and delivery', { timeout: SUITE_TIMEOUT_MS }, () =>
     const received = customerEvents.messages[0];
     assert.equal(received.type, 'call-invite');
     assert.equal(received.from, 'agent');
-    assert.equal(received.conversationId, 'conv-1');
+    assert.equal(received.seq, 1);
     assert.deepEqual(received.payload, { callId: 'c1', video: true, callerName: 'Alex' });
     assert.deepEqual(callIds(agentEvents.messages), ['c1']);
     assert.equal(agentEvents.messages[0].type, 'call-ringing');
@@ -100,14 +100,39 @@ describe('MemoryHub: pairing and delivery', { timeout: SUITE_TIMEOUT_MS }, () =>
     assert.deepEqual(callIds(customerEvents.messages), ['early']);
   });
 
-  it('answers a message sent while alone with a peer-not-present error event', async () => {
-    const agent = hub().createTransport({ conversationId: 'c', role: 'agent' });
+  it('keeps a message sent while alone until the other member joins, then delivers it', async () => {
+    const h = hub();
+    const agent = h.createTransport({ conversationId: 'c', role: 'agent' });
     const events = record(agent);
     await agent.connect();
     agent.send(callEnd('c1'));
     await settle();
-    assert.deepEqual(events.errors.map((e) => e.code), ['peer-not-present']);
-    assert.equal(agent.state, 'open');
+    assert.deepEqual(events.errors, []);
+    assert.equal(agent.unacknowledged, 1);
+    const customer = h.createTransport({ conversationId: 'c', role: 'customer' });
+    const customerEvents = record(customer);
+    await customer.connect();
+    await settle();
+    assert.deepEqual(callIds(customerEvents.messages), ['c1']);
+  });
+
+  it('answers requests: media-unavailable by default, or what onRequest says', async () => {
+    const plain = hub().createTransport({ conversationId: 'c', role: 'agent' });
+    await plain.connect();
+    await assert.rejects(
+      plain.request({ type: 'media-request', payload: { callId: 'x', payload: {} } }),
+      (error: unknown) => error instanceof TransportError && error.code === 'media-unavailable',
+    );
+    const answering = hub({ onRequest: (message) => ({ payload: { callId: 'x', payload: { echo: message.type } } }) }).createTransport({ conversationId: 'c', role: 'agent' });
+    await answering.connect();
+    const reply = await answering.request({ type: 'media-request', payload: { callId: 'x', payload: {} } });
+    assert.deepEqual([reply.type, reply.payload], ['media-response', { callId: 'x', payload: { echo: 'media-request' } }]);
+    const broken = hub({ onRequest: () => ({ payload: { not: 'a media-response' } }) }).createTransport({ conversationId: 'c', role: 'agent' });
+    await broken.connect();
+    await assert.rejects(
+      broken.request({ type: 'media-request', payload: { callId: 'x', payload: {} } }),
+      (error: unknown) => error instanceof TransportError && error.code === 'internal',
+    );
   });
 });
 
@@ -132,29 +157,30 @@ describe('MemoryHub: validation, as on the wire', { timeout: SUITE_TIMEOUT_MS },
       { type: 'presence', payload: { role: 'agent', present: true } },
       { type: 'error', payload: { code: 'internal', message: 'x' } },
       { type: 'leave', payload: {} },
-    ] as const) {
-      assert.throws(() => agent.send(message), (error: unknown) => error instanceof TransportError && error.code === 'forbidden');
+      { type: 'skip', payload: {} },
+    ]) {
+      assert.throws(() => agent.send(message as never), (error: unknown) => error instanceof TransportError && error.code === 'forbidden');
     }
   });
 
   it('refuses a message over 64 KiB with message-too-large', async () => {
     const { agent } = await pair(hub());
-    const sdp = 'a=x\r\n'.repeat(11_900); // under the 60 000-character sdp cap, over 64 KiB once escaped
+    const sdp = 'a=x\r\n'.repeat(11_900); // over 64 KiB once escaped
     assert.throws(
-      () => agent.send({ type: 'sdp', payload: { callId: 'c', description: { type: 'offer', sdp } } }),
+      () => agent.send({ type: 'media-signal', payload: { callId: 'c', payload: { sdp: { type: 'offer', sdp } } } }),
       (error: unknown) => error instanceof TransportError && error.code === 'message-too-large',
     );
   });
 
-  it('delivers envelopes that parse as protocol messages (v, conversationId, from, id filled in)', async () => {
+  it('delivers envelopes that parse as protocol messages (v, from, seq filled in)', async () => {
     const { agent, customerEvents } = await pair(hub());
     agent.send(callEnd('c1'));
     agent.send(callEnd('c2'));
     await settle();
     const [first, second] = customerEvents.messages;
-    assert.equal(first.v, 1);
+    assert.equal(first.v, 2);
     assert.equal(first.from, 'agent');
-    assert.ok(first.id.length > 0 && first.id !== second.id, 'each message gets its own id');
+    assert.deepEqual([first.seq, second.seq], [1, 2], 'numbered by their sender');
   });
 });
 
@@ -169,14 +195,14 @@ describe('MemoryHub: presence and membership', { timeout: SUITE_TIMEOUT_MS }, ()
     const customer = h.createTransport({ conversationId: 'c', role: 'customer' });
     const customerEvents = record(customer);
     await customer.connect();
-    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true }]);
+    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true, instance: agent.instance }]);
     await settle();
-    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: true });
+    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: true, instance: customer.instance });
     assert.deepEqual(h.presentRoles('c').toSorted(), ['agent', 'customer']);
 
     customer.close();
     await settle();
-    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: false });
+    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: false, reason: 'left' });
     assert.deepEqual(h.presentRoles('c'), ['agent']);
   });
 
@@ -193,7 +219,23 @@ describe('MemoryHub: presence and membership', { timeout: SUITE_TIMEOUT_MS }, ()
     agent.send(callEnd('still-works'));
     await settle();
     assert.deepEqual(callIds(customerEvents.messages), ['still-works']);
-    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true }], 'no presence churn for the customer');
+    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true, instance: agent.instance }], 'no presence churn for the customer');
+  });
+
+  it('lets a newer transport of the same identity (a reloaded page) take the seat; the old one closes for good', async () => {
+    const h = hub();
+    const agent = h.createTransport({ conversationId: 'r', role: 'agent' });
+    const first = h.createTransport({ conversationId: 'r', role: 'customer', subject: 'the-customer' });
+    const agentEvents = record(agent);
+    const firstEvents = record(first);
+    await agent.connect();
+    await first.connect();
+    const reloaded = h.createTransport({ conversationId: 'r', role: 'customer', subject: 'the-customer' });
+    await reloaded.connect();
+    await settle();
+    assert.equal(first.state, 'closed');
+    assert.match(firstEvents.closes[0], /^replaced/);
+    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: true, instance: reloaded.instance });
   });
 
   it('frees the seat when its transport closes', async () => {
@@ -207,7 +249,7 @@ describe('MemoryHub: presence and membership', { timeout: SUITE_TIMEOUT_MS }, ()
 });
 
 describe('MemoryHub: simulated drops', { timeout: SUITE_TIMEOUT_MS }, () => {
-  it('buffers for a dropped member and replays in order when it reconnects within the grace period', async () => {
+  it('re-sends what was not acknowledged after a dropped member resumes: once, in order, both ways', async () => {
     const h = hub({ resumeGraceMs: 5_000 });
     const { agent, customer, agentEvents, customerEvents } = await pair(h);
     assert.equal(h.disconnect('customer', 'conv-1'), true);
@@ -218,19 +260,31 @@ describe('MemoryHub: simulated drops', { timeout: SUITE_TIMEOUT_MS }, () => {
     customer.send(callEnd('up-1'));
     await settle();
     assert.equal(customerEvents.messages.length, 0, 'nothing reaches a dropped member');
-    assert.equal(agentEvents.messages.length, 0, 'a dropped member queues its sends');
+    assert.equal(agentEvents.messages.length, 0, 'a dropped member keeps its sends');
 
     assert.equal(h.reconnect('customer', 'conv-1'), true);
     await settle();
     assert.equal(customer.state, 'open');
-    assert.deepEqual(customer.lastJoin, { resumed: true, present: ['agent', 'customer'] });
+    assert.deepEqual(customer.lastJoin?.resumed, true);
     assert.deepEqual(callIds(customerEvents.messages), ['down-1', 'down-2']);
     assert.deepEqual(callIds(agentEvents.messages), ['up-1']);
     assert.deepEqual(customerEvents.states, ['connecting', 'open', 'reconnecting', 'open']);
-    assert.deepEqual(agentEvents.presence, [
-      { role: 'customer', present: false },
-      { role: 'customer', present: true },
-    ]);
+    assert.deepEqual(agentEvents.presence.map((p) => p.present), [false, true, true], 'told again when the customer resumed');
+  });
+
+  it('simulates a server restart: every seat forgotten, everyone rejoins fresh, nothing lost', async () => {
+    const h = hub();
+    const { agent, customer, agentEvents, customerEvents } = await pair(h);
+    h.restart();
+    assert.deepEqual([agent.state, customer.state], ['reconnecting', 'reconnecting']);
+    assert.deepEqual(h.presentRoles('conv-1'), []);
+    agent.send(callEnd('during'));
+    h.reconnectAll();
+    await settle();
+    await settle();
+    assert.deepEqual([agent.lastJoin?.resumed, customer.lastJoin?.resumed], [false, false]);
+    assert.deepEqual(callIds(customerEvents.messages), ['during']);
+    assert.equal(agentEvents.errors.length, 0);
   });
 
   it('tells the other member presence false when the grace period passes, and rejoins fresh afterwards', async () => {
@@ -238,14 +292,14 @@ describe('MemoryHub: simulated drops', { timeout: SUITE_TIMEOUT_MS }, () => {
     const { customer, agentEvents } = await pair(h);
     h.disconnect('customer', 'conv-1');
     await sleep(60);
-    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: false });
+    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: false, reason: 'timeout' });
     assert.equal(customer.state, 'reconnecting');
 
     h.reconnect('customer', 'conv-1');
     await settle();
     assert.equal(customer.state, 'open');
     assert.equal(customer.lastJoin?.resumed, false);
-    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: true });
+    assert.deepEqual(agentEvents.presence.at(-1), { role: 'customer', present: true, instance: customer.instance });
   });
 
   it('returns false for members that are not there to drop or bring back', () => {

@@ -72,6 +72,7 @@ describe('notifyServer over WebSocketTransport', { timeout: SUITE_TIMEOUT_MS }, 
     };
     assert.equal(attempt({ type: 'chat-message', payload: { text: 'x' } }), 'forbidden');
     assert.equal(attempt({ type: 'call-started', payload: { callId: '', video: true } }), 'invalid-message');
+    assert.equal(attempt({ type: 've-pin-create', payload: {} }), 'forbidden', 'requests go through request()');
     client.close();
     assert.equal(attempt({ type: 'call-ended', payload: { callId: 'x' } }), 'invalid-state');
     assert.ok(SERVER_BOUND_TYPES.has('call-started') && SERVER_BOUND_TYPES.has('call-ended'), 'call reports are server-bound');
@@ -80,8 +81,8 @@ describe('notifyServer over WebSocketTransport', { timeout: SUITE_TIMEOUT_MS }, 
 
 describe('notifyServer over the memory hub', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('hands notices to onNotice and relays none of them', async () => {
-    const notices: SignalingMessage[] = [];
-    const hub = new MemoryHub({ onNotice: (message) => notices.push(message) });
+    const notices: Array<[string, string, string]> = [];
+    const hub = new MemoryHub({ onNotice: (message, member) => notices.push([message.type, member.role, member.conversationId]) });
     const agentSide = hub.createTransport({ conversationId: 'm', role: 'agent' });
     const customer = hub.createTransport({ conversationId: 'm', role: 'customer' });
     const received: SignalingMessage[] = [];
@@ -90,7 +91,7 @@ describe('notifyServer over the memory hub', { timeout: SUITE_TIMEOUT_MS }, () =
     agentSide.notifyServer({ type: 'call-started', payload: { callId: 'c', video: true } });
     agentSide.send({ type: 'chat-message', payload: { text: 'after' } });
     await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.deepEqual(notices.map((n) => [n.type, n.from, n.conversationId]), [['call-started', 'agent', 'm']]);
+    assert.deepEqual(notices, [['call-started', 'agent', 'm']]);
     assert.deepEqual(received.map((m) => m.type), ['chat-message']);
     hub.dispose();
   });

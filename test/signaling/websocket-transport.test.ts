@@ -1,6 +1,8 @@
 /**
  * WebSocketTransport against the real reference server (Node's side of the wire is the `ws`
- * package's WebSocket, passed in as the browser's would be used by default).
+ * package's WebSocket, passed in as the browser's would be used by default): joining, requests,
+ * refusals, the reconnect policy, and closing. Delivery across faults (drops, half-open sockets,
+ * server restarts, reloads) is specified in reliable-delivery.test.ts.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -14,6 +16,7 @@ import type { ParticipantRole, SignalingMessage } from '../../src/signaling/prot
 import type { TransportEvents, TransportState } from '../../src/signaling/transport.js';
 import { TransportError, WebSocketTransport } from '../../src/signaling/websocket-transport.js';
 import type { WebSocketTransportOptions } from '../../src/signaling/websocket-transport.js';
+import type { ReconnectContext, ReconnectPolicy } from '../../src/signaling/reconnect-policy.js';
 import { SUITE_TIMEOUT_MS, freshConversation } from '../server/helpers.js';
 
 let server: RunningServer;
@@ -29,7 +32,18 @@ afterEach(() => {
 
 after(() => server.close());
 
-const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 200, factor: 2, jitter: 0 };
+/** A policy with the given delays (then gives up), recording what it was asked. */
+function policy(delays: number[]): ReconnectPolicy & { asked: ReconnectContext[] } {
+  const asked: ReconnectContext[] = [];
+  return {
+    asked,
+    nextRetryDelayMs(context) {
+      asked.push(context);
+      return delays[context.retryCount] ?? null;
+    },
+  };
+}
+const FAST_RECONNECT = { nextRetryDelayMs: () => 20 };
 
 function tokenFor(role: ParticipantRole, conversationId: string, subject = `${role}-1`, target = server) {
   return issueToken({ role, conversationId, subject }, target.options.signingSecret);
@@ -46,7 +60,7 @@ async function transport(
     role,
     token: await tokenFor(role, conversationId),
     WebSocket,
-    reconnect: FAST_RECONNECT,
+    reconnectPolicy: FAST_RECONNECT,
     ...options,
   });
   transports.push(created);
@@ -120,9 +134,10 @@ function flakyWebSocket(failures: number, dead: string) {
 }
 
 const invite = (callId = 'call-1') => ({ type: 'call-invite', payload: { callId, video: false } }) as const;
+const end = (callId: string) => ({ type: 'call-end', payload: { callId, reason: 'hangup' } }) as const;
 
 describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS }, () => {
-  it('connects, joins, goes open and reports the other member as absent', async () => {
+  it('connects, joins with its page instance, goes open and reports the other member as absent', async () => {
     const agent = await transport('agent', freshConversation('ws'));
     const events = record(agent);
     assert.equal(agent.state, 'idle');
@@ -130,10 +145,10 @@ describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS
     assert.equal(agent.state, 'open');
     assert.deepEqual(events.states, ['connecting', 'open']);
     assert.deepEqual(events.presence, [{ role: 'customer', present: false }]);
-    assert.deepEqual(agent.lastJoin, { resumed: false, present: ['agent'] });
+    assert.deepEqual(agent.lastJoin, { resumed: false, members: [{ role: 'agent', instance: agent.instance }] });
   });
 
-  it('delivers messages between two transports in both directions, in order', async () => {
+  it('delivers messages between two transports in both directions, in order, numbered by their sender', async () => {
     const conversationId = freshConversation('ws');
     const agent = await transport('agent', conversationId);
     const customer = await transport('customer', conversationId);
@@ -141,10 +156,11 @@ describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS
     const customerEvents = record(customer);
     await agent.connect();
     await customer.connect();
-    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true }]);
+    assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true, instance: agent.instance }]);
     await waitUntil(() => agentEvents.presence.some((p) => p.present));
 
-    for (let n = 1; n <= 5; n += 1) agent.send({ type: 'call-end', payload: { callId: `c${n}` } });
+    const seqs = [1, 2, 3, 4, 5].map((n) => agent.send(end(`c${n}`)));
+    assert.deepEqual(seqs, [1, 2, 3, 4, 5], 'send() returns the sequence number');
     customer.send({ type: 'call-ringing', payload: { callId: 'c1' } });
     await waitUntil(() => customerEvents.messages.length === 5 && agentEvents.messages.length === 1);
     assert.deepEqual(
@@ -154,23 +170,25 @@ describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS
     const ringing = agentEvents.messages[0];
     assert.equal(ringing.type, 'call-ringing');
     assert.equal(ringing.from, 'customer');
-    assert.equal(ringing.conversationId, conversationId);
+    // Acknowledgements come back (piggy-backed or batched): nothing stays unacknowledged.
+    await waitUntil(() => agent.unacknowledged === 0 && customer.unacknowledged === 0);
   });
 
-  it('queues what is sent before joined and sends it once joined', async () => {
+  it('keeps what is sent before the other member is there and delivers it once it joins', async () => {
     const conversationId = freshConversation('ws');
+    const agent = await transport('agent', conversationId);
+    await agent.connect();
+    agent.send(invite('early'));
+    assert.equal(agent.unacknowledged, 1);
     const customer = await transport('customer', conversationId);
     const customerEvents = record(customer);
     await customer.connect();
-    const agent = await transport('agent', conversationId);
-    const connecting = agent.connect();
-    agent.send(invite('early'));
-    await connecting;
     await waitUntil(() => customerEvents.messages.length === 1);
     assert.equal(customerEvents.messages[0].type, 'call-invite');
+    await waitUntil(() => agent.unacknowledged === 0);
   });
 
-  it('reports the other member leaving (close) as presence false', async () => {
+  it('reports the other member leaving (close) as presence false with reason left', async () => {
     const conversationId = freshConversation('ws');
     const agent = await transport('agent', conversationId);
     const customer = await transport('customer', conversationId);
@@ -178,16 +196,86 @@ describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS
     await customer.connect();
     const gone = nextEvent(agent, 'presence', (p) => !p.present);
     customer.close();
-    assert.deepEqual((await gone)[0], { role: 'customer', present: false });
+    assert.deepEqual((await gone)[0], { role: 'customer', present: false, reason: 'left' });
+  });
+});
+
+describe('WebSocketTransport: requests', { timeout: SUITE_TIMEOUT_MS }, () => {
+  it('rejects at once with the server\'s code when an error answers the request (media-unavailable on a p2p server)', async () => {
+    const agent = await transport('agent', freshConversation('ws-req'));
+    const events = record(agent);
+    await agent.connect();
+    const started = Date.now();
+    await assert.rejects(
+      agent.request({ type: 'media-request', payload: { callId: 'c', payload: { ask: 'capabilities' } } }),
+      (error: unknown) => error instanceof TransportError && error.code === 'media-unavailable',
+    );
+    assert.ok(Date.now() - started < 2_000, 'not after a timeout');
+    assert.deepEqual(events.errors, [], 'the error went to the request only, not to the error event');
+    assert.equal(agent.state, 'open');
   });
 
-  it('surfaces a server error reply as an error event without closing', async () => {
-    const agent = await transport('agent', freshConversation('ws'));
+  it('resolves with the reply that answers it (the PIN service), and refusals reach only the requester', async () => {
+    const conversationId = freshConversation('ws-pin');
+    const agent = await transport('agent', conversationId);
+    const customer = await transport('customer', conversationId);
+    const agentEvents = record(agent);
+    const customerEvents = record(customer);
     await agent.connect();
-    const error = nextEvent(agent, 'error');
-    agent.send(invite());
-    assert.equal((await error)[0].code, 'peer-not-present');
-    assert.equal(agent.state, 'open');
+    await customer.connect();
+    const capabilities = { view: true, laserPointer: true, remoteControl: false, navigation: false };
+    const [first, second] = await Promise.all([
+      agent.request({ type: 've-pin-create', payload: { sessionId: 's1', provider: 'cobrowse', kind: 'cobrowse', capabilities } }),
+      agent.request({ type: 've-pin-create', payload: { sessionId: 's2', provider: 'cobrowse', kind: 'cobrowse', capabilities } }),
+    ]);
+    assert.deepEqual([first.type, first.payload.sessionId, second.payload.sessionId], ['ve-pin', 's1', 's2'], 'each reply answers its own request');
+    await assert.rejects(
+      customer.request({ type: 've-pin-create', payload: { sessionId: 's3', provider: 'cobrowse', kind: 'cobrowse', capabilities } }),
+      (error: unknown) => error instanceof TransportError && error.code === 'forbidden',
+    );
+    // One pending session per conversation: the later PIN is the one that works.
+    const result = await customer.request({ type: 've-pin-redeem', payload: { pin: second.payload.pin } });
+    assert.equal(result.payload.outcome, 'ok');
+    await sleep(50);
+    assert.deepEqual([agentEvents.errors, customerEvents.errors], [[], []]);
+  });
+
+  it('rejects with timeout when nothing answers in time', async () => {
+    // A server that joins and then ignores everything.
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => silent.once('listening', () => resolve()));
+    silent.on('connection', (socket) =>
+      socket.once('message', (data) => {
+        const join = JSON.parse(data.toString()) as { id: number; payload: { conversationId: string; instance: string } };
+        const members = [{ role: 'agent' as const, instance: join.payload.instance }];
+        socket.send(JSON.stringify(createMessage('joined', { conversationId: join.payload.conversationId, role: 'agent', members, resumed: false }, { replyTo: join.id })));
+      }),
+    );
+    try {
+      const agent = await transport('agent', freshConversation('ws-timeout'), { url: `ws://127.0.0.1:${(silent.address() as { port: number }).port}`, token: 'any' });
+      await agent.connect();
+      await assert.rejects(
+        agent.request({ type: 'media-request', payload: { callId: 'c', payload: {} } }, { timeoutMs: 150 }),
+        (error: unknown) => error instanceof TransportError && error.code === 'timeout',
+      );
+      agent.close();
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('sends a request made while not joined once joined, and rejects pending ones with invalid-state on close()', async () => {
+    const agent = await transport('agent', freshConversation('ws-req-queue'));
+    const early = agent.request({ type: 'media-request', payload: { callId: 'c', payload: {} } });
+    await agent.connect();
+    await assert.rejects(early, (error: unknown) => error instanceof TransportError && error.code === 'media-unavailable');
+
+    const { Flaky } = flakyWebSocket(Number.POSITIVE_INFINITY, await deadUrl());
+    const stuck = await transport('agent', freshConversation('ws-req-closed'), { WebSocket: Flaky });
+    void stuck.connect().catch(() => {});
+    const pending = stuck.request({ type: 'media-request', payload: { callId: 'c', payload: {} } });
+    stuck.close();
+    await assert.rejects(pending, (error: unknown) => error instanceof TransportError && error.code === 'invalid-state');
   });
 });
 
@@ -195,14 +283,19 @@ describe('WebSocketTransport: send() refuses what the server would refuse', { ti
   it('throws forbidden for a type that is not relayed, and nothing is sent', async () => {
     const agent = await transport('agent', freshConversation('ws'));
     await agent.connect();
-    assert.throws(
-      () => agent.send({ type: 'presence', payload: { role: 'agent', present: false } }),
-      (error: unknown) => error instanceof TransportError && error.code === 'forbidden',
-    );
-    assert.throws(
-      () => agent.send({ type: 'join', payload: { token: 't' } }),
-      (error: unknown) => error instanceof TransportError && error.code === 'forbidden',
-    );
+    for (const message of [
+      { type: 'presence', payload: { role: 'agent', present: false } },
+      { type: 'join', payload: { token: 't' } },
+      { type: 'skip', payload: {} },
+      { type: 'call-started', payload: { callId: 'c', video: false } },
+    ]) {
+      assert.throws(
+        () => agent.send(message as never),
+        (error: unknown) => error instanceof TransportError && error.code === 'forbidden',
+        message.type,
+      );
+    }
+    assert.equal(agent.unacknowledged, 0);
   });
 
   it('throws invalid-message for a payload that fails validation', async () => {
@@ -215,83 +308,56 @@ describe('WebSocketTransport: send() refuses what the server would refuse', { ti
 
   it('throws message-too-large above 64 KiB', async () => {
     const agent = await transport('agent', freshConversation('ws'));
-    const huge = { candidate: 'x'.repeat(1_500), sdpMid: '0' };
     assert.throws(
-      () => agent.send({ type: 'sdp', payload: { callId: 'c', description: { type: 'offer', sdp: 'v=0\r\n'.repeat(13_000) } } }),
-      (error: unknown) => error instanceof TransportError && (error.code === 'message-too-large' || error.code === 'invalid-message'),
+      () => agent.send({ type: 'media-signal', payload: { callId: 'c', payload: { sdp: 'v=0\r\n'.repeat(13_000) } } }),
+      (error: unknown) => error instanceof TransportError && error.code === 'message-too-large',
     );
-    // Within limits is fine (queued, since not connected).
-    agent.send({ type: 'ice', payload: { callId: 'c', candidate: huge } });
+    // Within limits is fine (kept, since not connected).
+    agent.send({ type: 'media-signal', payload: { callId: 'c', payload: { ice: { candidate: 'x'.repeat(1_500), sdpMid: '0' } } } });
+  });
+
+  it('reports a refusal of a relayed message as an error event carrying its seq (voice-only server)', async () => {
+    const voiceOnly = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling: 'voice-only' } });
+    try {
+      const conversationId = freshConversation('ws-refused-send');
+      const agent = await transport('agent', conversationId, { url: voiceOnly.signalingUrl, token: await tokenFor('agent', conversationId, 'agent-1', voiceOnly) });
+      const customer = await transport('customer', conversationId, { url: voiceOnly.signalingUrl, token: await tokenFor('customer', conversationId, 'customer-1', voiceOnly) });
+      const agentEvents = record(agent);
+      const customerEvents = record(customer);
+      await agent.connect();
+      await customer.connect();
+      const refused = agent.send({ type: 'call-invite', payload: { callId: 'v', video: true } });
+      agent.send(invite('voice'));
+      await waitUntil(() => agentEvents.errors.length === 1 && customerEvents.messages.length === 1);
+      assert.deepEqual(agentEvents.errors[0], { code: 'video-not-allowed', message: agentEvents.errors[0].message, seq: refused });
+      // The receiver got a skip in the refused message's place, so the next one was not held back as a gap.
+      assert.deepEqual(customerEvents.messages.map((m) => m.type === 'call-invite' && m.payload.callId), ['voice']);
+      await waitUntil(() => agent.unacknowledged === 0);
+    } finally {
+      await voiceOnly.close();
+    }
   });
 });
 
 describe('WebSocketTransport: reconnecting', { timeout: SUITE_TIMEOUT_MS }, () => {
-  it('reconnects after the server drops the socket, resumes, and delivers queued sends in order', async () => {
-    const conversationId = freshConversation('ws-drop');
-    const agent = await transport('agent', conversationId);
-    const customer = await transport('customer', conversationId);
-    const agentEvents = record(agent);
-    const customerEvents = record(customer);
-    await agent.connect();
-    await customer.connect();
-
-    const reconnecting = nextEvent(customer, 'statechange', (s) => s === 'reconnecting');
-    assert.equal(server.dropConnections({ conversationId, role: 'customer' }), 1);
-    await reconnecting;
-
-    // Sent while down: queued by the customer's transport; the agent's go to the server's replay buffer.
-    const reopened = nextEvent(customer, 'statechange', (s) => s === 'open');
-    for (let n = 1; n <= 3; n += 1) customer.send({ type: 'call-end', payload: { callId: `up-${n}` } });
-    for (let n = 1; n <= 3; n += 1) agent.send({ type: 'call-end', payload: { callId: `down-${n}` } });
-    await reopened;
-
-    await waitUntil(() => agentEvents.messages.length === 3 && customerEvents.messages.length === 3);
-    const ids = (list: SignalingMessage[]) => list.map((m) => (m.type === 'call-end' ? m.payload.callId : m.type));
-    assert.deepEqual(ids(agentEvents.messages), ['up-1', 'up-2', 'up-3']);
-    assert.deepEqual(ids(customerEvents.messages), ['down-1', 'down-2', 'down-3']);
-    assert.deepEqual(customer.lastJoin?.resumed, true);
-    assert.deepEqual(customerEvents.states, ['connecting', 'open', 'reconnecting', 'open']);
-    // Absent before the customer joined, then present; within the grace period the agent never saw it leave.
-    assert.deepEqual(agentEvents.presence, [
-      { role: 'customer', present: false },
-      { role: 'customer', present: true },
-    ]);
-  });
-
-  it('backs off exponentially between failed attempts, then joins', async () => {
+  it('follows the reconnect policy between failed attempts (retry count and outage time), then joins', async () => {
     const { Flaky, attempts } = flakyWebSocket(3, await deadUrl());
-    const agent = await transport('agent', freshConversation('ws-backoff'), {
-      WebSocket: Flaky,
-      reconnect: { initialDelayMs: 40, factor: 2, maxDelayMs: 1_000, jitter: 0 },
-    });
+    const steps = policy([0, 40, 80]);
+    const agent = await transport('agent', freshConversation('ws-backoff'), { WebSocket: Flaky, reconnectPolicy: steps });
     const events = record(agent);
     await agent.connect();
     assert.equal(attempts.length, 4);
     const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
-    // 40, 80, 160 ms nominal; each gap also includes the refused connection's own (small) time.
-    for (const [i, nominal] of [40, 80, 160].entries()) assert.ok(gaps[i] >= nominal - 2, `gap ${i} was ${gaps[i]} ms, expected >= ${nominal}`);
-    assert.ok(gaps[2] > gaps[1] && gaps[1] > gaps[0], `gaps grow: ${gaps.join(', ')}`);
+    for (const [i, nominal] of [0, 40, 80].entries()) assert.ok(gaps[i] >= nominal - 2, `gap ${i} was ${gaps[i]} ms, expected >= ${nominal}`);
+    assert.deepEqual(steps.asked.map((c) => c.retryCount), [0, 1, 2]);
+    assert.ok(steps.asked[2].elapsedMs >= 40, 'the policy sees how long the outage has lasted');
     // Before the first join, retries stay in `connecting` (the engine treats `reconnecting` as joined-before).
     assert.deepEqual(events.states, ['connecting', 'open']);
   });
 
-  it('caps the delay at maxDelayMs', async () => {
-    const { Flaky, attempts } = flakyWebSocket(4, await deadUrl());
-    const agent = await transport('agent', freshConversation('ws-cap'), {
-      WebSocket: Flaky,
-      reconnect: { initialDelayMs: 30, factor: 10, maxDelayMs: 60, jitter: 0 },
-    });
-    await agent.connect();
-    const gaps = attempts.slice(1).map((at, i) => at - attempts[i]);
-    assert.ok(gaps.slice(1).every((gap) => gap >= 58 && gap < 290), `gaps ${gaps.join(', ')}`);
-  });
-
-  it('gives up after maxAttempts: connect() rejects with connection-failed and the transport closes', async () => {
+  it('gives up when the policy says so: connect() rejects with connection-failed and the transport closes', async () => {
     const { Flaky, attempts } = flakyWebSocket(Number.POSITIVE_INFINITY, await deadUrl());
-    const agent = await transport('agent', freshConversation('ws-giveup'), {
-      WebSocket: Flaky,
-      reconnect: { initialDelayMs: 5, maxAttempts: 2, jitter: 0 },
-    });
+    const agent = await transport('agent', freshConversation('ws-giveup'), { WebSocket: Flaky, reconnectPolicy: policy([5, 5]) });
     const events = record(agent);
     await assert.rejects(agent.connect(), (error: unknown) => error instanceof TransportError && error.code === 'connection-failed');
     assert.equal(attempts.length, 3, 'the first attempt and two retries');
@@ -380,7 +446,7 @@ describe('WebSocketTransport: close()', { timeout: SUITE_TIMEOUT_MS }, () => {
     await customer.connect();
     const gone = nextEvent(agent, 'presence', (p) => !p.present, 1_000);
     customer.close();
-    await gone;
+    assert.equal((await gone)[0].reason, 'left');
 
     assert.equal(customer.state, 'closed');
     assert.deepEqual(events.states.at(-1), 'closed');
@@ -395,10 +461,7 @@ describe('WebSocketTransport: close()', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   it('stops retrying when closed during the backoff, and rejects the pending connect()', async () => {
     const { Flaky, attempts } = flakyWebSocket(Number.POSITIVE_INFINITY, await deadUrl());
-    const agent = await transport('agent', freshConversation('ws-close-backoff'), {
-      WebSocket: Flaky,
-      reconnect: { initialDelayMs: 30, jitter: 0 },
-    });
+    const agent = await transport('agent', freshConversation('ws-close-backoff'), { WebSocket: Flaky, reconnectPolicy: { nextRetryDelayMs: () => 30 } });
     const pending = agent.connect();
     await waitUntil(() => attempts.length >= 2);
     agent.close();
@@ -428,26 +491,32 @@ describe('WebSocketTransport: what the server sends is validated', { timeout: SU
     fakeUrl = `ws://127.0.0.1:${(fake.address() as { port: number }).port}`;
     fake.on('connection', (socket) => {
       socket.once('message', (data) => {
-        const join = JSON.parse(data.toString()) as { conversationId: string };
-        const cid = join.conversationId;
-        socket.send(JSON.stringify(createMessage('joined', { conversationId: cid, from: 'server', payload: { role: 'agent', present: ['agent'], resumed: false } })));
+        const join = JSON.parse(data.toString()) as { id: number; payload: { conversationId: string; instance: string } };
+        const members = [{ role: 'agent' as const, instance: join.payload.instance }, { role: 'customer' as const, instance: 'the-customer' }];
+        socket.send(JSON.stringify(createMessage('joined', { conversationId: join.payload.conversationId, role: 'agent', members, resumed: false }, { replyTo: join.id })));
         socket.send('not json');
         socket.send(Buffer.from([1, 2, 3]));
-        socket.send(JSON.stringify({ v: 9, type: 'call-end' }));
+        socket.send(JSON.stringify({ v: 1, type: 'call-end' }));
         // A relayed type claiming to come from ourselves is not passed on as a message.
-        socket.send(JSON.stringify(createMessage('call-end', { conversationId: cid, from: 'agent', payload: { callId: 'x' } })));
-        socket.send(JSON.stringify(createMessage('call-end', { conversationId: cid, from: 'customer', payload: { callId: 'ok' } })));
+        socket.send(JSON.stringify(createMessage('call-end', { callId: 'x', reason: 'hangup' }, { from: 'agent', seq: 1 })));
+        socket.send(JSON.stringify(createMessage('call-end', { callId: 'ok', reason: 'hangup' }, { from: 'customer', seq: 1 })));
+        // The same again: a duplicate, dropped.
+        socket.send(JSON.stringify(createMessage('call-end', { callId: 'ok', reason: 'hangup' }, { from: 'customer', seq: 1 })));
+        // A gap (seq 3 before 2): dropped until the sender fills it.
+        socket.send(JSON.stringify(createMessage('call-end', { callId: 'three', reason: 'hangup' }, { from: 'customer', seq: 3 })));
       });
     });
   });
 
   after(() => new Promise<void>((resolve) => fake.close(() => resolve())));
 
-  it('emits an error event for each invalid frame, never throws, and still delivers the valid message', async () => {
+  it('emits an error event for each invalid frame, never throws, delivers the valid message once and holds back a gap', async () => {
     const agent = await transport('agent', freshConversation('ws-fake'), { url: fakeUrl, token: 'any' });
     const events = record(agent);
     await agent.connect();
     await waitUntil(() => events.messages.length === 1);
+    await sleep(50);
+    assert.equal(events.messages.length, 1);
     assert.deepEqual(
       events.errors.map((e) => e.code),
       ['invalid-json', 'invalid-message', 'unsupported-version', 'invalid-message'],
