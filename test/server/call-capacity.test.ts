@@ -196,7 +196,7 @@ describe('the calling option on the wire', { timeout: SUITE_TIMEOUT_MS }, () => 
     agentClient.send(notice);
     await agentClient.expectError('calls-disabled', { replyTo: notice.id! });
     await customer.expectSilence(100);
-    const chat = relayed('chat-message', { text: 'the chat still works' }, ++seq);
+    const chat = relayed('chat-message', { text: 'the chat still works' }, seq + 1);
     agentClient.send(chat);
     assert.equal((await customer.expect('chat-message')).payload.text, 'the chat still works');
     agentClient.close();

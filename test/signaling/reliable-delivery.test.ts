@@ -145,7 +145,7 @@ describe('reliable delivery: half-open sockets', { timeout: SUITE_TIMEOUT_MS }, 
 
 describe('reliable delivery: a server that restarts with empty memory', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('both sides rejoin a fresh server (resumed: false) and nothing sent before, during or after the outage is lost or doubled', async () => {
-    let srv = await server();
+    const srv = await server();
     const { agent, customer } = await pair(srv.signalingUrl, { timings: { ackDelayMs: 2_000 } });
     // In flight when the server dies: delivered but not acknowledged yet (acks wait 2 s here).
     agent.transport.send(chat('a1'));
@@ -158,7 +158,7 @@ describe('reliable delivery: a server that restarts with empty memory', { timeou
     servers.splice(servers.indexOf(srv), 1);
     await sleep(200);
     agent.transport.send(chat('a3 during'));
-    srv = await server(srv.port);
+    await server(srv.port);
     await waitUntil(() => agent.transport.state === 'open' && customer.transport.state === 'open', 5_000, 'both rejoined');
     assert.equal(agent.transport.lastJoin?.resumed, false, 'the new server knew nothing');
     agent.transport.send(chat('a4 after'));
@@ -170,7 +170,7 @@ describe('reliable delivery: a server that restarts with empty memory', { timeou
   });
 
   it('keeps what the first member back sends until the other one is back too, then delivers it', async () => {
-    let srv = await server();
+    const srv = await server();
     const proxy = await TcpProxy.start({ port: srv.port });
     proxies.push(proxy);
     const conversationId = freshConversation('restart-alone');
@@ -180,7 +180,7 @@ describe('reliable delivery: a server that restarts with empty memory', { timeou
     await customer.transport.connect();
     // The customer's network goes down with the server, and stays down after the server is back.
     proxy.blackhole();
-    srv = await restart(srv);
+    await restart(srv);
     await waitUntil(() => agent.transport.state === 'open', 5_000, 'the agent rejoined');
     agent.transport.send(chat('while alone'));
     await sleep(200);

@@ -31,15 +31,15 @@ export class TcpProxy {
   /** Listens on 127.0.0.1 (`port` 0: a free port) and forwards to `target`. */
   static async start(target: { host?: string; port: number }, port = 0): Promise<TcpProxy> {
     const resolved = { host: target.host ?? '127.0.0.1', port: target.port };
-    let proxy!: TcpProxy;
+    const holder: { proxy?: TcpProxy } = {};
     // Half-open allowed: a FIN from one end is passed on (or swallowed), never answered by the proxy itself.
-    const server = createServer({ allowHalfOpen: true }, (client) => proxy.#accept(client));
+    const server = createServer({ allowHalfOpen: true }, (client) => holder.proxy!.#accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
     });
-    proxy = new TcpProxy(server, resolved, (server.address() as { port: number }).port);
-    return proxy;
+    holder.proxy = new TcpProxy(server, resolved, (server.address() as { port: number }).port);
+    return holder.proxy;
   }
 
   get url(): string {
