@@ -6,7 +6,8 @@ import { reactEsmPlugin } from './test/support/react-esm-plugin.mjs';
 const executablePath = chromiumExecutable();
 
 export default {
-  files: ['test/engine/**/*.test.ts', 'test/components/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/react/**/*.test.ts'],
+  // `*.node.test.ts` run in Node (npm run test:node), not in the browser.
+  files: ['test/engine/**/*.test.ts', 'test/components/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/react/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: true,
   concurrency: 1,
   plugins: [

@@ -135,6 +135,12 @@ export class CobrowseProvider implements VisualProviderAdapter {
 
 type AgentStage = 'waiting' | 'joined' | 'accepted' | 'ended';
 
+/**
+ * How long the agent's view waits for the customer's next page after the customer's page left the
+ * conversation (every page leaves as it unloads: a link followed, a reload, a closed tab look alike).
+ */
+const CUSTOMER_RETURN_MS = 15_000;
+
 class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements AgentSession {
   readonly id: string;
   readonly pin: string;
@@ -150,6 +156,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
   #control = false;
   #navigating = false;
   #seq = 0;
+  #customerGone: ReturnType<typeof setTimeout> | undefined;
 
   constructor(context: ProviderContext, pins: PinClient, id: string, pin: string, expiresAt: number) {
     super();
@@ -170,7 +177,9 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
     });
     this.#link.onMessage((message) => this.#onMessage(message));
     this.#link.onPresence(({ role, present }) => {
-      if (role === 'customer' && !present && this.#stage !== 'waiting') this.#finish('remote-ended');
+      if (role !== 'customer' || present || this.#stage === 'waiting' || this.#customerGone !== undefined) return;
+      // The session resumes in the customer's next page if one comes (`ve-resume`); otherwise it is over.
+      this.#customerGone = setTimeout(() => this.#finish('remote-ended'), CUSTOMER_RETURN_MS);
     });
     this.#link.onClose(() => this.#finish('failed', new VisualError('signaling-failed', 'the conversation closed')));
     this.#offStatus = pins.onStatus(({ sessionId, status }) => {
@@ -245,6 +254,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
         return;
       case 've-navigating':
       case 've-resume':
+        if (message.type === 've-resume') this.#customerBack();
         if (this.#navigating) return;
         this.#navigating = true;
         this.emit('navigating');
@@ -281,9 +291,15 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
     this.emit('error', new VisualError('control-refused', `the customer's page refused the action (${reason})`));
   }
 
+  #customerBack(): void {
+    clearTimeout(this.#customerGone);
+    this.#customerGone = undefined;
+  }
+
   #finish(reason: VisualEndReason, error?: VisualError): void {
     if (this.#stage === 'ended') return;
     this.#stage = 'ended';
+    this.#customerBack();
     this.#offStatus();
     this.#unregister();
     this.#link.close();
