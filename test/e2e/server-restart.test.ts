@@ -2,8 +2,9 @@
  * A call survives its signaling server being killed (SIGKILL: no goodbye, all memory gone) and
  * started again on the same port, in real Chromium with the demo's panels: during 3 s, 10 s and
  * 30 s outages media keeps flowing, both panels stay in the call and say the call service is
- * being reconnected; a mute clicked during the outage arrives after it; afterwards mute, camera
- * and end work both ways. Once with a fixed `CCK_SIGNING_SECRET`, once in development mode with
+ * being reconnected; a mute clicked during the outage arrives after it; a camera turned off during
+ * it hides the other side's tile at once (no frozen picture) and its message arrives after;
+ * afterwards mute, camera and end work both ways. Once with a fixed `CCK_SIGNING_SECRET`, once in development mode with
  * the secret the server keeps in its cache directory.
  */
 import assert from 'node:assert/strict';
@@ -76,12 +77,20 @@ async function outage(server: ServerProcess, pair: DemoPair, downMs: number, mut
   // Still down: media still flows, both still in the call.
   await Promise.all([framesAdvance(agent, 'Customer video'), framesAdvance(customer, 'Agent video')]);
   assert.deepEqual([await inCall(agent), await inCall(customer)], [true, true], 'both panels stay in the call');
+  // The agent's camera goes off: no frames, and the "camera off" message waits for the server. The
+  // customer's tile goes at once: no frozen picture.
+  await toggle(agent, 'Turn off video', 'Turn on video');
+  await customer.getByLabel('Agent video').waitFor({ state: 'detached', timeout: 5_000 });
+  assert.equal(await customer.getByText('Agent camera is off').count(), 0, 'the camera-off message is late');
 
   await server.start();
   const backAt = Date.now();
   await Promise.all([status(agent, 'In a call', 20_000), status(customer, 'In a call', 20_000)]);
   t.diagnostic(`${downMs} ms outage: both rejoined ${Date.now() - backAt} ms after the server was back`);
   await shows(agent, 'Customer is muted', muted);
+  await shows(customer, 'Agent camera is off', true);
+  await toggle(agent, 'Turn on video', 'Turn off video');
+  await framesAdvance(customer, 'Agent video');
   return muted;
 }
 
