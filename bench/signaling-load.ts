@@ -2,8 +2,11 @@
  * Child process: the load for one relay. Opens `conversations` pairs of sockets on 127.0.0.1 (batched),
  * then every conversation runs `rounds` call-setup exchanges as ping-pong (invite, ringing, offer,
  * answer, 2 ICE candidates each way: 8 messages, each sent when the previous one arrived), all
- * conversations at once. Each message carries its send time in its `id`; the receiver records
- * the relay latency. Reports over IPC: latencies (sampled), delivered messages, elapsed time.
+ * conversations at once. The frames are protocol v2 as the SDK sends them (per-sender `seq`, the
+ * cumulative `ack` of what was received piggy-backed on the next frame, the call's media signals as
+ * `media-signal`), and every relay forwards the same bytes. The sender records each frame's send
+ * time by its `seq`; the receiver records the relay latency. Reports over IPC: latencies (sampled),
+ * delivered messages, elapsed time.
  */
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
@@ -24,13 +27,30 @@ function exchange(callId: string): Array<['agent' | 'customer', string, Record<s
   return [
     ['agent', 'call-invite', { callId, video: true, callerName: 'Alex (agent)' }],
     ['customer', 'call-ringing', { callId }],
-    ['agent', 'sdp', { callId, description: { type: 'offer', sdp: SDP } }],
-    ['customer', 'sdp', { callId, description: { type: 'answer', sdp: SDP } }],
-    ['agent', 'ice', { callId, candidate: CANDIDATE }],
-    ['customer', 'ice', { callId, candidate: CANDIDATE }],
-    ['agent', 'ice', { callId, candidate: CANDIDATE }],
-    ['customer', 'ice', { callId, candidate: CANDIDATE }],
+    ['agent', 'media-signal', { callId, payload: { sdp: { type: 'offer', sdp: SDP } } }],
+    ['customer', 'media-signal', { callId, payload: { sdp: { type: 'answer', sdp: SDP } } }],
+    ['agent', 'media-signal', { callId, payload: { ice: CANDIDATE } }],
+    ['customer', 'media-signal', { callId, payload: { ice: CANDIDATE } }],
+    ['agent', 'media-signal', { callId, payload: { ice: CANDIDATE } }],
+    ['customer', 'media-signal', { callId, payload: { ice: CANDIDATE } }],
   ];
+}
+
+/** One member's end of the v2 stream: its next `seq`, what it received last (its `ack`), send times by seq. */
+interface Stream {
+  nextSeq: number;
+  received: number;
+  acked: number;
+  sentAt: Map<number, number>;
+}
+const stream = (): Stream => ({ nextSeq: 1, received: 0, acked: 0, sentAt: new Map() });
+
+/** A relayed v2 frame, acknowledging (piggy-backed) what `self` received since its last frame. */
+function frame(self: Stream, type: string, payload: Record<string, unknown>): { text: string; seq: number } {
+  const seq = self.nextSeq++;
+  const ack = self.received > self.acked ? self.received : undefined;
+  if (ack !== undefined) self.acked = ack;
+  return { text: JSON.stringify({ v: 2, type, seq, ...(ack === undefined ? {} : { ack }), payload }), seq };
 }
 
 interface Endpoint {
@@ -57,7 +77,7 @@ async function open(conversation: string, role: 'agent' | 'customer'): Promise<E
   const handlers: Array<(text: string) => void> = [];
   if (kind === 'cck') {
     const token = await issueToken({ role, conversationId: conversation }, secret);
-    socket.send(JSON.stringify({ v: 1, type: 'join', conversationId: conversation, from: role, id: `join-${conversation}-${role}`, payload: { token } }));
+    socket.send(JSON.stringify({ v: 2, type: 'join', id: 1, payload: { conversationId: conversation, role, token, instance: `${conversation}-${role}` } }));
     await new Promise<void>((resolve, reject) => {
       const onJoin = (data: Buffer) => {
         const message = JSON.parse(data.toString()) as { type: string };
@@ -108,24 +128,32 @@ async function main() {
           let round = 0;
           let step = 0;
           let steps = exchange(`${conversation}-0`);
+          const streams = { agent: stream(), customer: stream() };
           const sendStep = () => {
             if (performance.now() > deadline) {
               timedOut = true;
               return resolve();
             }
             const [from, type, payload] = steps[step]!;
-            const text = JSON.stringify({ v: 1, type, conversationId: conversation, from, id: `${performance.now()}#${round}.${step}`, payload });
+            const self = streams[from];
+            const { text, seq } = frame(self, type, payload);
+            self.sentAt.set(seq, performance.now());
             bytes += text.length;
             (from === 'agent' ? agent : customer).send(text);
           };
           const onMessage = (text: string) => {
-            const message = JSON.parse(text) as { type: string; id: string };
-            if (message.type === 'presence' || message.type === 'joined') return;
+            const message = JSON.parse(text) as { type: string; seq?: number; from?: 'agent' | 'customer' };
+            if (message.type === 'presence' || message.type === 'joined' || message.type === 'pong' || message.type === 'ack') return;
             if (message.type === 'error') {
               console.error(`relay error: ${text.slice(0, 300)}`);
               return;
             }
-            latencies.push(performance.now() - Number(message.id.split('#')[0]));
+            const from = steps[step]![0];
+            const sender = streams[from];
+            const receiver = streams[from === 'agent' ? 'customer' : 'agent'];
+            receiver.received = message.seq!;
+            latencies.push(performance.now() - sender.sentAt.get(message.seq!)!);
+            sender.sentAt.delete(message.seq!);
             delivered += 1;
             step += 1;
             if (step === steps.length) {

@@ -3,7 +3,7 @@
  * argv[2]: `cck` (the reference server), `ws` (a bare ws relay: the floor), `ws-deflate` / `ws-deflate-lean`
  * (the same with permessage-deflate: ws's defaults / the lean setting of `deflate.ts`) or `socketio` (a socket.io
  * relay with rooms). Tells the parent its port over IPC, samples its own RSS every 200 ms and reports
- * the peak when asked.
+ * the peak when asked, with the CPU time it spent since the parent's `mark` (the load's start).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -58,7 +58,12 @@ async function start(): Promise<number> {
 
 const port = await start();
 process.send!({ type: 'ready', port });
+let cpuMark = process.cpuUsage();
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'rss') process.send!({ type: 'rss', idleRss, peakRss, rss: process.memoryUsage().rss });
+  if (message.type === 'mark') cpuMark = process.cpuUsage();
+  if (message.type === 'rss') {
+    const cpu = process.cpuUsage(cpuMark);
+    process.send!({ type: 'rss', idleRss, peakRss, rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+  }
   if (message.type === 'exit') process.exit(0);
 });

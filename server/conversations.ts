@@ -16,8 +16,8 @@ import type { CallAnnouncement, MemberInfo, ParticipantRole, PayloadOf } from '.
 import type { ServerLog } from './config.js';
 
 export interface MemberConnection {
-  /** Sends one frame of text (already serialized) to the member. */
-  sendText(text: string): void;
+  /** Sends one text frame (serialized, or the UTF-8 bytes of one) to the member. */
+  sendText(frame: string | Uint8Array): void;
   /** The same identity took the seat from another connection; this one must close and not come back. */
   replaced(): void;
 }
@@ -67,8 +67,8 @@ export interface RegistryOptions {
  */
 export interface SeatRegistry {
   join(request: JoinRequest, connection: MemberConnection): JoinOutcome;
-  /** Sends `text` to every other member of `member`'s conversation that is connected now. */
-  relay(member: Member, connection: MemberConnection, text: string): void;
+  /** Sends `frame` to every other member of `member`'s conversation that is connected now. */
+  relay(member: Member, connection: MemberConnection, frame: string | Uint8Array): void;
   /** Sends `text` to one member of a conversation, if it is connected now. */
   sendTo(conversationId: string, role: ParticipantRole, text: string): boolean;
   leave(member: Member, connection: MemberConnection): void;
@@ -143,11 +143,11 @@ export class ConversationRegistry implements SeatRegistry {
     return { ok: true, member: record, resumed, members: this.#membersOf(conversation) };
   }
 
-  relay(member: Member, connection: MemberConnection, text: string): void {
+  relay(member: Member, connection: MemberConnection, frame: string | Uint8Array): void {
     const record = this.#current(member, connection);
     if (!record) return;
     for (const other of this.#conversations.get(member.conversationId)!.members.values()) {
-      if (other !== record) other.connection?.sendText(text);
+      if (other !== record) other.connection?.sendText(frame);
     }
   }
 

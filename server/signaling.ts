@@ -3,8 +3,8 @@
  * frame, answers each bad one with an `error` (the connection stays usable, nobody else notices),
  * checks the join token, and hands valid traffic to the seat registry. No input may crash the process.
  *
- * The hot path (a relayed frame from a joined member) is kept cheap: one parse and schema check, and
- * the client's own text goes on to the other member with `from` put in front, never re-serialized.
+ * The hot path (a relayed frame from a joined member) is kept cheap: one UTF-8 check, one parse and
+ * schema check, and the client's own bytes go on to the other member unchanged, never re-serialized.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,7 +19,6 @@ import {
   SERVER_TYPES,
   createMessage,
   parseMessage,
-  withSender,
 } from '../src/signaling/protocol.js';
 import type { MessageOf, ParticipantRole, ProtocolErrorCode, SignalingMessage } from '../src/signaling/protocol.js';
 import { verifyToken } from './auth.js';
@@ -169,8 +168,8 @@ class Connection implements MemberConnection {
     return this.#member;
   }
 
-  sendText(text: string): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(text);
+  sendText(frame: string | Uint8Array): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(frame, { binary: false });
   }
 
   replaced(): void {
@@ -253,10 +252,10 @@ class Connection implements MemberConnection {
       this.#refuse(parsed.code, parsed.detail, parsed);
       return undefined;
     }
-    return this.#dispatch(parsed.message, text);
+    return this.#dispatch(parsed.message, bytes);
   }
 
-  #dispatch(message: SignalingMessage, text: string): Promise<void> | undefined {
+  #dispatch(message: SignalingMessage, bytes: Buffer): Promise<void> | undefined {
     const refs = { id: message.id, seq: message.seq };
     // Checked before anything else: no state of the connection makes these acceptable from a client.
     if (SERVER_TYPES.has(message.type)) {
@@ -286,10 +285,10 @@ class Connection implements MemberConnection {
       const refusal = message.type === 'ack' ? null : (hooks?.checkRelay?.(member, message) ?? null);
       if (refusal) {
         this.#refuse(refusal.code, refusal.detail, refs);
-        registry.relay(member, this, skipFrame(member.role, message.seq!, message.ack));
+        registry.relay(member, this, skipFrame(message.seq!, message.ack));
         return undefined;
       }
-      registry.relay(member, this, withSender(text, member.role));
+      registry.relay(member, this, bytes);
       hooks?.relayed?.(member, message);
       return undefined;
     }
@@ -392,8 +391,8 @@ class Connection implements MemberConnection {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Relayed in place of a refused message: the receiver's sequence stays whole, and the sender's `ack` still arrives. */
-function skipFrame(from: ParticipantRole, seq: number, ack: number | undefined): string {
-  return `{"from":"${from}","v":${PROTOCOL_VERSION},"type":"skip","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":{}}`;
+function skipFrame(seq: number, ack: number | undefined): string {
+  return `{"v":${PROTOCOL_VERSION},"type":"skip","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":{}}`;
 }
 
 function toBuffer(data: RawData): Buffer {

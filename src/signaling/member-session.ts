@@ -238,14 +238,19 @@ export class MemberSession {
       case 'pong':
         return true;
       case 'ack':
-        if (message.from !== undefined && message.from !== this.role && message.ack !== undefined) this.#onAck(message.ack);
+        if (message.from !== this.role && message.ack !== undefined) this.#onAck(message.ack);
         return true;
       default:
         break;
     }
-    if (message.from !== undefined) {
-      if (message.from !== this.role && message.seq !== undefined && RELAYED_TYPES.has(message.type)) this.#onRelayed(message);
-      else this.#events.emit('error', { code: 'invalid-message', message: `unexpected ${message.type} message from ${message.from}` });
+    if (message.seq !== undefined) {
+      // Relayed from the other member (the server forwards it as it was sent, without `from`).
+      if (RELAYED_TYPES.has(message.type) && (message.from === undefined || message.from !== this.role)) {
+        message.from ??= otherRole(this.role);
+        this.#onRelayed(message);
+      } else {
+        this.#events.emit('error', { code: 'invalid-message', message: `unexpected ${message.type} message with a seq` });
+      }
       return true;
     }
     if (message.replyTo !== undefined) {

@@ -12,7 +12,7 @@
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import { MemberSession, otherRole } from './member-session.js';
-import { RELAYED_TYPES, REPLY_TYPES, REQUEST_TYPES, SERVER_TYPES, createMessage, parseMessage, randomId, withSender } from './protocol.js';
+import { RELAYED_TYPES, REPLY_TYPES, REQUEST_TYPES, SERVER_TYPES, createMessage, parseMessage, randomId } from './protocol.js';
 import type { CallAnnouncement, MemberInfo, MessageType, ParticipantRole, PayloadOf, ProtocolErrorCode, RequestType, SignalingMessage } from './protocol.js';
 import { TransportError } from './transport.js';
 import type {
@@ -221,9 +221,9 @@ export class MemoryHub {
         this.#refuse(from, message, 'invalid-message', 'relayed messages carry their seq');
         return;
       }
-      const delivered = withSender(text, from.role);
+      // Forwarded as sent, like the server does.
       for (const [role, other] of this.#conversations.get(from.conversationId) ?? []) {
-        if (role !== from.role && other.connected) this.#reply(other.entry, delivered);
+        if (role !== from.role && other.connected) this.#reply(other.entry, text);
       }
     } else if (REQUEST_TYPES.has(message.type)) {
       this.#answer(from, message, member);

@@ -7,7 +7,9 @@
  * already knows its conversation and role, so only `join` names them; relayed messages carry their
  * sender's sequence number `seq` (and, piggy-backed, the cumulative `ack` of what the sender has
  * received) instead of a random id; requests carry a small numeric `id` that the reply's `replyTo`
- * echoes. `from` is set by the server on what it delivers; absent, the message is the server's own.
+ * echoes. The server forwards a relayed frame byte for byte: with two members, who sent it is
+ * implied (the other one), so the receiving transport fills in `from`. `from` stays in the envelope
+ * for conversations with more members (a supervisor), where the server will have to name the sender.
  */
 import * as v from 'valibot';
 
@@ -404,7 +406,11 @@ const schemas = new Map(types.map((type) => [type, envelope(type)] as const));
 type EnvelopeOf<T extends MessageType> = {
   v: typeof PROTOCOL_VERSION;
   type: T;
-  /** The member that sent it, as the server delivers it; absent: the server's own message (or a client frame). */
+  /**
+   * The member that sent it. On the wire only where the server must name the sender (reserved for
+   * conversations of more than two members); a transport fills it in for relayed messages, so
+   * listeners always see it. Absent on the server's own messages.
+   */
   from?: ParticipantRole;
   /** Relayed messages: the sender's sequence number. */
   seq?: number;
@@ -500,14 +506,6 @@ export function createMessage<T extends MessageType>(type: T, payload: PayloadOf
  */
 export function relayedFrame(type: MessageType, seq: number, ack: number | undefined, payloadJson: string): string {
   return `{"v":${PROTOCOL_VERSION},"type":"${type}","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":${payloadJson}}`;
-}
-
-/**
- * A client's frame as the server delivers it to another member: the same text with `from` in front.
- * Only for text that `parseMessage` accepted and that has no `from` of its own.
- */
-export function withSender(text: string, from: ParticipantRole): string {
-  return text.charCodeAt(0) === 123 /* { */ ? `{"from":"${from}",${text.slice(1)}` : JSON.stringify({ from, ...(JSON.parse(text) as object) });
 }
 
 export function randomId(): string {

@@ -11,8 +11,6 @@ import type { RunningServer } from '../../server/server.js';
 import { CLOSE_CODES } from '../../src/signaling/protocol.js';
 import { LogWatcher, SUITE_TIMEOUT_MS, TestClient, freshConversation, frame, invite, join, joinFrame, joinPair, relayed, token } from './helpers.js';
 
-/** What the other member receives for a relayed frame: the same message with the sender's role. */
-const deliveredFrom = <T extends object>(from: string, sent: T) => ({ from, ...sent });
 const call = { callId: 'call-7', phase: 'active' as const, video: true, muted: true, videoEnabled: false };
 
 describe('conversations: relay and membership', { timeout: SUITE_TIMEOUT_MS }, () => {
@@ -24,7 +22,7 @@ describe('conversations: relay and membership', { timeout: SUITE_TIMEOUT_MS }, (
 
   after(() => server.close());
 
-  it('relays a call-invite only to the other member of the same conversation, with from set by the server', async () => {
+  it('relays a call-invite only to the other member of the same conversation, exactly as sent', async () => {
     const a = freshConversation('iso-a');
     const b = freshConversation('iso-b');
     const c = freshConversation('iso-c');
@@ -34,7 +32,7 @@ describe('conversations: relay and membership', { timeout: SUITE_TIMEOUT_MS }, (
 
     const sent = invite(1);
     pairA.agent.send(sent);
-    assert.deepEqual(await pairA.customer.next(), deliveredFrom('agent', sent));
+    assert.deepEqual(await pairA.customer.next(), sent);
 
     // The other conversations' next message is their own sentinel, not A's invite.
     const sentinelB = invite(1, 'sentinel-b');

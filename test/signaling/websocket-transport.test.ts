@@ -133,6 +133,18 @@ function flakyWebSocket(failures: number, dead: string) {
   return { Flaky, attempts };
 }
 
+/** An agent and a customer of a fresh conversation, both joined, with their events recorded. */
+async function connectedPair(label: string) {
+  const conversationId = freshConversation(label);
+  const agent = await transport('agent', conversationId);
+  const customer = await transport('customer', conversationId);
+  const agentEvents = record(agent);
+  const customerEvents = record(customer);
+  await agent.connect();
+  await customer.connect();
+  return { conversationId, agent, customer, agentEvents, customerEvents };
+}
+
 const invite = (callId = 'call-1') => ({ type: 'call-invite', payload: { callId, video: false } }) as const;
 const end = (callId: string) => ({ type: 'call-end', payload: { callId, reason: 'hangup' } }) as const;
 
@@ -149,13 +161,7 @@ describe('WebSocketTransport: joining and relaying', { timeout: SUITE_TIMEOUT_MS
   });
 
   it('delivers messages between two transports in both directions, in order, numbered by their sender', async () => {
-    const conversationId = freshConversation('ws');
-    const agent = await transport('agent', conversationId);
-    const customer = await transport('customer', conversationId);
-    const agentEvents = record(agent);
-    const customerEvents = record(customer);
-    await agent.connect();
-    await customer.connect();
+    const { agent, customer, agentEvents, customerEvents } = await connectedPair('ws');
     assert.deepEqual(customerEvents.presence, [{ role: 'agent', present: true, instance: agent.instance }]);
     await waitUntil(() => agentEvents.presence.some((p) => p.present));
 
@@ -216,13 +222,7 @@ describe('WebSocketTransport: requests', { timeout: SUITE_TIMEOUT_MS }, () => {
   });
 
   it('resolves with the reply that answers it (the PIN service), and refusals reach only the requester', async () => {
-    const conversationId = freshConversation('ws-pin');
-    const agent = await transport('agent', conversationId);
-    const customer = await transport('customer', conversationId);
-    const agentEvents = record(agent);
-    const customerEvents = record(customer);
-    await agent.connect();
-    await customer.connect();
+    const { agent, customer, agentEvents, customerEvents } = await connectedPair('ws-pin');
     const capabilities = { view: true, laserPointer: true, remoteControl: false, navigation: false };
     const [first, second] = await Promise.all([
       agent.request({ type: 've-pin-create', payload: { sessionId: 's1', provider: 'cobrowse', kind: 'cobrowse', capabilities } }),
