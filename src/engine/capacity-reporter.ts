@@ -4,8 +4,10 @@
  *
  * The default, `SignalingCapacityReporter`, tells the reference server over the conversation's own
  * signaling connection (`call-started` / `call-ended`, see docs/protocol.md). Being on that socket
- * matters: when the agent's browser closes or its network never comes back, the server sees the
- * socket go and frees the capacity after the resume grace period, with no report at all.
+ * matters: a closing or reloading page leaves the conversation as it goes and the server frees the
+ * capacity at once; a network that never comes back frees it after the resume grace period; and
+ * the server also frees it when the call's hang-up passes through it, or when the agent rejoins
+ * announcing no call, so a report lost in a dead socket keeps nobody busy.
  *
  * A host with its own routing system passes its own reporter (`capacityReporter` engine option), or
  * `null` for none.
