@@ -1,6 +1,6 @@
 // The floor: a minimal hand-written RTCPeerConnection exchange over the same relay (the reference
-// server's /signaling, through the SDK's WebSocketTransport, as protocol `call-invite`/`sdp`/`ice`
-// messages). Ring = the invite arrives. Accept = the customer captures and sends the offer; the agent
+// server's /signaling, through the SDK's WebSocketTransport, as protocol `call-invite` and
+// `media-signal` messages carrying `{ sdp }` / `{ ice }`, as the SDK's peer-to-peer session does). Ring = the invite arrives. Accept = the customer captures and sends the offer; the agent
 // (which captured when it clicked) answers. No pre-negotiation, no state machine: the least a call needs.
 import { WebSocketTransport } from '/dist/chat-call-kit.esm.js';
 import { capture, demoToken, mark, showRemote, stopTracks } from '../common.js';
@@ -15,7 +15,7 @@ let pendingCandidates = [];
 function newPeerConnection() {
   const connection = new RTCPeerConnection({ iceServers: [] });
   connection.onicecandidate = ({ candidate }) => {
-    if (candidate) transport.send({ type: 'ice', payload: { callId, candidate: clean(candidate.toJSON()) } });
+    if (candidate) transport.send({ type: 'media-signal', payload: { callId, payload: { ice: clean(candidate.toJSON()) } } });
   };
   const remote = new MediaStream();
   connection.ontrack = ({ track }) => {
@@ -35,26 +35,28 @@ function clean(candidate) {
 
 async function onMessage(message) {
   const { type, payload } = message;
+  const signal = type === 'media-signal' && payload.callId === callId ? payload.payload : undefined;
   if (type === 'call-invite') {
     callId = payload.callId;
     mark('rungAt');
-  } else if (type === 'sdp' && payload.callId === callId) {
-    if (payload.description.type === 'offer') {
+  } else if (signal?.sdp) {
+    const description = signal.sdp;
+    if (description.type === 'offer') {
       // Agent: answer with the media captured when the call was started.
       pc = newPeerConnection();
       local = await local;
       for (const track of local.getTracks()) pc.addTrack(track, local);
-      await pc.setRemoteDescription(payload.description);
+      await pc.setRemoteDescription(description);
       for (const c of pendingCandidates.splice(0)) await pc.addIceCandidate(c);
       await pc.setLocalDescription();
-      transport.send({ type: 'sdp', payload: { callId, description: { type: 'answer', sdp: pc.localDescription.sdp } } });
+      transport.send({ type: 'media-signal', payload: { callId, payload: { sdp: { type: 'answer', sdp: pc.localDescription.sdp } } } });
     } else {
-      await pc.setRemoteDescription(payload.description);
+      await pc.setRemoteDescription(description);
       for (const c of pendingCandidates.splice(0)) await pc.addIceCandidate(c);
     }
-  } else if (type === 'ice' && payload.callId === callId && payload.candidate) {
-    if (pc?.remoteDescription) await pc.addIceCandidate(payload.candidate);
-    else pendingCandidates.push(payload.candidate);
+  } else if (signal?.ice) {
+    if (pc?.remoteDescription) await pc.addIceCandidate(signal.ice);
+    else pendingCandidates.push(signal.ice);
   }
 }
 
@@ -81,7 +83,7 @@ export const contender = {
     pc = newPeerConnection();
     for (const track of local.getTracks()) pc.addTrack(track, local);
     await pc.setLocalDescription();
-    transport.send({ type: 'sdp', payload: { callId, description: { type: 'offer', sdp: pc.localDescription.sdp } } });
+    transport.send({ type: 'media-signal', payload: { callId, payload: { sdp: { type: 'offer', sdp: pc.localDescription.sdp } } } });
   },
   async hangup() {
     pc?.close();

@@ -1,4 +1,5 @@
-// simple-peer over the same relay: its signals travel as protocol `sdp` / `ice` messages through the
+// simple-peer over the same relay: its signals travel as protocol `media-signal` messages (`{ sdp }` /
+// `{ ice }`, as the SDK's peer-to-peer session sends them) through the
 // SDK's WebSocketTransport; ringing is an app-level `call-invite` as in the floor. Accept = the
 // customer captures and creates the initiator peer; the agent answers with the media it captured on click.
 import { WebSocketTransport } from '/dist/chat-call-kit.esm.js';
@@ -14,12 +15,12 @@ function newPeer(initiator, stream) {
   const p = new SimplePeer({ initiator, stream, trickle: true, config: { iceServers: [] } });
   p.on('signal', (data) => {
     if (data.type === 'offer' || data.type === 'answer') {
-      transport.send({ type: 'sdp', payload: { callId, description: { type: data.type, sdp: data.sdp } } });
+      transport.send({ type: 'media-signal', payload: { callId, payload: { sdp: { type: data.type, sdp: data.sdp } } } });
     } else if (data.candidate) {
       const c = { candidate: data.candidate.candidate };
       if (data.candidate.sdpMid != null) c.sdpMid = data.candidate.sdpMid;
       if (data.candidate.sdpMLineIndex != null) c.sdpMLineIndex = data.candidate.sdpMLineIndex;
-      transport.send({ type: 'ice', payload: { callId, candidate: c } });
+      transport.send({ type: 'media-signal', payload: { callId, payload: { ice: c } } });
     }
   });
   p.on('stream', (stream) => showRemote(stream));
@@ -28,14 +29,15 @@ function newPeer(initiator, stream) {
 }
 
 async function onMessage({ type, payload }) {
+  const signal = type === 'media-signal' && payload.callId === callId ? payload.payload : undefined;
   if (type === 'call-invite') {
     callId = payload.callId;
     mark('rungAt');
-  } else if (type === 'sdp' && payload.callId === callId) {
-    if (payload.description.type === 'offer') peer = newPeer(false, await local);
-    peer.signal(payload.description);
-  } else if (type === 'ice' && payload.callId === callId && payload.candidate) {
-    peer?.signal({ candidate: payload.candidate });
+  } else if (signal?.sdp) {
+    if (signal.sdp.type === 'offer') peer = newPeer(false, await local);
+    peer.signal(signal.sdp);
+  } else if (signal?.ice) {
+    peer?.signal({ candidate: signal.ice });
   }
 }
 
