@@ -307,6 +307,8 @@ describe('<chat-call-panel>', () => {
       await waitUntil(() => byText(customerPanel, 'Accept with video'));
       byText(customerPanel, 'Accept with video')!.click();
       await waitUntil(() => agent.remoteMediaState?.videoEnabled && customer.remoteMediaState?.videoEnabled, 'video both ways', { timeout: 10_000 });
+      // The remote tile shows once frames arrive (never a frozen or empty picture).
+      await waitUntil(() => agent.remoteVideoFlowing, 'remote frames arrive', { timeout: 5_000 });
       await agentPanel.updateComplete;
       expect($(agentPanel, '[part~="name"]')!.textContent).to.equal('Maria Silva');
       expect($(customerPanel, '[part~="name"]')!.textContent).to.equal('Alex');

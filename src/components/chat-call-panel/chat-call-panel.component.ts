@@ -112,12 +112,16 @@ export class ChatCallPanel extends CallKitElement {
   static override styles = [tokens, sharedStyles, buttonStyles, styles];
 
   private readonly localize = new LocalizeController(this);
-  readonly #engineController = new EngineController(this, (engine) => [
-    engine.on('statechange', (state, previous) => this.#onStateChange(state, previous)),
-    engine.on('error', (error) => this.#showError(error)),
-    engine.on('videofallback', () => (this.videoFallbackShown = true)),
-    engine.on('audiooutputchange', () => void this.#applySpeaker()),
-  ]);
+  readonly #engineController = new EngineController(this, (engine) => {
+    // An engine that starts out ended (this tab's previous page was in a call when it reloaded) says so too.
+    if (engine.state.phase === 'ended' && engine.state.endReason) queueMicrotask(() => this.#showNotice());
+    return [
+      engine.on('statechange', (state, previous) => this.#onStateChange(state, previous)),
+      engine.on('error', (error) => this.#showError(error)),
+      engine.on('videofallback', () => (this.videoFallbackShown = true)),
+      engine.on('audiooutputchange', () => void this.#applySpeaker()),
+    ];
+  });
   readonly #menu = new MenuController(
     this,
     () => this.menuButton,
