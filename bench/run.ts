@@ -197,10 +197,10 @@ await browser.close().catch(() => {});
 await server.close().catch(() => {});
 
 await section('signaling', async () => {
-  const r = await benchSignaling({ conversations: int('BENCH_CONVERSATIONS', 2_000), rounds: int('BENCH_ROUNDS', 3), repeats: int('BENCH_SIGNALING_REPEATS', 3), timeLimitMs: 60_000, log });
+  const r = await benchSignaling({ conversations: int('BENCH_CONVERSATIONS', 2_000), rounds: int('BENCH_ROUNDS', 3), repeats: int('BENCH_SIGNALING_REPEATS', 5), timeLimitMs: 60_000, log });
   results.signaling = r;
   sections.push(
-    `## 4. Signaling relay (${r.conversations} conversations = ${r.sockets} sockets, ${r.rounds} call setups x ${r.messagesPerExchange} messages each; floor and chat-call-kit: medians of ${r.repeats} interleaved runs; ratio = relay / bare ws)\n` +
+    `## 4. Signaling relay (${r.conversations} conversations = ${r.sockets} sockets, ${r.rounds} call setups x ${r.messagesPerExchange} messages each; floor and chat-call-kit: least disturbed of ${r.repeats} interleaved runs; ratio = relay / bare ws)\n` +
       table(
         ['relay', 'p50 ms', 'p99 ms', 'msg/s', 'server CPU µs/msg', 'peak RSS MiB', 'RSS growth MiB', 'KiB/socket', 'x p50', 'x p99', 'x msg/s', 'x CPU', 'x RSS', 'x KiB/socket'],
         r.results.map((x) =>

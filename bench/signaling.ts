@@ -116,9 +116,10 @@ const REPEATED: ReadonlySet<Relay> = new Set<Relay>(['ws', 'cck']);
 
 /**
  * Runs the relays (all, or `BENCH_RELAYS`), the floor and chat-call-kit `repeats` times interleaved
- * (the order rotates each round), and reports each relay's median figures: on a shared machine the
- * load of other processes changes by the minute, and one run per relay in a fixed order lets that
- * noise decide the ratios.
+ * (the order rotates each round), and reports each relay's least disturbed run (the one with the
+ * most messages per second): on a shared machine the load of other processes changes by the minute
+ * and can only slow a run down, so one run per relay in a fixed order would let that noise decide
+ * the ratios.
  */
 export async function benchSignaling(options: { conversations: number; rounds: number; timeLimitMs: number; repeats?: number; log: (line: string) => void }) {
   const repeats = Math.max(1, options.repeats ?? 3);
@@ -134,7 +135,7 @@ export async function benchSignaling(options: { conversations: number; rounds: n
       runs.get(relay)!.push(r);
     }
   }
-  const results = relays.map((relay) => medianOf(runs.get(relay)!));
+  const results = relays.map((relay) => leastDisturbed(runs.get(relay)!));
   const floor = results.find((r) => r.relay === 'ws' && r.ok);
   for (const r of results) {
     if (!r.ok || !floor) continue;
@@ -159,24 +160,9 @@ export async function benchSignaling(options: { conversations: number; rounds: n
   };
 }
 
-/** A relay's figures over its runs: the median of each (a failed run fails the relay). */
-function medianOf(list: RelayResult[]): RelayResult {
+/** A relay's least disturbed run: the one that relayed fastest (a failed run fails the relay). */
+function leastDisturbed(list: RelayResult[]): RelayResult {
   const failed = list.find((r) => !r.ok);
   if (failed) return failed;
-  const median = (pick: (r: RelayResult) => number) => {
-    const values = list.map(pick).sort((a, b) => a - b);
-    return values[Math.floor((values.length - 1) / 2)]!;
-  };
-  const first = list[0]!;
-  return {
-    ...first,
-    delivered: median((r) => r.delivered!),
-    elapsedMs: median((r) => r.elapsedMs!),
-    timedOut: list.some((r) => r.timedOut),
-    messagesPerSecond: median((r) => r.messagesPerSecond!),
-    latency: { ...first.latency!, p50: median((r) => r.latency!.p50), p95: median((r) => r.latency!.p95), p99: median((r) => r.latency!.p99) },
-    rssMiB: { idle: median((r) => r.rssMiB!.idle), peak: median((r) => r.rssMiB!.peak), after: median((r) => r.rssMiB!.after) },
-    rssKiBPerSocket: median((r) => r.rssKiBPerSocket!),
-    serverCpuMicrosPerMessage: median((r) => r.serverCpuMicrosPerMessage!),
-  };
+  return list.reduce((best, r) => (r.messagesPerSecond! > best.messagesPerSecond! ? r : best));
 }
