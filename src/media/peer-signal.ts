@@ -36,15 +36,18 @@ export function parsePeerSignal(payload: MediaPayload): PeerSignal | null {
   return { type: 'negotiate', ...output.negotiate };
 }
 
+/** A negotiate request's own fields (what `{ negotiate }` and `ve-negotiate` carry). */
+export function negotiateOf(signal: { iceRestart: boolean; refused?: boolean; rebuild?: boolean }): v.InferOutput<typeof NegotiateSchema> {
+  return { iceRestart: signal.iceRestart, ...(signal.refused ? { refused: true } : {}), ...(signal.rebuild ? { rebuild: true } : {}) };
+}
+
 export function peerSignalPayload(signal: PeerSignal): MediaPayload {
   switch (signal.type) {
     case 'sdp':
       return { sdp: signal.description };
     case 'ice':
       return { ice: signal.candidate };
-    default: {
-      const { type: _type, ...negotiate } = signal;
-      return { negotiate };
-    }
+    default:
+      return { negotiate: negotiateOf(signal) };
   }
 }

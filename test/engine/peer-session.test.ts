@@ -6,8 +6,9 @@
  * rules is proven end to end in test/e2e/calls.test.ts.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import type { MediaSignal } from '../../src/media/media-session.js';
+import type { MediaPayload, MediaSessionOptions } from '../../src/media/media-session.js';
 import { PeerSession } from '../../src/media/peer-session.js';
+import { parsePeerSignal, type PeerSignal } from '../../src/media/peer-signal.js';
 
 interface Watched {
   pc: RTCPeerConnection;
@@ -41,24 +42,38 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
+/** A call's session options with a port that hands every signal to `deliver`. */
+function sessionOptions(role: 'agent' | 'customer', deliver: (payload: MediaPayload) => void): MediaSessionOptions {
+  return {
+    callId: 'peer-test',
+    conversationId: 'peer-test',
+    role,
+    iceServers: [],
+    signaling: { send: deliver, request: () => Promise.reject(new Error('peer-to-peer: no server-side session')) },
+  };
+}
+
 /** Two sessions; `hold.answers` keeps the agent's answers back until `release()`. */
 function pair() {
-  const customer = new PeerSession({ polite: true, iceServers: [] });
-  const customerPc = created.at(-1)!;
-  const agent = new PeerSession({ polite: false, iceServers: [] });
-  const agentPc = created.at(-1)!;
-  const fromAgent: MediaSignal[] = [];
-  const held: MediaSignal[] = [];
+  const fromAgent: PeerSignal[] = [];
+  const held: MediaPayload[] = [];
   const hold = { answers: false };
-  customer.on('signal', (signal) => void agent.handleSignal(signal));
-  agent.on('signal', (signal) => {
-    fromAgent.push(signal);
-    if (hold.answers && (signal.type === 'sdp' || held.length > 0)) held.push(signal);
-    else void customer.handleSignal(signal);
-  });
+  const sessions: { agent?: PeerSession; customer?: PeerSession } = {};
+  const customer = new PeerSession(sessionOptions('customer', (payload) => void sessions.agent!.handleSignal(payload, 'customer')));
+  const customerPc = created.at(-1)!;
+  const agent = new PeerSession(
+    sessionOptions('agent', (payload) => {
+      const signal = parsePeerSignal(payload)!;
+      fromAgent.push(signal);
+      if (hold.answers && (signal.type === 'sdp' || held.length > 0)) held.push(payload);
+      else void customer.handleSignal(payload, 'agent');
+    }),
+  );
+  const agentPc = created.at(-1)!;
+  Object.assign(sessions, { agent, customer });
   const release = () => {
     hold.answers = false;
-    for (const signal of held.splice(0)) void customer.handleSignal(signal);
+    for (const payload of held.splice(0)) void customer.handleSignal(payload, 'agent');
   };
   cleanups.push(() => {
     agent.close();

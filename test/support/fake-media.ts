@@ -1,9 +1,10 @@
 /**
  * Fake devices and a fake media session for running engines where there is no WebRTC (Node,
- * jsdom): the devices hand out fake tracks; the sessions "negotiate" by exchanging one signal that
- * names the kinds each side sends, and each side's remote stream then holds fake tracks of them.
+ * jsdom): the devices hand out fake tracks; the sessions "negotiate" by exchanging one media signal
+ * (through the engine's port) that names the kinds each side sends, and each side's remote stream
+ * then holds fake tracks of them. (The SDK's own `FakeMediaSession` does not fill remote streams.)
  */
-import type { MediaKind, MediaSession, MediaSessionFactory, MediaSessionOptions, MediaSignal } from 'chat-call-kit';
+import type { MediaKind, MediaPayload, MediaSession, MediaSessionFactory, MediaSessionOptions, MediaSignalingPort } from 'chat-call-kit';
 import { TypedEmitter, type MediaConnectionState, type MediaSessionEvents } from 'chat-call-kit';
 
 let nextTrack = 0;
@@ -46,11 +47,13 @@ class FakeSession extends TypedEmitter<MediaSessionEvents> implements MediaSessi
   readonly remoteStream: MediaStream;
   readonly #kinds = new Set<MediaKind>();
   readonly #polite: boolean;
+  readonly #port: MediaSignalingPort;
   #sent = false;
 
   constructor(options: MediaSessionOptions, createStream: () => MediaStream) {
     super();
-    this.#polite = options.polite;
+    this.#polite = options.role === 'customer';
+    this.#port = options.signaling;
     this.remoteStream = createStream();
   }
 
@@ -64,15 +67,16 @@ class FakeSession extends TypedEmitter<MediaSessionEvents> implements MediaSessi
     this.#kinds.add(kind);
   }
 
-  async handleSignal(signal: MediaSignal): Promise<void> {
-    if (signal.type !== 'sdp' || !signal.description) return;
-    for (const kind of (signal.description.sdp ?? '').split(',').filter(Boolean) as MediaKind[]) {
+  async handleSignal(payload: MediaPayload): Promise<void> {
+    const description = payload.sdp as { type: string; sdp: string } | undefined;
+    if (!description) return;
+    for (const kind of (description.sdp ?? '').split(',').filter(Boolean) as MediaKind[]) {
       if (this.remoteStream.getTracks().some((t) => t.kind === kind)) continue;
       const track = fakeTrack(kind);
       this.remoteStream.addTrack(track);
       this.emit('remotetrack', track);
     }
-    if (signal.description.type === 'offer') this.#offer('answer');
+    if (description.type === 'offer') this.#offer('answer');
     this.#setState('connected');
   }
 
@@ -92,7 +96,7 @@ class FakeSession extends TypedEmitter<MediaSessionEvents> implements MediaSessi
     if (this.#sent && type === 'offer') return;
     this.#sent = true;
     this.#setState('connecting');
-    this.emit('signal', { type: 'sdp', description: { type, sdp: [...this.#kinds].join(',') } });
+    this.#port.send({ sdp: { type, sdp: [...this.#kinds].join(',') } });
   }
 
   #setState(state: MediaConnectionState): void {

@@ -8,7 +8,7 @@
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import type { MediaSession, MediaSessionFactory } from '../../media/media-session.js';
 import { createPeerSession } from '../../media/peer-session.js';
-import { parsePeerSignal, peerSignalPayload } from '../../media/peer-signal.js';
+import { negotiateOf, parsePeerSignal, peerSignalPayload } from '../../media/peer-signal.js';
 import { randomId } from '../../signaling/protocol.js';
 import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
 import { SignalingPinService, type PinClient, type PinClientFactory } from '../builtin/pins.js';
@@ -384,10 +384,7 @@ function openScreenMedia(factory: MediaSessionFactory, link: SessionLink, role: 
         const signal = parsePeerSignal(payload);
         if (signal?.type === 'sdp') link.send('ve-sdp', { description: signal.description });
         else if (signal?.type === 'ice') link.send('ve-ice', { candidate: signal.candidate });
-        else if (signal) {
-          const { type: _type, ...negotiate } = signal;
-          link.send('ve-negotiate', negotiate);
-        }
+        else if (signal) link.send('ve-negotiate', negotiateOf(signal));
       },
       request: () => Promise.reject(new VisualError('provider-failed', 'screen share has no server-side media session')),
     },
@@ -455,11 +452,9 @@ class CustomerScreenSession extends TypedEmitter<CustomerSessionEvents> implemen
       case 've-ice':
         void this.#media.handleSignal(peerSignalPayload({ type: 'ice', candidate: message.payload.candidate }), 'agent');
         return;
-      case 've-negotiate': {
-        const { sessionId: _sessionId, ...negotiate } = message.payload;
-        void this.#media.handleSignal(peerSignalPayload({ type: 'negotiate', ...negotiate }), 'agent');
+      case 've-negotiate':
+        void this.#media.handleSignal(peerSignalPayload({ type: 'negotiate', ...negotiateOf(message.payload) }), 'agent');
         return;
-      }
       case 've-laser': {
         const overlay = this.#overlay;
         const win = this.#context.document.defaultView;
