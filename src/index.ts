@@ -99,7 +99,7 @@ export type {
   CustomerSessionEvents,
   Invitation,
 } from './providers/types.js';
-export { PrivacyRules, MASK_ATTRIBUTE, BLOCK_ATTRIBUTE, type PrivacyOptions } from './providers/cobrowse/privacy.js';
+export { PrivacyRules, MASK_ATTRIBUTE, UNMASK_ATTRIBUTE, BLOCK_ATTRIBUTE, MASKED_VALUE, type PrivacyOptions } from './providers/cobrowse/privacy.js';
 export type { CobrowseProvider, CobrowseProviderOptions } from './providers/cobrowse/cobrowse-provider.js';
 export type { ScreenShareProvider, ScreenShareProviderOptions } from './providers/screen-share/screen-share-provider.js';
 export {

@@ -25,4 +25,4 @@ export { ProviderRegistry } from '../providers/registry.js';
 export { visualProviders, createProviderRegistry, loadBuiltinProviders, BUILTIN_CAPABILITIES } from '../providers/defaults.js';
 export { LazyProvider } from '../providers/lazy-provider.js';
 export { VisualError, VISUAL_ERROR_CODES } from '../providers/errors.js';
-export { MASK_ATTRIBUTE, BLOCK_ATTRIBUTE } from '../providers/cobrowse/privacy.js';
+export { MASK_ATTRIBUTE, UNMASK_ATTRIBUTE, BLOCK_ATTRIBUTE } from '../providers/cobrowse/privacy.js';

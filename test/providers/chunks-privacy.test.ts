@@ -1,10 +1,10 @@
 /**
- * The building blocks of co-browse: chunking under the 64 KiB message limit with in-order
+ * The building blocks of co-browse: chunking under the 64 KiB message limit with in-order, bounded
  * reassembly, and the privacy rules applied in the customer's browser.
  */
 import { expect } from '@open-wc/testing';
-import { ChunkReader, ChunkWriter, MAX_PIECE_BYTES, splitForWire } from '../../src/providers/builtin/chunks.js';
-import { MASKED_VALUE, PrivacyRules, redactStrings } from '../../src/providers/cobrowse/privacy.js';
+import { ChunkReader, ChunkWriter, MAX_BATCH_PIECES, MAX_PIECE_BYTES, splitForWire } from '../../src/providers/builtin/chunks.js';
+import { MASKED_VALUE, PrivacyRules } from '../../src/providers/cobrowse/privacy.js';
 import { coalesce } from '../../src/providers/cobrowse/record.js';
 import { MAX_MESSAGE_BYTES, createMessage, parseMessage, utf8Length } from '../../src/signaling/protocol.js';
 
@@ -53,6 +53,20 @@ describe('chunking', () => {
     expect(fresh).to.deep.equal({ kind: 'batch', text: '[3]', fresh: true });
   });
 
+  it('caps what a batch may hold: over the limit the batch is dropped and the epoch given up', () => {
+    const writer = new ChunkWriter('big');
+    const reader = new ChunkReader();
+    const results = Array.from({ length: MAX_BATCH_PIECES + 5 }, (_, seq) => reader.read({ epoch: 'big', seq, data: 'x', final: false }).kind);
+    expect(results.slice(0, MAX_BATCH_PIECES)).to.deep.equal(Array(MAX_BATCH_PIECES).fill('partial'));
+    expect(results[MAX_BATCH_PIECES]).to.equal('overflow');
+    expect(results.slice(MAX_BATCH_PIECES + 1)).to.deep.equal(Array(4).fill('ignored'));
+    const bytes = new ChunkReader({ maxChars: 100_000 });
+    const [first, second] = writer.write('y'.repeat(110_000), 56_000);
+    expect(bytes.read({ ...first!, seq: 0 }).kind).to.equal('partial');
+    expect(bytes.read({ ...second!, seq: 1 }).kind).to.equal('overflow', 'the character cap');
+    expect(reader.read(new ChunkWriter('next').write('[1]')[0]!)).to.deep.equal({ kind: 'batch', text: '[1]', fresh: true }, 'a new epoch starts over');
+  });
+
   it('coalesces pointer moves and scrolls within a batch, never mutations', () => {
     const move = (x: number) => ({ type: 3, data: { source: 1, positions: [{ x, y: 0, id: 1, timeOffset: 0 }] }, timestamp: x });
     const scroll = (id: number, y: number) => ({ type: 3, data: { source: 3, id, x: 0, y }, timestamp: y });
@@ -63,48 +77,75 @@ describe('chunking', () => {
   });
 });
 
-describe('privacy rules', () => {
-  const rules = new PrivacyRules({ maskSelector: '.secret', blockSelector: '.hidden-widget' });
+describe('privacy rules (decided by node, in the composed tree)', () => {
+  const rules = new PrivacyRules({ maskSelector: '.secret', blockSelector: '.hidden-widget', unmaskSelector: '.public' });
+  const hosts: HTMLElement[] = [];
+  afterEach(() => hosts.splice(0).forEach((host) => host.remove()));
   const make = (html: string) => {
     const host = document.createElement('div');
     host.innerHTML = html;
+    document.body.append(host);
+    hosts.push(host);
     return host.firstElementChild!;
   };
 
-  it('masks passwords, payment-card fields, data-cck-mask and configured selectors', () => {
-    expect(rules.isSensitiveField(make('<input type="password">'))).to.equal(true);
-    expect(rules.isSensitiveField(make('<input autocomplete="cc-number">'))).to.equal(true);
-    expect(rules.isSensitiveField(make('<input autocomplete="section-pay billing cc-csc">'))).to.equal(true);
-    expect(rules.isSensitiveField(make('<input autocomplete="new-password">'))).to.equal(true);
-    const masked = make('<div data-cck-mask><input id="in"></div>');
-    expect(rules.isSensitiveField(masked.querySelector('input')!)).to.equal(true);
-    const custom = make('<div class="secret"><input></div>');
-    expect(rules.isSensitiveField(custom.querySelector('input')!)).to.equal(true);
-    expect(rules.isSensitiveField(make('<input autocomplete="name">'))).to.equal(false);
-    expect(rules.maskInputFn('hunter2', make('<input type="password">') as HTMLElement)).to.equal(MASKED_VALUE);
-    expect(rules.maskInputFn('Ada', make('<input>') as HTMLElement)).to.equal('Ada');
+  it('masks every field by default; data-cck-unmask shows ordinary ones, never passwords, codes, cards, hidden or file inputs', () => {
+    for (const html of ['<input>', '<input type="email">', '<input type="tel">', '<input name="ssn">', '<textarea></textarea>', '<select></select>', '<div contenteditable></div>', '<input type="checkbox">', '<input type="hidden">']) {
+      expect(rules.isSensitiveField(make(html)), html).to.equal(true);
+    }
+    for (const html of ['<button>Buy</button>', '<input type="submit" value="Pay">', '<div contenteditable="false"></div>', '<p>text</p>']) {
+      expect(rules.isSensitiveField(make(html)), html).to.equal(false);
+    }
+    const shown = make('<form data-cck-unmask><input id="q"><input type="password"><input autocomplete="cc-csc"><input type="hidden"><input autocomplete="one-time-code"><input type="file"></form>');
+    const [query, ...alwaysMasked] = [...shown.querySelectorAll('input')];
+    expect(rules.isSensitiveField(query!)).to.equal(false);
+    for (const field of alwaysMasked) expect(rules.isSensitiveField(field), field.outerHTML).to.equal(true);
+    expect(rules.isSensitiveField(make('<input class="public">'))).to.equal(false, 'the unmaskSelector option');
+    const masked = make('<div data-cck-mask data-cck-unmask><input></div>');
+    expect(rules.isSensitiveField(masked.querySelector('input')!)).to.equal(true, 'data-cck-mask wins');
   });
 
-  it('removes data-cck-block, configured selectors, the SDK elements and sensitive selects; none can be acted on', () => {
-    for (const html of [
-      '<div data-cck-block></div>',
-      '<div class="hidden-widget"></div>',
-      '<cobrowse-launcher></cobrowse-launcher>',
-      '<chat-call-panel></chat-call-panel>',
-      '<select autocomplete="cc-exp-month"></select>',
-      '<select data-cck-mask></select>',
-    ]) {
+  it('follows data-cck-mask into open shadow roots, slots and same-origin frames', async () => {
+    const host = make('<div data-cck-mask><span id="host"></span></div>').querySelector('#host')!;
+    const shadow = host.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<p>inside</p>';
+    expect(rules.contextOf(shadow.querySelector('p')!.firstChild!).maskText).to.equal(true);
+
+    const outer = make('<div><b id="light">slotted text</b></div>');
+    const slotShadow = outer.attachShadow({ mode: 'open' });
+    slotShadow.innerHTML = '<div class="secret"><slot></slot></div>';
+    expect(rules.contextOf(outer.querySelector('#light')!).maskText).to.equal(true, 'shown inside a masked slot');
+
+    const frame = make('<iframe data-cck-mask></iframe>') as HTMLIFrameElement;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const inner = frame.contentDocument!;
+    inner.body.innerHTML = '<p>in the frame</p><input>';
+    expect(rules.contextOf(inner.querySelector('p')!).maskText).to.equal(true);
+    expect(rules.isProtected(inner.querySelector('input')!)).to.equal(true);
+  });
+
+  it('masks attributes of masked subtrees; strips URL queries and data-* values everywhere', () => {
+    const open = rules.contextOf(make('<p></p>'));
+    const masked = rules.contextOf(make('<p data-cck-mask></p>'));
+    expect(rules.attribute(masked, 'title', 'Card 4111')).to.equal(MASKED_VALUE);
+    expect(rules.attribute(masked, 'href', 'https://shop.test/a')).to.equal(undefined);
+    expect(rules.attribute(masked, 'class', 'note')).to.equal('note');
+    expect(rules.attribute(open, 'title', 'Hello')).to.equal('Hello');
+    expect(rules.attribute(open, 'href', 'https://shop.test/reset?reset_token=abc#access_token=xyz')).to.equal('https://shop.test/reset');
+    expect(rules.attribute(open, 'srcset', 'a.png?t=1 1x, b.png?t=2 2x')).to.equal('a.png 1x, b.png 2x');
+    expect(rules.attribute(open, 'data-user-token', 'abc')).to.equal('');
+    expect(rules.attribute(open, 'data-cck-unmask', '')).to.equal('');
+    const allowing = new PrivacyRules({ allowUrlParameters: ['page'], allowDataAttributes: ['data-state'] });
+    expect(allowing.url('/list?page=2&token=x#top')).to.equal('/list?page=2');
+    expect(allowing.attribute(open, 'data-state', 'open')).to.equal('open');
+  });
+
+  it('removes data-cck-block, configured selectors and the SDK elements; none can be acted on', () => {
+    for (const html of ['<div data-cck-block></div>', '<div class="hidden-widget"></div>', '<cobrowse-launcher></cobrowse-launcher>', '<chat-call-panel></chat-call-panel>']) {
       const element = make(html);
-      expect(element.matches(rules.blockSelector), html).to.equal(true);
+      expect(rules.isBlockRoot(element), html).to.equal(true);
       expect(rules.isProtected(element), html).to.equal(true);
     }
     expect(rules.isProtected(make('<button>Buy</button>'))).to.equal(false);
-  });
-
-  it('redacts any string carrying a sensitive value (last line of defence before sending)', () => {
-    const events = [{ data: { node: { attributes: { value: 'my-secret-1' }, text: 'x my-secret-1 y' } } }];
-    const redacted = redactStrings(events, ['my-secret-1']);
-    expect(JSON.stringify(redacted)).not.to.contain('my-secret-1');
-    expect(redacted[0]!.data.node.text).to.equal(`x ${MASKED_VALUE} y`);
   });
 });

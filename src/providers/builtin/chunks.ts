@@ -8,6 +8,15 @@ import { utf8Length } from '../../signaling/protocol.js';
 
 /** Room for one piece: the message limit minus the envelope and the other payload fields. */
 export const MAX_PIECE_BYTES = 56_000;
+/** The most pieces one batch may have; a batch with more is dropped (a 5,000-element page is ~12). */
+export const MAX_BATCH_PIECES = 128;
+/** The most characters one batch may have (~6 MiB of events, a page of some 40,000 elements). */
+export const MAX_BATCH_CHARS = 6 * 1024 * 1024;
+
+export interface ChunkLimits {
+  maxPieces: number;
+  maxChars: number;
+}
 
 export interface Chunk {
   epoch: string;
@@ -69,16 +78,27 @@ export type ReadResult =
   | { kind: 'partial' }
   /** Out of order (a piece went missing): nothing of this epoch is applied until a new one starts. */
   | { kind: 'gap' }
+  /** The batch went over the limits: dropped, and nothing more of this epoch is kept. */
+  | { kind: 'overflow' }
   /** An old or repeated piece, or one of an epoch already given up: ignored. */
   | { kind: 'ignored' };
 
-/** The receiving side: reassembles batches, in order, per epoch. */
+/**
+ * The receiving side: reassembles batches, in order, per epoch. What it holds is bounded by
+ * `limits`: one batch in the making, never more than `maxPieces` pieces or `maxChars` characters.
+ */
 export class ChunkReader {
+  readonly #limits: ChunkLimits;
   #epoch: string | undefined;
   #expected = 0;
   #parts: string[] = [];
+  #chars = 0;
   #broken = false;
   #freshPending = false;
+
+  constructor(limits: Partial<ChunkLimits> = {}) {
+    this.#limits = { maxPieces: MAX_BATCH_PIECES, maxChars: MAX_BATCH_CHARS, ...limits };
+  }
 
   get epoch(): string | undefined {
     return this.#epoch;
@@ -92,6 +112,7 @@ export class ChunkReader {
       this.#epoch = chunk.epoch;
       this.#expected = 0;
       this.#parts = [];
+      this.#chars = 0;
       this.#broken = false;
       this.#freshPending = true;
     }
@@ -100,9 +121,15 @@ export class ChunkReader {
     if (chunk.seq > this.#expected) return this.#markGap(chunk.epoch);
     this.#expected += 1;
     this.#parts.push(chunk.data);
+    this.#chars += chunk.data.length;
+    if (this.#parts.length > this.#limits.maxPieces || this.#chars > this.#limits.maxChars) {
+      this.#markGap(chunk.epoch);
+      return { kind: 'overflow' };
+    }
     if (!chunk.final) return { kind: 'partial' };
     const text = this.#parts.join('');
     this.#parts = [];
+    this.#chars = 0;
     const fresh = this.#freshPending;
     this.#freshPending = false;
     return { kind: 'batch', text, fresh };
@@ -113,6 +140,7 @@ export class ChunkReader {
     this.#epoch = undefined;
     this.#expected = 0;
     this.#parts = [];
+    this.#chars = 0;
     this.#broken = false;
     this.#freshPending = false;
   }
@@ -121,6 +149,7 @@ export class ChunkReader {
     this.#epoch = epoch;
     this.#broken = true;
     this.#parts = [];
+    this.#chars = 0;
     return { kind: 'gap' };
   }
 }

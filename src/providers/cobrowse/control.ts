@@ -13,14 +13,15 @@
  * with control on, Enter or Space clicks where it points and Page Up / Page Down scroll there.
  *
  * Customer side (`applyControl`): finds that very node through the recorder's mirror and acts on it
- * (never on a guessed point), refusing masked and removed elements, links to other origins, and
- * actions for another recording (a page the customer already left).
+ * (never on a guessed point), refusing masked and removed elements (and labels of masked fields),
+ * navigations to other origins, file pickers and downloads (`activation-guard.ts`), and actions for
+ * another recording (a page the customer already left).
  */
 import type { PayloadOf } from '../../signaling/protocol.js';
 import type { CobrowseMirror, MirrorPoint } from './mirror.js';
 import { LaserTrail } from './laser.js';
-import type { PrivacyRules } from './privacy.js';
-import { isPasswordField, isPaymentCardField, MASK_ATTRIBUTE, BLOCK_ATTRIBUTE } from './privacy.js';
+import { PrivacyRules } from './privacy.js';
+import { clickPath, guardClicks, judgeActivation, type ActivationPolicy } from './activation-guard.js';
 
 export type ControlAction = PayloadOf<'ve-control'>['action'];
 export type ControlCommand = Omit<PayloadOf<'ve-control'>, 'sessionId' | 'seq'>;
@@ -191,7 +192,7 @@ export class AgentTools {
     const point = this.#options.mirror.pointAt(clientX, clientY);
     if (!point?.element || point.nodeId === undefined) return;
     const element = point.element;
-    if (looksProtected(element)) {
+    if (looksProtected(element, this.#options.mirror.frame?.contentDocument ?? undefined)) {
       this.#options.onRefused('private');
       return;
     }
@@ -308,13 +309,13 @@ function fieldOf(element: Element): HTMLInputElement | HTMLTextAreaElement | HTM
   return field as HTMLTextAreaElement | HTMLSelectElement;
 }
 
-/** What the replica shows of the customer's privacy marks (the customer's side decides for real). */
-function looksProtected(element: Element): boolean {
-  return (
-    isPasswordField(element) ||
-    isPaymentCardField(element) ||
-    element.closest(`[${MASK_ATTRIBUTE}], [${BLOCK_ATTRIBUTE}]`) !== null
-  );
+/** The default rules, applied to the replica: what the agent's side can tell is off limits. */
+const REPLICA_RULES = new PrivacyRules();
+
+/** What the replica (`root`) shows of the customer's privacy marks (the customer's side decides for real). */
+function looksProtected(element: Element, root: Document | undefined): boolean {
+  const label = element.closest('label');
+  return REPLICA_RULES.isProtected(element, root) || (label?.control ? REPLICA_RULES.isProtected(label.control, root) : false);
 }
 
 function accessibleNameOf(field: Element): string {
@@ -341,10 +342,10 @@ export function applyControl(command: ControlCommand, environment: ApplyEnvironm
   if (!node) return { ok: false, reason: 'not-found' };
   const element = node.nodeType === 1 ? (node as Element) : node.parentElement;
   if (!element || !element.isConnected) return { ok: false, reason: 'not-found' };
-  if (privacy.isProtected(element)) return { ok: false, reason: 'private' };
+  if (privacy.isProtected(element, win.document)) return { ok: false, reason: 'private' };
   switch (command.action) {
     case 'click':
-      return click(element, win, environment.navigation);
+      return click(element, { privacy, window: win, navigation: environment.navigation });
     case 'input':
       return typeInto(element, command.value ?? '', win);
     case 'select':
@@ -356,20 +357,11 @@ export function applyControl(command: ControlCommand, environment: ApplyEnvironm
   }
 }
 
-function click(element: Element, win: Window, navigation: boolean): ControlOutcome {
-  const link = element.closest('a[href]') as HTMLAnchorElement | null;
-  if (link && !navigation) return { ok: false, reason: 'unsupported' };
-  if (link) {
-    let url: URL;
-    try {
-      url = new URL(link.href, win.location.href);
-    } catch {
-      return { ok: false, reason: 'unsupported' };
-    }
-    if (url.origin !== win.location.origin || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      return { ok: false, reason: 'cross-origin' };
-    }
-  }
+function click(element: Element, policy: ActivationPolicy): ControlOutcome {
+  // Judged before anything is dispatched, so a refused click does not even press or focus.
+  const before = judgeActivation(clickPath(element), policy);
+  if (!before.ok) return before;
+  const win = policy.window;
   const target = element as HTMLElement;
   const box = target.getBoundingClientRect();
   const init: MouseEventInit = {
@@ -382,19 +374,15 @@ function click(element: Element, win: Window, navigation: boolean): ControlOutco
     button: 0,
   };
   const PointerCtor = (win as unknown as { PointerEvent?: typeof PointerEvent }).PointerEvent;
-  if (PointerCtor) target.dispatchEvent(new PointerCtor('pointerdown', { ...init, pointerType: 'mouse', isPrimary: true }));
-  target.dispatchEvent(new MouseEvent('mousedown', init));
-  if (typeof target.focus === 'function') target.focus({ preventScroll: true });
-  if (PointerCtor) target.dispatchEvent(new PointerCtor('pointerup', { ...init, pointerType: 'mouse', isPrimary: true }));
-  target.dispatchEvent(new MouseEvent('mouseup', init));
-  if (link && link.target && link.target !== '_self') {
-    // A new window would be a popup nobody asked for: follow the same-origin link in place.
-    win.location.assign(link.href);
-    return { ok: true };
-  }
-  if (typeof target.click === 'function') target.click();
-  else target.dispatchEvent(new MouseEvent('click', init));
-  return { ok: true };
+  return guardClicks(policy, element, () => {
+    if (PointerCtor) target.dispatchEvent(new PointerCtor('pointerdown', { ...init, pointerType: 'mouse', isPrimary: true }));
+    target.dispatchEvent(new MouseEvent('mousedown', init));
+    if (typeof target.focus === 'function' && target.localName !== 'label') target.focus({ preventScroll: true });
+    if (PointerCtor) target.dispatchEvent(new PointerCtor('pointerup', { ...init, pointerType: 'mouse', isPrimary: true }));
+    target.dispatchEvent(new MouseEvent('mouseup', init));
+    if (typeof target.click === 'function') target.click();
+    else target.dispatchEvent(new MouseEvent('click', init));
+  });
 }
 
 function typeInto(element: Element, value: string, win: Window): ControlOutcome {

@@ -1,7 +1,8 @@
 /**
  * The customer's side of co-browse: records the page with rrweb (a full snapshot, then every DOM
- * mutation, input, scroll and pointer move), with privacy applied inside rrweb so masked values
- * never leave the browser, and hands the events over in ordered chunks.
+ * mutation, input, scroll and pointer move), applies the privacy rules to every event by node
+ * (`sanitizeEvents`) so masked values never leave the browser, and hands the events over in ordered
+ * chunks.
  *
  * Throughput: events emitted in the same task form one batch, sent at the next microtask. DOM
  * mutations are never dropped; pointer moves are sampled by rrweb and, within a batch, only the
@@ -15,9 +16,11 @@ import { rrweb } from './rrweb-runtime.js';
 import { randomId } from '../../signaling/protocol.js';
 import { ChunkWriter, type Chunk } from '../builtin/chunks.js';
 import { COLOR_SCHEME_EVENT, watchColorScheme, type ColorScheme, type ColorSchemePayload } from './color-scheme.js';
-import { MASK_INPUT_OPTIONS, redactStrings, type PrivacyRules } from './privacy.js';
+import type { PrivacyRules } from './privacy.js';
+import { sanitizeEvents } from './sanitize.js';
 
 export interface RecorderOptions {
+  /** The page recorded (rrweb records the document of the window it runs in). */
   document: Document;
   privacy: PrivacyRules;
   /** Called with each chunk, in order. */
@@ -83,10 +86,8 @@ export class Recorder {
     watching = true;
     const stop = rrweb().record({
       emit: (event) => this.#enqueue(writer, event),
+      // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
       blockSelector: privacy.blockSelector,
-      maskTextSelector: privacy.maskSelector,
-      maskInputOptions: { ...MASK_INPUT_OPTIONS },
-      maskInputFn: privacy.maskInputFn,
       slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaSocial: true, headMetaRobots: true, headMetaVerification: true },
       sampling: {
         mousemove: this.#options.mousemoveMs ?? 50,
@@ -138,11 +139,10 @@ export class Recorder {
 
   #flush(writer: ChunkWriter): void {
     if (this.#pending.length === 0 || writer !== this.#writer) return;
-    const events = coalesce(this.#pending.splice(0));
-    const secrets = this.#options.privacy.sensitiveValues(this.#options.document);
     let text: string;
     try {
-      text = JSON.stringify(redactStrings(events, secrets));
+      const events = sanitizeEvents(coalesce(this.#pending.splice(0)), rrweb().record.mirror, this.#options.privacy, this.#options.document);
+      text = JSON.stringify(events);
     } catch (error) {
       this.#options.onError?.(error);
       return;
