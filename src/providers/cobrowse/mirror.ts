@@ -4,9 +4,15 @@
  * `allow-scripts`): nothing the customer's page contains can run in the agent's page, while the
  * agent's page can still read the replica's layout (to know what the agent points at).
  *
- * Batches are applied strictly in order (`ChunkReader`); a missing chunk stops the replica until a
- * fresh snapshot arrives (`onResync`). Events are applied as they arrive (no replay clock): the
- * replayer's baseline is set far in the future, so every event is applied at once.
+ * The replica document gets a Content-Security-Policy before anything of the customer's page is
+ * built in it (`REPLICA_CSP`): the agent's browser fetches nothing the customer's page names
+ * (images, stylesheets, fonts, frames, objects, media), so a page cannot beacon the agent's address;
+ * what the replica shows comes only through the session (inlined styles, `data:` images).
+ *
+ * Batches are applied strictly in order (`ChunkReader`); a missing chunk, or a batch over the
+ * limits, stops the replica until a fresh snapshot arrives (`onResync`). Events are applied as they
+ * arrive (no replay clock): the replayer's baseline is set far in the future, so every event is
+ * applied at once.
  *
  * The replica fits its container (`contain`), or fills its width and grows in height when the
  * container has `data-cck-fit="width"`. It shows the customer's colour scheme, not the agent's
@@ -41,6 +47,22 @@ export interface MirrorPoint {
 
 /** The exact sandbox of the replica: same-origin for reading its layout, and nothing else. */
 export const MIRROR_SANDBOX = 'allow-same-origin';
+
+/**
+ * The replica's policy: inline styles (rrweb inlines the page's stylesheets) and `data:`/`blob:`
+ * images and fonts; no fetch of any URL, no frames, no objects, no `<base>`, no form target.
+ */
+export const REPLICA_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  'img-src data: blob:',
+  'font-src data:',
+  "media-src 'none'",
+  "frame-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 const STYLES = `
 .cck-mirror { position: relative; width: 100%; height: 100%; overflow: hidden; background: #fff; }
@@ -103,6 +125,11 @@ export class CobrowseMirror {
   push(chunk: Chunk): void {
     const result = this.#reader.read(chunk);
     if (result.kind === 'gap') {
+      this.#requestResync();
+      return;
+    }
+    if (result.kind === 'overflow') {
+      this.#options.onError?.(new Error('a co-browse batch went over the size limit and was dropped'));
       this.#requestResync();
       return;
     }
@@ -285,6 +312,11 @@ export class CobrowseMirror {
       this.#options.onError?.(new Error(`the replica's iframe must be sandboxed as "${MIRROR_SANDBOX}"`));
       return;
     }
+    if (!applyReplicaPolicy(iframe)) {
+      replayer.destroy();
+      this.#options.onError?.(new Error("the replica's content security policy could not be applied"));
+      return;
+    }
     iframe.title = this.#container?.getAttribute('aria-label') ?? 'Customer screen';
     iframe.tabIndex = -1;
     replayer.on('resize', (dimension) => {
@@ -362,6 +394,21 @@ export class CobrowseMirror {
     cursor.style.left = `${stageBox.left - rootBox.left + x * this.#scale}px`;
     cursor.style.top = `${stageBox.top - rootBox.top + y * this.#scale}px`;
   }
+}
+
+/**
+ * Puts `REPLICA_CSP` in the replica's (still empty) document. The policy stays with the document
+ * when rrweb rewrites it for each snapshot (`document.open()` keeps a document's policies), and
+ * frames rrweb builds inside it inherit it.
+ */
+function applyReplicaPolicy(iframe: HTMLIFrameElement): boolean {
+  const doc = iframe.contentDocument;
+  if (!doc) return false;
+  const meta = doc.createElement('meta');
+  meta.httpEquiv = 'Content-Security-Policy';
+  meta.content = REPLICA_CSP;
+  (doc.head ?? doc.documentElement ?? doc).prepend(meta);
+  return true;
 }
 
 function clamp(value: number): number {
