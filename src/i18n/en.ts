@@ -152,6 +152,10 @@ const en = {
     fullScreen: 'Full screen',
     screenKeys: (control: boolean): string =>
       control ? 'Arrow keys move the pointer; Enter clicks; Page Up and Page Down scroll.' : 'Arrow keys move the laser pointer.',
+    controlRequestTitle: 'The agent asks to control this page',
+    allowControl: 'Allow',
+    denyControl: 'Deny',
+    waitingForControl: 'Waiting for the customer’s answer…',
     pinLabel: 'PIN for the customer',
     pinExpires: (time: string) => `Expires at ${time}`,
     pinChatMessage: (pin: string, kind: VisualKind): string =>
@@ -211,6 +215,7 @@ const en = {
       'signaling-failed': 'The connection to the service was lost. Check your internet connection and try again.',
       'provider-failed': 'Something went wrong with the session. Try again.',
       'control-refused': 'The customer’s page did not allow that: private fields and other sites are off limits.',
+      'control-denied': 'The customer did not allow remote control.',
     } satisfies Record<VisualErrorCode, string>,
   },
   // end visual engagement

@@ -146,6 +146,10 @@ const ptBR: Translation = {
     fullScreen: 'Tela cheia',
     screenKeys: (control) =>
       control ? 'As setas movem o ponteiro; Enter clica; Page Up e Page Down rolam a página.' : 'As setas movem o ponteiro laser.',
+    controlRequestTitle: 'O agente pede para controlar esta página',
+    allowControl: 'Permitir',
+    denyControl: 'Não permitir',
+    waitingForControl: 'Aguardando a resposta do cliente…',
     pinLabel: 'PIN para o cliente',
     pinExpires: (time) => `Expira às ${time}`,
     pinChatMessage: (pin, kind) =>
@@ -207,6 +211,7 @@ const ptBR: Translation = {
       'signaling-failed': 'A conexão com o serviço foi perdida. Verifique sua internet e tente de novo.',
       'provider-failed': 'Algo deu errado na sessão. Tente de novo.',
       'control-refused': 'A página do cliente não permitiu isso: campos privados e outros sites ficam fora de alcance.',
+      'control-denied': 'O cliente não permitiu o controle remoto.',
     },
   },
   // end visual engagement

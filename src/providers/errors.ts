@@ -17,6 +17,7 @@ export const VISUAL_ERROR_CODES = [
   'signaling-failed',
   'provider-failed',
   'control-refused',
+  'control-denied',
 ] as const;
 export type VisualErrorCode = (typeof VISUAL_ERROR_CODES)[number];
 

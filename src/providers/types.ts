@@ -60,8 +60,12 @@ export type AgentSessionEvents = {
   active: [];
   /** The customer's page is loading another page; the view resumes by itself. */
   navigating: [];
-  /** Remote control is on (the customer confirmed) or off (released, or taken back by the customer). */
+  /** Remote control is on (the customer allowed it) or off (released, denied, or taken back by the customer). */
   control: [{ enabled: boolean }];
+  /** Remote control was asked for and the customer has not answered yet (`true`), or has (`false`). */
+  controlrequest: [{ requested: boolean }];
+  /** What the session allows, once the customer's side said (its page may allow less than offered). */
+  capabilities: [VisualCapabilities];
   /** The customer's page can (or cannot) show the laser pointer. */
   laseravailable: [boolean];
   /** Something failed that the session survives (e.g. a refused remote-control action). */
@@ -83,7 +87,10 @@ export interface AgentSession extends Pick<TypedEmitter<AgentSessionEvents>, 'on
   attachView?(container: HTMLElement): void;
   detachView?(): void;
   setLaserPointer?(enabled: boolean): void;
-  /** Asks for remote control (`true`) or gives it back; the `control` event confirms. */
+  /**
+   * Asks for remote control (`true`: the customer is prompted, and the `control` event follows only
+   * if the customer allows it) or gives it back.
+   */
   setRemoteControl?(enabled: boolean): void;
   /** Ends the session (revoking an unused PIN). Safe to call twice. */
   end(): void;
@@ -91,8 +98,10 @@ export interface AgentSession extends Pick<TypedEmitter<AgentSessionEvents>, 'on
 
 /** A customer's session is sharing from the moment `Invitation#accept()` resolves. */
 export type CustomerSessionEvents = {
-  /** The agent took remote control (`true`) or it ended (`false`). */
+  /** The customer allowed remote control (`true`) or it ended (`false`). */
   control: [{ enabled: boolean }];
+  /** The agent asks for remote control (`true`); the request was answered or withdrawn (`false`). */
+  controlrequest: [{ requested: boolean }];
   error: [VisualError];
   ended: [{ reason: VisualEndReason; error?: VisualError }];
 };
@@ -102,7 +111,15 @@ export interface CustomerSession extends Pick<TypedEmitter<CustomerSessionEvents
   readonly id: string;
   /** The agent is in control of the page right now. */
   readonly remoteControlled: boolean;
-  /** Takes remote control back from the agent. */
+  /** What the session allows (the agent's offer and this page's policy, both). */
+  readonly capabilities?: VisualCapabilities;
+  /** The agent asks for remote control and the customer has not answered. */
+  readonly controlRequested?: boolean;
+  /** The customer grants the pending request for remote control (each grant needs its own request). */
+  allowControl?(): void;
+  /** The customer refuses the pending request for remote control. */
+  denyControl?(): void;
+  /** Takes remote control back from the agent; it stays off until the customer allows it again. */
   takeBackControl?(): void;
   end(): void;
 }

@@ -46,7 +46,10 @@ export interface VisualState {
   readonly pin?: string;
   /** Agent: when the PIN stops working (ms since the epoch). */
   readonly expiresAt?: number;
-  /** Agent, for providers with their own console: open it in an app tab. */
+  /**
+   * Agent, for providers with their own console: open it in an app tab. Only an `https:` URL (or
+   * `http:` on a loopback host, for development); anything else is dropped with a `provider-failed` error.
+   */
   readonly consoleUrl?: string;
   /** Agent: the laser pointer tool is on. */
   readonly laserPointer: boolean;
@@ -54,6 +57,11 @@ export interface VisualState {
   readonly laserAvailable: boolean;
   /** Remote control is on (the agent acts in the customer's page). */
   readonly remoteControl: boolean;
+  /**
+   * Remote control was asked for and the customer has not answered: the agent waits; the customer is
+   * asked to `allowControl()` or `denyControl()`.
+   */
+  readonly controlRequested: boolean;
   /** Agent: the customer's page is loading another page; the view resumes by itself. */
   readonly navigating: boolean;
   readonly endReason?: VisualEndReason;
@@ -137,6 +145,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       laserPointer: false,
       laserAvailable: false,
       remoteControl: false,
+      controlRequested: false,
       navigating: false,
       ...(error ? { error } : {}),
     };
@@ -189,6 +198,8 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       session.on('active', () => this.#patch({ phase: 'active', navigating: false })),
       session.on('navigating', () => this.#patch({ navigating: true })),
       session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
+      session.on('controlrequest', ({ requested }) => this.#patch({ controlRequested: requested })),
+      session.on('capabilities', (capabilities) => this.#patch({ capabilities: { ...capabilities } })),
       // Screen share: the laser tool only where the customer's page can show it (this tab, Capture Handle).
       session.on('laseravailable', (available) =>
         this.#patch({ laserAvailable: available, capabilities: { ...this.#state.capabilities, laserPointer: available && this.#state.capabilities.laserPointer } }),
@@ -196,13 +207,17 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       session.on('error', (error) => this.#reportError(error)),
       session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
     ];
+    const consoleUrl = session.consoleUrl ? safeConsoleUrl(session.consoleUrl) : undefined;
     this.#patch({
       phase: 'waiting',
       sessionId: session.id,
       pin: session.pin,
       expiresAt: session.expiresAt,
-      ...(session.consoleUrl ? { consoleUrl: session.consoleUrl } : {}),
+      ...(consoleUrl ? { consoleUrl } : {}),
     });
+    if (session.consoleUrl && !consoleUrl) {
+      this.#reportError(new VisualError('provider-failed', 'the provider gave a console URL that is not https; it is not shown'));
+    }
     this.#armExpiry(session.expiresAt);
     if (this.#view) session.attachView?.(this.#view);
     this.#sendOffer();
@@ -326,9 +341,21 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     this.#agentSession?.setRemoteControl?.(enabled);
   }
 
-  /** Customer: takes remote control back from the agent. */
+  /** Customer: takes remote control back from the agent (it stays off until the customer allows it again). */
   takeBackControl(): void {
     this.#customerSession?.takeBackControl?.();
+  }
+
+  /** Customer: grants the agent's pending request for remote control. */
+  allowControl(): void {
+    this.#assertRole('customer', 'allow remote control');
+    this.#customerSession?.allowControl?.();
+  }
+
+  /** Customer: refuses the agent's pending request for remote control. */
+  denyControl(): void {
+    this.#assertRole('customer', 'deny remote control');
+    this.#customerSession?.denyControl?.();
   }
 
   /** Agent: shows the customer's screen or page in `container` (for providers that show it in the page). */
@@ -375,7 +402,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       session.end();
       return;
     }
-    this.#patch({ sessionId: session.id, kind: adapter.kind, capabilities: adapter.capabilities });
+    this.#patch({ sessionId: session.id, kind: adapter.kind, capabilities: { ...(session.capabilities ?? adapter.capabilities) } });
     this.#adoptCustomerSession(session);
   }
 
@@ -383,10 +410,16 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     this.#customerSession = session;
     this.#offSession = [
       session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
+      session.on('controlrequest', ({ requested }) => this.#patch({ controlRequested: requested })),
       session.on('error', (error) => this.#reportError(error)),
       session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
     ];
-    this.#patch({ phase: 'active', sessionId: session.id, remoteControl: session.remoteControlled });
+    this.#patch({
+      phase: 'active',
+      sessionId: session.id,
+      remoteControl: session.remoteControlled,
+      controlRequested: session.controlRequested ?? false,
+    });
   }
 
   #ended(reason: VisualEndReason, error?: VisualError): void {
@@ -446,6 +479,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       laserPointer: false,
       laserAvailable: false,
       remoteControl: false,
+      controlRequested: false,
       navigating: false,
     };
   }
@@ -494,6 +528,19 @@ function isVisualError(error: unknown): error is VisualError {
 function asVisualError(error: unknown, fallback: string): VisualError {
   // Structural, not instanceof: a lazily loaded provider bundle carries its own copy of the class.
   return isVisualError(error) ? error : new VisualError('provider-failed', fallback, { cause: error });
+}
+
+/** A console URL safe to render as a link: `https:`, or `http:` on a loopback host (development). */
+export function safeConsoleUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol === 'https:') return url.href;
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+  return url.protocol === 'http:' && loopback ? url.href : undefined;
 }
 
 function safeSessionStorage(doc: Document | undefined): Storage | undefined {

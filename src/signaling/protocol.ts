@@ -238,8 +238,12 @@ const payloads = {
    */
   've-offer': v.strictObject({ sessionId: Id, kind: VisualKind }),
   // Relayed between the members, every one tied to a session.
-  /** Customer -> agent: the invitation was accepted. `laserPointer`: the agent's pointer can be shown to the customer. */
-  've-accept': v.strictObject({ sessionId: Id, laserPointer: v.optional(v.boolean()) }),
+  /**
+   * Customer -> agent: the invitation was accepted. `laserPointer`: the agent's pointer can be shown
+   * to the customer. `capabilities`: what the session allows (the agent's offer and the customer
+   * page's policy, both).
+   */
+  've-accept': v.strictObject({ sessionId: Id, laserPointer: v.optional(v.boolean()), capabilities: v.optional(VisualCapabilities) }),
   've-decline': v.strictObject({ sessionId: Id }),
   /** Either side: the session is over. `stopped`: the customer stopped sharing from the browser's own UI. */
   've-end': v.strictObject({
@@ -285,8 +289,16 @@ const payloads = {
     dx: v.optional(ScrollDelta),
     dy: v.optional(ScrollDelta),
   }),
-  /** Agent: asks for (or gives up) remote control. Customer: control is now on / taken back. */
-  've-control-state': v.strictObject({ sessionId: Id, enabled: v.boolean() }),
+  /**
+   * Agent: asks for (or gives up) remote control; asking only prompts the customer. Customer: control
+   * is now on (the customer allowed it) or off; `reason` says why it is off: the customer `denied`
+   * the request or `taken-back` control, or the page does not allow remote control (`not-offered`).
+   */
+  've-control-state': v.strictObject({
+    sessionId: Id,
+    enabled: v.boolean(),
+    reason: v.optional(v.picklist(['denied', 'taken-back', 'not-offered'])),
+  }),
   /** Customer -> agent: a `ve-control` action (by `seq`) was refused, and why. */
   've-control-result': v.strictObject({
     sessionId: Id,

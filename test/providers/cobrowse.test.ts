@@ -26,7 +26,7 @@ function customerPage(): HTMLElement {
   const page = document.createElement('main');
   page.innerHTML = `
     <h1 id="title">Checkout</h1>
-    <label>Name <input id="name" value=""></label>
+    <label>Name <input id="name" value="" data-cck-unmask></label>
     <label>Password <input id="password" type="password"></label>
     <label>Card <input id="card" autocomplete="cc-number"></label>
     <p id="secret-note" data-cck-mask>Account 12345678</p>
@@ -142,6 +142,9 @@ describe('co-browse provider (in one page)', () => {
   it('remote control: the agent clicks the element it points at; the customer can take control back', async () => {
     const { agent, customer, page, frame, mirrored } = await activeSession();
     agent.setRemoteControl(true);
+    await waitUntil(() => customer.state.controlRequested, 'the customer is asked');
+    expect(agent.state.remoteControl).to.equal(false, 'asking does not give control');
+    customer.allowControl();
     await waitUntil(() => agent.state.remoteControl && customer.state.remoteControl, 'control is on, on both sides');
     await waitUntil(() => mirrored('#buy') !== null);
     const button = mirrored('#buy')!;
@@ -158,6 +161,60 @@ describe('co-browse provider (in one page)', () => {
     layer.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(page.querySelector('#count')!.textContent).to.equal('1');
+  });
+
+  it('consent: every grant needs the customer; after a take-back or a denial the agent asking again only asks', async () => {
+    const { agent, customer } = await activeSession();
+    for (let round = 0; round < 3; round += 1) {
+      agent.setRemoteControl(true);
+      await waitUntil(() => customer.state.controlRequested && agent.state.controlRequested, `round ${round}: asked, waiting`);
+      customer.allowControl();
+      await waitUntil(() => agent.state.remoteControl, `round ${round}: allowed`);
+      customer.takeBackControl();
+      await waitUntil(() => !agent.state.remoteControl, `round ${round}: taken back`);
+      expect(customer.state.controlRequested).to.equal(false);
+    }
+    const errors: string[] = [];
+    agent.on('error', (error) => errors.push(error.code));
+    agent.setRemoteControl(true);
+    await waitUntil(() => customer.state.controlRequested);
+    customer.denyControl();
+    await waitUntil(() => !agent.state.controlRequested, 'the agent hears the answer');
+    expect(agent.state.remoteControl).to.equal(false);
+    expect(errors).to.deep.equal(['control-denied']);
+    customer.allowControl();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(agent.state.remoteControl).to.equal(false, 'nothing to allow once answered');
+    expect(document.querySelector('cck-visual-overlay')?.getAttribute('data-control')).to.equal('off');
+  });
+
+  it("the customer page's own policy wins over the agent's offer", async () => {
+    customerPage();
+    const hub = new MemoryHub();
+    const pins = new MemoryPinService();
+    const agentRegistry = new ProviderRegistry();
+    agentRegistry.register(new CobrowseProvider({ pins: pins.factory }));
+    const customerRegistry = new ProviderRegistry();
+    customerRegistry.register(new CobrowseProvider({ pins: pins.factory, capabilities: { remoteControl: false, navigation: false } }));
+    const conversationId = `cobrowse-policy-${++count}`;
+    const agentTransport = hub.createTransport({ conversationId, role: 'agent' });
+    const customerTransport = hub.createTransport({ conversationId, role: 'customer' });
+    await Promise.all([agentTransport.connect(), customerTransport.connect()]);
+    const agent = new VisualEngagement({ transport: agentTransport, registry: agentRegistry, provider: 'cobrowse', storage: null });
+    const customer = new VisualEngagement({ transport: customerTransport, registry: customerRegistry, provider: 'cobrowse', storage: null });
+    cleanups.push(() => {
+      agent.dispose();
+      customer.dispose();
+      hub.dispose();
+    });
+    agent.attachView(agentView());
+    await agent.start();
+    expect(agent.state.capabilities.remoteControl).to.equal(true, 'offered');
+    await customer.join(agent.state.pin!);
+    expect(customer.state.capabilities).to.include({ remoteControl: false, navigation: false, view: true });
+    await customer.accept();
+    await waitUntil(() => agent.state.phase === 'active');
+    await waitUntil(() => !agent.state.capabilities.remoteControl, "the agent learns the page's policy");
   });
 
   it('ends on both sides from either side', async () => {

@@ -40,7 +40,8 @@ export type VisualEngagementKind = VisualKind;
  * **Join** (before that, only a small **Have a PIN?** button that opens them); then the invitation
  * with **Accept** / **Decline** (saying what the agent will be able to do); then, for the whole
  * session, a slim bar at the top of the page saying that support can see the page, with **End
- * session** and, while the agent is in control, **Take back control**.
+ * session** and, while the agent is in control, **Take back control**. When the agent asks for remote
+ * control, **Allow** / **Deny**: each grant needs the customer's answer.
  *
  * Focus follows the flow when the person works in the launcher (never taken from the chat): to
  * **Send PIN to chat** once the PIN is there, to **Accept** on the invitation, to **End session** once
@@ -79,6 +80,9 @@ export type VisualEngagementKind = VisualKind;
  * @csspart session-bar - Customer: the bar at the top of the page for the whole session ("The agent can see this page", **End session**).
  * @csspart control-banner - Customer: the session bar while the agent is in control (red, with **Take back control**).
  * @csspart take-back-button - Customer: **Take back control**.
+ * @csspart control-request - Customer: the agent's request for remote control, with **Allow** / **Deny**.
+ * @csspart allow-control-button - Customer: **Allow** (grants remote control).
+ * @csspart deny-control-button - Customer: **Deny** (refuses remote control).
  * @csspart status - The status line (waiting, connecting, sharing, ended).
  * @csspart error - The error message (`role="alert"`), e.g. a wrong or expired PIN.
  *
@@ -319,11 +323,20 @@ export class CobrowseLauncher extends CallKitElement {
 
   #toggleControl(): void {
     const engagement = this.engagement;
-    if (engagement) engagement.setRemoteControl(!engagement.state.remoteControl);
+    // While the customer is asked, the pressed toggle withdraws the request.
+    if (engagement) engagement.setRemoteControl(!(engagement.state.remoteControl || engagement.state.controlRequested));
   }
 
   #takeBack(): void {
     this.engagement?.takeBackControl();
+  }
+
+  #allowControl(): void {
+    this.engagement?.allowControl();
+  }
+
+  #denyControl(): void {
+    this.engagement?.denyControl();
   }
 
   #renderError(strings: Translation, error: VisualError | undefined): TemplateResult {
@@ -415,7 +428,7 @@ export class CobrowseLauncher extends CallKitElement {
                     part: 'control-button',
                     name: visual.remoteControl,
                     icon: icons.control,
-                    pressed: control,
+                    pressed: control || Boolean(state?.controlRequested),
                     disabled: phase !== 'active',
                     onClick: () => this.#toggleControl(),
                   })
@@ -478,6 +491,16 @@ export class CobrowseLauncher extends CallKitElement {
         ${this.#renderStatus(status, inSession)}
         ${this.#renderError(strings, state?.error)}
         ${inSession && state ? this.#renderSessionBar(strings, state) : nothing}
+        ${state?.controlRequested && !state.remoteControl && phase === 'active'
+          ? html`<div part="control-request" role="group" aria-labelledby="control-request-title">
+              <h3 id="control-request-title">${visual.controlRequestTitle}</h3>
+              <span>${visual.capabilities.remoteControl}</span>
+              <div class="row">
+                <button part="allow-control-button" type="button" class="btn primary" @click=${this.#allowControl}>${visual.allowControl}</button>
+                <button part="deny-control-button" type="button" class="btn quiet" @click=${this.#denyControl}>${visual.denyControl}</button>
+              </div>
+            </div>`
+          : nothing}
       </div>
     `;
   }
@@ -572,6 +595,7 @@ function statusForAgent(strings: Translation, state: VisualState | undefined): s
       return visual.connectingView(state.kind);
     case 'active':
       if (state.navigating) return visual.customerNavigating;
+      if (state.controlRequested) return visual.waitingForControl;
       return state.remoteControl ? visual.youAreInControl : '';
     case 'ended':
       return state.endReason ? visual.endedAgent[state.endReason] : '';
@@ -590,6 +614,7 @@ function statusForCustomer(strings: Translation, state: VisualState | undefined)
       return state.kind === 'screen-share' ? visual.choosingScreen : visual.agentSeesPage;
     case 'active':
       if (state.remoteControl) return visual.agentInControl;
+      if (state.controlRequested) return visual.controlRequestTitle;
       return state.kind === 'screen-share' ? visual.sharingScreen : visual.agentSeesPage;
     case 'ended':
       return state.endReason ? visual.endedCustomer[state.endReason] : '';

@@ -142,7 +142,8 @@ export default css`
     cursor: pointer;
   }
 
-  [part~='invitation'] {
+  [part~='invitation'],
+  [part~='control-request'] {
     display: grid;
     gap: 0.5rem;
     padding: 0.75rem;
@@ -150,7 +151,8 @@ export default css`
     border: 1px solid var(--_border);
   }
 
-  [part~='invitation'] h3 {
+  [part~='invitation'] h3,
+  [part~='control-request'] h3 {
     margin: 0;
     font-size: 1rem;
   }

@@ -5,17 +5,31 @@
  * invitation unanswered, so the customer can try again or decline.
  */
 import { VisualError } from '../errors.js';
-import type { CustomerSession, Invitation, ProviderContext, VisualKind } from '../types.js';
+import type { CustomerSession, Invitation, ProviderContext, VisualCapabilities, VisualKind } from '../types.js';
 import type { PinClient, RedeemedSession } from './pins.js';
 import { SessionLink } from './session-link.js';
 
-/** Redeems `pin` and checks it belongs to the provider `providerId`. */
-export async function redeemFor(pins: PinClient, pin: string, providerId: string): Promise<RedeemedSession> {
+/**
+ * Redeems `pin` and checks it belongs to the provider `providerId`. The session's capabilities are
+ * what the agent offers *and* what this page's provider allows (`policy`): the agent's PIN request
+ * never overrides the customer page's own configuration.
+ */
+export async function redeemFor(pins: PinClient, pin: string, providerId: string, policy: VisualCapabilities): Promise<RedeemedSession> {
   const redeemed = await pins.redeem(pin);
   if (redeemed.provider !== providerId) {
     throw new VisualError('provider-not-found', `this PIN is for a "${redeemed.provider}" session, not "${providerId}"`);
   }
-  return redeemed;
+  return { ...redeemed, capabilities: allowedCapabilities(redeemed.capabilities, policy) };
+}
+
+/** Each capability that both sides grant. */
+export function allowedCapabilities(offer: VisualCapabilities, policy: VisualCapabilities): VisualCapabilities {
+  return {
+    view: offer.view && policy.view,
+    laserPointer: offer.laserPointer && policy.laserPointer,
+    remoteControl: offer.remoteControl && policy.remoteControl,
+    navigation: offer.navigation && policy.navigation,
+  };
 }
 
 export function builtinInvitation(

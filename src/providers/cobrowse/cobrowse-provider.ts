@@ -9,7 +9,7 @@
 import { savedSessionKey } from './saved-session.js';
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import { randomId } from '../../signaling/protocol.js';
-import { builtinInvitation, redeemFor } from '../builtin/invitation.js';
+import { allowedCapabilities, builtinInvitation, redeemFor } from '../builtin/invitation.js';
 import { SignalingPinService, type PinClient, type PinClientFactory } from '../builtin/pins.js';
 import { SessionLink, registerAgentSession, watchUnknownSessions, type SessionMessage } from '../builtin/session-link.js';
 import { VisualError } from '../errors.js';
@@ -53,6 +53,12 @@ export interface CobrowseProviderOptions {
   /** A page loaded longer than this after the previous one was left does not resume. Default 60 s. */
   resumeWindowMs?: number;
 }
+
+/**
+ * The customer's page re-sends itself (a fresh snapshot, after `ve-resync`) at most this often:
+ * requests in between are answered by one snapshot at the end of the interval.
+ */
+export const RESYNC_INTERVAL_MS = 2_000;
 
 interface SavedSession {
   v: 1;
@@ -107,7 +113,7 @@ export class CobrowseProvider implements VisualProviderAdapter {
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
-    const [redeemed] = await Promise.all([redeemFor(this.#pins(context), pin, this.id), loadRrwebOrFail()]);
+    const [redeemed] = await Promise.all([redeemFor(this.#pins(context), pin, this.id, this.capabilities), loadRrwebOrFail()]);
     return builtinInvitation(context, redeemed, this.kind, async () => {
       const session = new CustomerCobrowseSession(context, this.id, redeemed.sessionId, redeemed.capabilities, this.#privacy);
       session.start({ resumed: false, controlled: false });
@@ -123,7 +129,9 @@ export class CobrowseProvider implements VisualProviderAdapter {
       return null;
     }
     await loadRrwebOrFail();
-    const session = new CustomerCobrowseSession(context, this.id, saved.sessionId, saved.capabilities, this.#privacy);
+    // The page just loaded may allow less than the one the session started on.
+    const capabilities = allowedCapabilities(saved.capabilities, this.capabilities);
+    const session = new CustomerCobrowseSession(context, this.id, saved.sessionId, capabilities, this.#privacy);
     session.start({ resumed: true, controlled: saved.controlled });
     return session;
   }
@@ -154,6 +162,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
   #stage: AgentStage = 'waiting';
   #laser = false;
   #control = false;
+  #controlRequested = false;
   #navigating = false;
   #seq = 0;
   #customerGone: ReturnType<typeof setTimeout> | undefined;
@@ -222,7 +231,10 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
 
   setRemoteControl(enabled: boolean): void {
     if (this.#stage !== 'accepted') return;
+    if (enabled && (this.#control || this.#controlRequested)) return;
+    // Asking only prompts the customer; control starts when the customer's side says so.
     this.#link.send('ve-control-state', { enabled });
+    this.#setRequested(enabled);
     if (!enabled && this.#control) this.#setControl(false);
   }
 
@@ -240,6 +252,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
         if (this.#stage === 'accepted') return;
         this.#stage = 'accepted';
         this.emit('accepted');
+        if (message.payload.capabilities) this.emit('capabilities', { ...message.payload.capabilities });
         this.emit('laseravailable', true);
         return;
       case 've-decline':
@@ -260,7 +273,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
         this.emit('navigating');
         return;
       case 've-control-state':
-        this.#setControl(message.payload.enabled && this.#stage === 'accepted');
+        this.#controlState(message.payload.enabled, message.payload.reason);
         return;
       case 've-control-result':
         if (!message.payload.ok) this.#refused(message.payload.reason ?? 'unsupported');
@@ -268,6 +281,21 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
       default:
         return;
     }
+  }
+
+  /** The customer's side says whether the agent is in control: it alone decides. */
+  #controlState(enabled: boolean, reason: 'denied' | 'taken-back' | 'not-offered' | undefined): void {
+    if (this.#stage !== 'accepted') return;
+    this.#setRequested(false);
+    this.#setControl(enabled);
+    if (reason === 'denied') this.emit('error', new VisualError('control-denied', 'the customer did not allow remote control'));
+    else if (reason === 'not-offered') this.emit('error', new VisualError('control-refused', "the customer's page does not allow remote control"));
+  }
+
+  #setRequested(requested: boolean): void {
+    if (this.#controlRequested === requested) return;
+    this.#controlRequested = requested;
+    this.emit('controlrequest', { requested });
   }
 
   #setControl(enabled: boolean): void {
@@ -320,6 +348,9 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
   readonly #recorder: Recorder;
   #overlay: CustomerOverlay | undefined;
   #controlled = false;
+  #controlRequested = false;
+  #lastSnapshotAt = 0;
+  #resyncTimer: ReturnType<typeof setTimeout> | undefined;
   #ended = false;
 
   constructor(context: ProviderContext, provider: string, id: string, capabilities: VisualCapabilities, privacy: PrivacyRules) {
@@ -342,6 +373,14 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     return this.#controlled;
   }
 
+  get capabilities(): VisualCapabilities {
+    return { ...this.#capabilities };
+  }
+
+  get controlRequested(): boolean {
+    return this.#controlRequested;
+  }
+
   /** Tells the agent (accepted, or resumed on a new page) and starts sending the page. */
   start({ resumed, controlled }: { resumed: boolean; controlled: boolean }): void {
     const doc = this.#context.document;
@@ -353,15 +392,28 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     this.#link.onClose(() => this.#finish('failed', new VisualError('signaling-failed', 'the conversation closed')));
     doc.defaultView?.addEventListener('pagehide', this.#onPageHide);
     if (resumed) this.#link.send('ve-resume', {});
-    else this.#link.send('ve-accept', { laserPointer: true });
-    this.#recorder.start();
-    if (controlled && this.#capabilities.remoteControl) this.#setControl(true, true);
+    else this.#link.send('ve-accept', { laserPointer: true, capabilities: { ...this.#capabilities } });
+    this.#snapshot();
+    // Control the customer allowed on the previous page of the tab goes on (the customer's own record).
+    if (controlled && this.#capabilities.remoteControl) this.#setControl(true);
     this.#save();
   }
 
   takeBackControl(): void {
     if (!this.#controlled || this.#ended) return;
-    this.#setControl(false, true);
+    this.#setControl(false, 'taken-back');
+  }
+
+  allowControl(): void {
+    if (!this.#controlRequested || this.#ended || !this.#capabilities.remoteControl) return;
+    this.#setRequested(false);
+    this.#setControl(true);
+  }
+
+  denyControl(): void {
+    if (!this.#controlRequested || this.#ended) return;
+    this.#setRequested(false);
+    this.#link.send('ve-control-state', { enabled: false, reason: 'denied' });
   }
 
   end(): void {
@@ -377,15 +429,13 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
         this.#finish('remote-ended');
         return;
       case 've-resync':
-        this.#recorder.start();
+        this.#resync();
         return;
       case 've-laser':
         this.#laser(message.payload);
         return;
       case 've-control-state':
-        if (!message.payload.enabled) this.#setControl(false, false);
-        else if (this.#capabilities.remoteControl) this.#setControl(true, true);
-        else this.#link.send('ve-control-state', { enabled: false });
+        this.#controlAsked(message.payload.enabled);
         return;
       case 've-control':
         this.#control(message.payload);
@@ -432,13 +482,58 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     if (!outcome.ok) refuse(outcome.reason);
   }
 
-  #setControl(enabled: boolean, tellAgent: boolean): void {
+  /**
+   * The agent asks for control (or gives it up). Asking never grants it: it prompts the customer
+   * (`controlrequest`), and only `allowControl()` does.
+   */
+  #controlAsked(enabled: boolean): void {
+    if (!enabled) {
+      this.#setRequested(false);
+      if (this.#controlled) this.#setControl(false, undefined, false);
+      return;
+    }
+    if (!this.#capabilities.remoteControl) {
+      this.#link.send('ve-control-state', { enabled: false, reason: 'not-offered' });
+      return;
+    }
+    // Already in control (say, the agent's page missed the news): tell again, ask nothing.
+    if (this.#controlled) this.#link.send('ve-control-state', { enabled: true });
+    else this.#setRequested(true);
+  }
+
+  #setRequested(requested: boolean): void {
+    if (this.#controlRequested === requested) return;
+    this.#controlRequested = requested;
+    this.emit('controlrequest', { requested });
+  }
+
+  #setControl(enabled: boolean, reason?: 'taken-back', tellAgent = true): void {
     const changed = this.#controlled !== enabled;
     this.#controlled = enabled;
     this.#overlay?.setControl(enabled);
-    if (tellAgent) this.#link.send('ve-control-state', { enabled });
+    if (tellAgent) this.#link.send('ve-control-state', reason ? { enabled, reason } : { enabled });
     this.#save();
     if (changed) this.emit('control', { enabled });
+  }
+
+  /** A fresh snapshot under a new epoch. */
+  #snapshot(): void {
+    this.#lastSnapshotAt = Date.now();
+    this.#recorder.start();
+  }
+
+  /** `ve-resync`: a fresh snapshot now, or one at the end of the interval (however many were asked). */
+  #resync(): void {
+    if (this.#resyncTimer !== undefined) return;
+    const wait = this.#lastSnapshotAt + RESYNC_INTERVAL_MS - Date.now();
+    if (wait <= 0) {
+      this.#snapshot();
+      return;
+    }
+    this.#resyncTimer = setTimeout(() => {
+      this.#resyncTimer = undefined;
+      if (!this.#ended) this.#snapshot();
+    }, wait);
   }
 
   readonly #onPageHide = (): void => {
@@ -469,6 +564,8 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
   #finish(reason: VisualEndReason, error?: VisualError): void {
     if (this.#ended) return;
     this.#ended = true;
+    clearTimeout(this.#resyncTimer);
+    this.#resyncTimer = undefined;
     this.#recorder.stop();
     this.#overlay?.dispose();
     this.#overlay = undefined;
@@ -477,6 +574,10 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     clearSaved(this.#context);
     const wasControlled = this.#controlled;
     this.#controlled = false;
+    if (this.#controlRequested) {
+      this.#controlRequested = false;
+      this.emit('controlrequest', { requested: false });
+    }
     if (wasControlled) this.emit('control', { enabled: false });
     this.emit('ended', error ? { reason, error } : { reason });
   }

@@ -75,7 +75,7 @@ export class ScreenShareProvider implements VisualProviderAdapter {
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
-    const redeemed = await redeemFor(this.#pins(context), pin, this.id);
+    const redeemed = await redeemFor(this.#pins(context), pin, this.id, this.capabilities);
     // The invitation promises only what this (the sharer's) browser can do.
     const capabilities = { ...redeemed.capabilities, laserPointer: redeemed.capabilities.laserPointer && canHostLaser(context.document) };
     return builtinInvitation(context, { ...redeemed, capabilities }, this.kind, async () => {
