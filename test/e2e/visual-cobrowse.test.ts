@@ -10,10 +10,15 @@ import { before, describe, it } from 'node:test';
 import { BROWSER_PAIRS, type BrowserPair } from './support/browser.js';
 import { harnessSuite } from './support/harness-suite.js';
 import {
+  alertText,
+  clickMirrored,
+  createPin,
+  enterPin,
   harnessState,
   median,
+  mirrorHas,
   openVisualSide,
-  partText,
+  statusText,
   visualConversation,
   waitReady,
   type VisualHarnessWindow,
@@ -43,30 +48,6 @@ async function sides(options: { agentQuery?: string; customerQuery?: string } = 
   return { agent, customer };
 }
 
-/** Agent: Co-browse -> PIN. Returns the PIN as shown in `part="pin"`. */
-async function createPin(agent: VisualSide): Promise<string> {
-  await agent.byRole('button', 'Co-browse').click();
-  await agent.page.locator('cobrowse-launcher [part~="pin"]').waitFor();
-  const pin = (await partText(agent.page, 'pin')).trim();
-  assert.match(pin, /^\d{6,}$/, `a PIN of at least 6 digits, got ${pin}`);
-  return pin;
-}
-
-async function enterPin(customer: VisualSide, pin: string): Promise<void> {
-  await customer.byRole('textbox', 'Session PIN').fill(pin);
-  await customer.byRole('button', 'Join').click();
-}
-
-async function alertText(side: VisualSide): Promise<string> {
-  const alert = side.page.locator('cobrowse-launcher [role="alert"]');
-  await alert.filter({ hasText: /\S/ }).waitFor({ timeout: 5_000 });
-  return (await alert.innerText()).trim();
-}
-
-async function statusText(side: VisualSide, expected: string): Promise<void> {
-  await side.page.locator('cobrowse-launcher [part~="status"]', { hasText: expected }).waitFor({ timeout: 10_000 });
-}
-
 /** Both sides up to an active session; the agent's mirror shows the shop. */
 async function activeSession(options: { agentQuery?: string; customerQuery?: string } = {}) {
   const pair = await sides(options);
@@ -77,20 +58,6 @@ async function activeSession(options: { agentQuery?: string; customerQuery?: str
   await pair.agent.byRole('region', 'Customer screen').waitFor();
   await mirrorHas(pair.agent, '#title', 'Your basket');
   return { ...pair, pin };
-}
-
-async function mirrorHas(agent: VisualSide, selector: string, text: string, timeout = 10_000): Promise<void> {
-  await agent.page.waitForFunction(
-    ([s, t]) => window.harness.mirrorDocument()?.querySelector(s!)?.textContent?.trim() === t,
-    [selector, text] as const,
-    { timeout, polling: 10 },
-  );
-}
-
-async function clickMirrored(agent: VisualSide, selector: string): Promise<void> {
-  const point = await agent.page.evaluate((s) => window.harness.pointOf(s), selector);
-  assert.ok(point, `${selector} is in the agent's mirror`);
-  await agent.page.mouse.click(point.x, point.y);
 }
 
 for (const pairOfBrowsers of BROWSER_PAIRS) describe(`co-browse ${pairOfBrowsers.label}`, { timeout: 180_000 }, () => {
@@ -206,8 +173,12 @@ for (const pairOfBrowsers of BROWSER_PAIRS) describe(`co-browse ${pairOfBrowsers
       }
     });
 
-    it('remote control: agent clicks and typing apply on the customer page; private fields are refused', async () => {
+    it('remote control: the customer allows it; agent clicks and typing apply on the customer page; private fields are refused', async () => {
       await agent.byRole('button', 'Remote control').click();
+      await customer.page.getByRole('group', { name: 'The agent asks to control this page' }).waitFor();
+      await statusText(agent, 'Waiting for the customer’s answer…');
+      assert.equal((await harnessState(agent.page))?.remoteControl, false, 'asking does not give control');
+      await customer.byRole('button', 'Allow').click();
       await customer.page.getByText('The agent is in control of this page.').first().waitFor();
       await agent.page.waitForFunction(() => window.harness.state()?.remoteControl === true);
       assert.equal(await agent.byRole('button', 'Remote control').getAttribute('aria-pressed'), 'true', 'the toggle is pressed');
@@ -267,6 +238,7 @@ for (const pairOfBrowsers of BROWSER_PAIRS) describe(`co-browse ${pairOfBrowsers
     it('following a link resumes the session on the next page with a fresh snapshot and no new PIN', async (t) => {
       const before = await harnessState(agent.page);
       await agent.byRole('button', 'Remote control').click();
+      await customer.byRole('button', 'Allow').click();
       await agent.page.waitForFunction(() => window.harness.state()?.remoteControl === true, undefined, { timeout: 5_000 });
       const clickedAt = await agent.page.evaluate(() => window.harness.now());
       await clickMirrored(agent, '#next');

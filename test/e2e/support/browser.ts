@@ -74,7 +74,8 @@ export interface TestPage {
 
 export interface TestBrowser {
   readonly name: BrowserName;
-  newPage(options?: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<TestPage>;
+  /** `userAgent`: what this page's requests say they come from (tests that tell two pages' requests apart). */
+  newPage(options?: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; userAgent?: string }): Promise<TestPage>;
   close(): Promise<void>;
 }
 
@@ -128,8 +129,8 @@ export async function launchFirefox(options: { headless?: boolean; env?: Record<
 export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
   return {
     name: 'chromium',
-    async newPage({ viewport, colorScheme } = {}) {
-      const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...(colorScheme ? { colorScheme } : {}) });
+    async newPage({ viewport, colorScheme, userAgent } = {}) {
+      const context = await browser.newContext({ ...(viewport ? { viewport } : {}), ...(colorScheme ? { colorScheme } : {}), ...(userAgent ? { userAgent } : {}) });
       const page = await context.newPage();
       return new DriverPage('chromium', page, (listener) => page.on('pageerror', (error) => listener(error.message)), () => context.close());
     },
@@ -140,10 +141,11 @@ export function wrapChromium(browser: PlaywrightBrowser): TestBrowser {
 function wrapFirefox(browser: PuppeteerBrowser): TestBrowser {
   return {
     name: 'firefox',
-    async newPage({ viewport, colorScheme } = {}) {
+    async newPage({ viewport, colorScheme, userAgent } = {}) {
       const context = await browser.createBrowserContext();
       // A window each, not a tab: a background tab would throttle its timers and stop painting video.
       const page = await context.newPage({ type: 'window' });
+      if (userAgent) await page.setUserAgent(userAgent);
       if (viewport) await page.setViewport(viewport);
       if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
       const onPageError = (listener: (message: string) => void) =>

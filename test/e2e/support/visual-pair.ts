@@ -5,12 +5,17 @@
  * by role and accessible name. Each side's `page` is Playwright's API (in Firefox, the subset of
  * `firefox-page.ts`), so one test text runs in both browsers.
  */
+import assert from 'node:assert/strict';
 import type { Browser as PlaywrightBrowser, Locator, Page } from 'playwright-core';
 import { wrapChromium, type BrowserName, type TestBrowser, type TestPage } from './browser.js';
 
 export interface VisualHarnessWindow {
   harness: {
     sentFrames: string[];
+    /** Messages this page handed to its transport. */
+    sentMessages: Array<{ type: string; payload: Record<string, unknown> }>;
+    /** Session messages this page received: `{ type, payload, at }`. */
+    received: Array<{ type: string; payload: Record<string, unknown>; at: number }>;
     events: Array<{ name: string; phase?: string; code?: string; text?: string; at: number }>;
     arrivals: Record<string, number>;
     now(): number;
@@ -19,6 +24,9 @@ export interface VisualHarnessWindow {
       sessionId?: string;
       pin?: string;
       remoteControl: boolean;
+      controlRequested?: boolean;
+      capabilities?: { view: boolean; laserPointer: boolean; remoteControl: boolean; navigation: boolean };
+      consoleUrl?: string;
       laserAvailable: boolean;
       endReason?: string;
       error?: { code: string };
@@ -29,6 +37,17 @@ export interface VisualHarnessWindow {
     videoState(): { width: number; height: number; time: number; ready: number } | null;
   };
   harnessReady?: boolean;
+}
+
+/** The agent harness's hostile-agent tools (agent.html). */
+export interface HostileAgentWindow {
+  harness: VisualHarnessWindow['harness'] & {
+    nodeOf(htmlId: string): { epoch: string; nodeId: number } | null;
+    sendRaw(type: string, payload: Record<string, unknown>): void;
+    controlRaw(action: string, htmlId: string, extra?: Record<string, unknown>): number;
+    resultOf(seq: number): { ok: boolean; reason?: string } | null;
+    typeInEditor(values: string[], pauseMs: number): Promise<void>;
+  };
 }
 
 export interface VisualSide {
@@ -43,10 +62,10 @@ export async function openVisualSide(
   launched: TestBrowser | PlaywrightBrowser,
   url: string,
   viewport: { width: number; height: number },
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: { colorScheme?: 'light' | 'dark'; userAgent?: string } = {},
 ): Promise<VisualSide> {
   const browser = 'newContext' in launched ? wrapChromium(launched) : launched;
-  const testPage: TestPage = await browser.newPage({ viewport, ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}) });
+  const testPage: TestPage = await browser.newPage({ viewport, ...options });
   testPage.onPageError((message) => console.error(`[page error ${browser.name} ${new URL(url).pathname}] ${message}`));
   const page = testPage.playwright();
   await page.goto(url);
@@ -86,4 +105,45 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Agent: Co-browse -> PIN. Returns the PIN as shown in `part="pin"`. */
+export async function createPin(agent: VisualSide): Promise<string> {
+  await agent.byRole('button', 'Co-browse').click();
+  await agent.page.locator('cobrowse-launcher [part~="pin"]').waitFor();
+  const pin = (await partText(agent.page, 'pin')).trim();
+  assert.match(pin, /^\d{6,}$/, `a PIN of at least 6 digits, got ${pin}`);
+  return pin;
+}
+
+export async function enterPin(customer: VisualSide, pin: string): Promise<void> {
+  await customer.byRole('textbox', 'Session PIN').fill(pin);
+  await customer.byRole('button', 'Join').click();
+}
+
+/** The text of the launcher's alert, once it has some. */
+export async function alertText(side: VisualSide): Promise<string> {
+  const alert = side.page.locator('cobrowse-launcher [role="alert"]');
+  await alert.filter({ hasText: /\S/ }).waitFor({ timeout: 5_000 });
+  return (await alert.innerText()).trim();
+}
+
+export async function statusText(side: VisualSide, expected: string): Promise<void> {
+  await side.page.locator('cobrowse-launcher [part~="status"]', { hasText: expected }).waitFor({ timeout: 10_000 });
+}
+
+/** Waits until the agent's replica shows `text` in `selector`. */
+export async function mirrorHas(agent: VisualSide, selector: string, text: string, timeout = 10_000): Promise<void> {
+  await agent.page.waitForFunction(
+    ([s, t]) => (window as unknown as VisualHarnessWindow).harness.mirrorDocument()?.querySelector(s!)?.textContent?.trim() === t,
+    [selector, text] as const,
+    { timeout, polling: 10 },
+  );
+}
+
+/** Agent: a real mouse click on the replica's element `selector`. */
+export async function clickMirrored(agent: VisualSide, selector: string): Promise<void> {
+  const point = await agent.page.evaluate((s) => (window as unknown as VisualHarnessWindow).harness.pointOf(s), selector);
+  assert.ok(point, `${selector} is in the agent's mirror`);
+  await agent.page.mouse.click(point.x, point.y);
 }

@@ -31,7 +31,13 @@ export async function setUp(role) {
   const pinTtlMs = Number(params.get('pinTtl') ?? 0);
   // Configured built-ins are loaded on demand, exactly as an integrator would do it.
   const builtins = pinTtlMs || params.get('thisTab') ? await kit.loadBuiltinProviders() : undefined;
-  if (visual === 'cobrowse' && pinTtlMs) kit.visualProviders.register(new builtins.CobrowseProvider({ pinTtlMs }), { replace: true });
+  // `caps=remoteControl:false,navigation:false`: this page's own provider policy.
+  const caps = Object.fromEntries((params.get('caps') ?? '').split(',').filter(Boolean).map((pair) => [pair.split(':')[0], pair.split(':')[1] === 'true']));
+  const cobrowseOptions = { ...(pinTtlMs ? { pinTtlMs } : {}), ...(params.get('caps') ? { capabilities: caps } : {}) };
+  if (visual === 'cobrowse' && Object.keys(cobrowseOptions).length) {
+    const { CobrowseProvider } = builtins ?? (await kit.loadBuiltinProviders());
+    kit.visualProviders.register(new CobrowseProvider(cobrowseOptions), { replace: true });
+  }
   if (visual === 'screen-share' && (params.get('thisTab') || pinTtlMs)) {
     kit.visualProviders.register(new builtins.ScreenShareProvider({ thisTabOnly: params.get('thisTab') === '1', ...(pinTtlMs ? { pinTtlMs } : {}) }), {
       replace: true,
@@ -53,8 +59,26 @@ export async function setUp(role) {
       events.push({ name, phase: detail.state?.phase, code: detail.error?.code, text: detail.text, at: now() });
     });
   }
+  // Every message this page sends, as the SDK handed it to the transport (for structured checks;
+  // `sentFrames` has what went on the wire).
+  const sentMessages = [];
+  const send = transport.send.bind(transport);
+  transport.send = (message) => {
+    sentMessages.push(JSON.parse(JSON.stringify(message)));
+    return send(message);
+  };
+  // Every session message this page receives (what the other side, honest or not, sent).
+  const received = [];
+  transport.on('message', (message) => {
+    if (!message.type.startsWith('ve-')) return;
+    // Event chunks are kept without their data: the harness must not be what fills the heap.
+    const payload = message.type === 've-events' ? { ...message.payload, data: message.payload.data.length } : message.payload;
+    received.push({ type: message.type, payload, at: now() });
+  });
   await transport.connect();
   window.harness = {
+    received,
+    sentMessages,
     kit,
     transport,
     launcher,
