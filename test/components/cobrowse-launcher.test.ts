@@ -251,6 +251,31 @@ describe('<cobrowse-launcher> customer', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('the agent asks for remote control: the customer answers Allow or Deny; nothing is granted without an answer', async () => {
+    const { el, customer, offer } = await launcher('customer');
+    await offer();
+    await join(el, '482913');
+    button(el, 'Accept')!.click();
+    await settle(el);
+    customer.fire('controlrequest', { requested: true });
+    await settle(el);
+    const request = part(el, 'control-request')!;
+    expect(request.getAttribute('role')).to.equal('group');
+    expect(nameOf(root(el).getElementById(request.getAttribute('aria-labelledby')!))).to.equal('The agent asks to control this page');
+    expect(visibleText(el, 'status')).to.equal('The agent asks to control this page');
+    expect(part(el, 'control-banner')).to.equal(null, 'not in control while asked');
+    await expect(el).to.be.accessible();
+    button(el, 'Deny')!.click();
+    await settle(el);
+    expect(part(el, 'control-request')).to.equal(null);
+    customer.fire('controlrequest', { requested: true });
+    await settle(el);
+    button(el, 'Allow')!.click();
+    await settle(el);
+    expect(customer.answers).to.deep.equal(['deny', 'allow']);
+    expect(part(el, 'control-banner')!.textContent).to.contain('The agent is in control of this page.');
+  });
+
   it('works from the keyboard: type the PIN, Enter joins, focus moves to Accept, then to End session', async () => {
     const { el, offer } = await launcher('customer');
     await offer();
@@ -335,5 +360,34 @@ describe('<cobrowse-launcher> in Brazilian Portuguese', () => {
     expect(Boolean(button(el, 'Aceitar'))).to.equal(true);
     expect(Boolean(button(el, 'Recusar'))).to.equal(true);
     await expect(el).to.be.accessible();
+  });
+
+  it('customer: the request for remote control, Permitir / Não permitir', async () => {
+    const { el, customer, offer } = await launcher('customer', 'cobrowse', 'pt-BR');
+    await offer();
+    root(el).querySelector<HTMLInputElement>('input')!.value = '482913';
+    button(el, 'Entrar')!.click();
+    await settle(el);
+    await settle(el);
+    button(el, 'Aceitar')!.click();
+    await settle(el);
+    customer.fire('controlrequest', { requested: true });
+    await settle(el);
+    expect(part(el, 'control-request')!.querySelector('h3')!.textContent).to.equal('O agente pede para controlar esta página');
+    expect(Boolean(button(el, 'Permitir'))).to.equal(true);
+    expect(Boolean(button(el, 'Não permitir'))).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('agent: waiting for the customer to allow remote control', async () => {
+    const { el, agent } = await launcher('agent', 'cobrowse', 'pt-BR');
+    button(el, 'Navegação conjunta')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('accepted');
+    agent.fire('active');
+    agent.fire('controlrequest', { requested: true });
+    await settle(el);
+    expect(visibleText(el, 'status')).to.equal('Aguardando a resposta do cliente…');
+    expect(part(el, 'control-button')!.getAttribute('aria-pressed')).to.equal('true');
   });
 });

@@ -13,7 +13,7 @@ import type {
   Invitation,
   VisualProviderAdapter,
 } from '../../src/providers/types.js';
-import { VisualEngagement, type VisualPhase } from '../../src/providers/visual-engagement.js';
+import { VisualEngagement, safeConsoleUrl, type VisualPhase } from '../../src/providers/visual-engagement.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
 
 class ScriptedAgentSession extends TypedEmitter<AgentSessionEvents> implements AgentSession {
@@ -200,5 +200,16 @@ describe('VisualEngagement (customer)', () => {
     await controller.accept().catch(() => {});
     expect(controller.state.phase).to.equal('invited');
     expect(controller.state.error?.code).to.equal('permission-denied');
+  });
+});
+
+describe('VisualEngagement: console URLs of vendor providers', () => {
+  it('keeps https (and http on loopback, for development); drops javascript:, data: and other http URLs', () => {
+    expect(safeConsoleUrl('https://vendor.example/console/1')).to.equal('https://vendor.example/console/1');
+    expect(safeConsoleUrl('http://localhost:8080/console')).to.equal('http://localhost:8080/console');
+    expect(safeConsoleUrl('http://127.0.0.1:9000/c')).to.equal('http://127.0.0.1:9000/c');
+    for (const url of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', ' javascript:alert(1)', 'data:text/html,<script>1</script>', 'http://vendor.example/', 'vbscript:x', '/relative', '']) {
+      expect(safeConsoleUrl(url), url).to.equal(undefined);
+    }
   });
 });

@@ -47,6 +47,17 @@ export class AgentStub extends TypedEmitter<AgentSessionEvents> implements Agent
 export class CustomerStub extends TypedEmitter<CustomerSessionEvents> implements CustomerSession {
   readonly id = 's-1';
   remoteControlled = false;
+  /** The customer's answers to requests for remote control, in order. */
+  answers: string[] = [];
+  allowControl(): void {
+    this.answers.push('allow');
+    this.emit('controlrequest', { requested: false });
+    this.emit('control', { enabled: true });
+  }
+  denyControl(): void {
+    this.answers.push('deny');
+    this.emit('controlrequest', { requested: false });
+  }
   fire<K extends keyof CustomerSessionEvents>(event: K, ...args: CustomerSessionEvents[K]): void {
     this.emit(event, ...args);
   }
