@@ -21,6 +21,8 @@ import type { ProviderRegistry } from './registry.js';
 import { visualProviders } from './defaults.js';
 import type {
   AgentSession,
+  AgentSessionEvents,
+  CustomerSessionEvents,
   CustomerSession,
   Invitation,
   ProviderContext,
@@ -90,6 +92,8 @@ export interface VisualEngagementOptions {
   storage?: Storage | null;
 }
 
+type SharedSessionEvents = Pick<AgentSessionEvents & CustomerSessionEvents, 'control' | 'controlrequest' | 'error' | 'ended'>;
+
 const NO_CAPABILITIES: VisualCapabilities = Object.freeze({ view: false, laserPointer: false, remoteControl: false, navigation: false });
 
 export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
@@ -136,19 +140,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       document: doc,
       storage: options.storage === null ? undefined : (options.storage ?? safeSessionStorage(doc)),
     };
-    this.#state = {
-      phase: 'idle',
-      role: this.role,
-      provider: typeof providerOption === 'string' ? providerOption : providerOption.id,
-      kind: this.#adapter?.kind ?? 'cobrowse',
-      capabilities: this.#adapter?.capabilities ?? NO_CAPABILITIES,
-      laserPointer: false,
-      laserAvailable: false,
-      remoteControl: false,
-      controlRequested: false,
-      navigating: false,
-      ...(error ? { error } : {}),
-    };
+    this.#state = { ...this.#fresh(typeof providerOption === 'string' ? providerOption : providerOption.id), ...(error ? { error } : {}) };
     this.#detachAdapter = this.#adapter?.attach?.(this.#context) ?? (() => {});
     this.#offTransport =
       this.role === 'customer'
@@ -197,15 +189,12 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       }),
       session.on('active', () => this.#patch({ phase: 'active', navigating: false })),
       session.on('navigating', () => this.#patch({ navigating: true })),
-      session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
-      session.on('controlrequest', ({ requested }) => this.#patch({ controlRequested: requested })),
       session.on('capabilities', (capabilities) => this.#patch({ capabilities: { ...capabilities } })),
       // Screen share: the laser tool only where the customer's page can show it (this tab, Capture Handle).
       session.on('laseravailable', (available) =>
         this.#patch({ laserAvailable: available, capabilities: { ...this.#state.capabilities, laserPointer: available && this.#state.capabilities.laserPointer } }),
       ),
-      session.on('error', (error) => this.#reportError(error)),
-      session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
+      ...this.#followSession(session),
     ];
     const consoleUrl = session.consoleUrl ? safeConsoleUrl(session.consoleUrl) : undefined;
     this.#patch({
@@ -216,7 +205,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
       ...(consoleUrl ? { consoleUrl } : {}),
     });
     if (session.consoleUrl && !consoleUrl) {
-      this.#reportError(new VisualError('provider-failed', 'the provider gave a console URL that is not https; it is not shown'));
+      this.#reportError(new VisualError('provider-failed', 'console URL not https: not shown'));
     }
     this.#armExpiry(session.expiresAt);
     if (this.#view) session.attachView?.(this.#view);
@@ -348,13 +337,11 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
 
   /** Customer: grants the agent's pending request for remote control. */
   allowControl(): void {
-    this.#assertRole('customer', 'allow remote control');
     this.#customerSession?.allowControl?.();
   }
 
   /** Customer: refuses the agent's pending request for remote control. */
   denyControl(): void {
-    this.#assertRole('customer', 'deny remote control');
     this.#customerSession?.denyControl?.();
   }
 
@@ -408,18 +395,23 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
 
   #adoptCustomerSession(session: CustomerSession): void {
     this.#customerSession = session;
-    this.#offSession = [
-      session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
-      session.on('controlrequest', ({ requested }) => this.#patch({ controlRequested: requested })),
-      session.on('error', (error) => this.#reportError(error)),
-      session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
-    ];
+    this.#offSession = this.#followSession(session);
     this.#patch({
       phase: 'active',
       sessionId: session.id,
       remoteControl: session.remoteControlled,
       controlRequested: session.controlRequested ?? false,
     });
+  }
+
+  /** What both sides' sessions tell: control, its request, errors and the end. */
+  #followSession(session: Pick<TypedEmitter<SharedSessionEvents>, 'on'>): Array<() => void> {
+    return [
+      session.on('control', ({ enabled }) => this.#patch({ remoteControl: enabled })),
+      session.on('controlrequest', ({ requested }) => this.#patch({ controlRequested: requested })),
+      session.on('error', (error) => this.#reportError(error)),
+      session.on('ended', ({ reason, error }) => this.#ended(reason, error)),
+    ];
   }
 
   #ended(reason: VisualEndReason, error?: VisualError): void {
@@ -469,11 +461,11 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
   }
 
   /** The state with no session, for this provider. */
-  #fresh(): VisualState {
+  #fresh(provider = this.#state.provider): VisualState {
     return {
       phase: 'idle',
       role: this.role,
-      provider: this.#state.provider,
+      provider,
       kind: this.#adapter?.kind ?? 'cobrowse',
       capabilities: this.#adapter?.capabilities ?? NO_CAPABILITIES,
       laserPointer: false,
@@ -532,15 +524,13 @@ function asVisualError(error: unknown, fallback: string): VisualError {
 
 /** A console URL safe to render as a link: `https:`, or `http:` on a loopback host (development). */
 export function safeConsoleUrl(value: string): string | undefined {
-  let url: URL;
   try {
-    url = new URL(value);
+    const url = new URL(value);
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && /^(localhost|127(\.\d+){3}|\[::1\])$/.test(url.hostname))) return url.href;
   } catch {
-    return undefined;
+    // Not a URL.
   }
-  if (url.protocol === 'https:') return url.href;
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-  return url.protocol === 'http:' && loopback ? url.href : undefined;
+  return undefined;
 }
 
 function safeSessionStorage(doc: Document | undefined): Storage | undefined {

@@ -291,13 +291,13 @@ const payloads = {
   }),
   /**
    * Agent: asks for (or gives up) remote control; asking only prompts the customer. Customer: control
-   * is now on (the customer allowed it) or off; `reason` says why it is off: the customer `denied`
-   * the request or `taken-back` control, or the page does not allow remote control (`not-offered`).
+   * is now on (the customer allowed it) or off (released, taken back); `reason`: the customer
+   * `denied` the request, or the page does not allow remote control (`not-offered`).
    */
   've-control-state': v.strictObject({
     sessionId: Id,
     enabled: v.boolean(),
-    reason: v.optional(v.picklist(['denied', 'taken-back', 'not-offered'])),
+    reason: v.optional(v.picklist(['denied', 'not-offered'])),
   }),
   /** Customer -> agent: a `ve-control` action (by `seq`) was refused, and why. */
   've-control-result': v.strictObject({

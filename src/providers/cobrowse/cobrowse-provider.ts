@@ -284,7 +284,7 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
   }
 
   /** The customer's side says whether the agent is in control: it alone decides. */
-  #controlState(enabled: boolean, reason: 'denied' | 'taken-back' | 'not-offered' | undefined): void {
+  #controlState(enabled: boolean, reason: 'denied' | 'not-offered' | undefined): void {
     if (this.#stage !== 'accepted') return;
     this.#setRequested(false);
     this.#setControl(enabled);
@@ -401,7 +401,7 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
 
   takeBackControl(): void {
     if (!this.#controlled || this.#ended) return;
-    this.#setControl(false, 'taken-back');
+    this.#setControl(false);
   }
 
   allowControl(): void {
@@ -489,7 +489,7 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
   #controlAsked(enabled: boolean): void {
     if (!enabled) {
       this.#setRequested(false);
-      if (this.#controlled) this.#setControl(false, undefined, false);
+      if (this.#controlled) this.#setControl(false, false);
       return;
     }
     if (!this.#capabilities.remoteControl) {
@@ -507,11 +507,11 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     this.emit('controlrequest', { requested });
   }
 
-  #setControl(enabled: boolean, reason?: 'taken-back', tellAgent = true): void {
+  #setControl(enabled: boolean, tellAgent = true): void {
     const changed = this.#controlled !== enabled;
     this.#controlled = enabled;
     this.#overlay?.setControl(enabled);
-    if (tellAgent) this.#link.send('ve-control-state', reason ? { enabled, reason } : { enabled });
+    if (tellAgent) this.#link.send('ve-control-state', { enabled });
     this.#save();
     if (changed) this.emit('control', { enabled });
   }
