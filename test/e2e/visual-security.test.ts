@@ -207,7 +207,7 @@ describe('co-browse under attack (issue #10)', { timeout: 240_000 }, () => {
     for (const secret of [...Object.values(typed), 'DRAFT-REPLY-4410', 'gold-secret', 'Gold secret plan', 'CSRF-7f3a9c', 'DATA-KEY-5521', 'RESET-TOKEN-6612', 'ACCESS-TOKEN-7731']) {
       assert.ok(!frames.includes(secret), `"${secret}" is in nothing the customer sent`);
     }
-    for (const fragment of ['ada@', '555', '078-05', 'private notes']) {
+    for (const fragment of ['ada@', '+1 555', '078-05', 'private notes']) {
       assert.ok(!frames.includes(fragment), `no keystroke of it either ("${fragment}")`);
     }
     const shown = await agent.page.evaluate(() => (window.harness.mirrorDocument()!.getElementById('email') as HTMLInputElement).value);
@@ -281,7 +281,7 @@ describe('co-browse under attack (issue #10)', { timeout: 240_000 }, () => {
     assert.equal(await customer.page.locator('#agree').isChecked(), false, 'the checkbox is untouched');
     assert.equal(await refusedAction(agent, 'click', 'pw-label'), 'private', 'the label of a password field');
     assert.notEqual(await customer.page.evaluate(() => document.activeElement?.id), 'pw', 'focus did not move into the password field');
-    await customer.page.locator('#order').click(); // the customer's own click: the page has user activation
+    await customer.page.locator('#marker').click(); // the customer's own click: the page has user activation
     assert.equal(await refusedAction(agent, 'click', 'upload'), 'private', 'the file input');
     assert.equal(await refusedAction(agent, 'click', 'download'), 'unsupported', 'the download link');
     await customer.page.evaluate(() => (document.getElementById('marker')!.textContent = 'row 14 done'));

@@ -323,8 +323,8 @@ export class CobrowseLauncher extends CallKitElement {
 
   #toggleControl(): void {
     const engagement = this.engagement;
-    // While the customer is asked, the pressed toggle withdraws the request.
-    if (engagement) engagement.setRemoteControl(!(engagement.state.remoteControl || engagement.state.controlRequested));
+    // Pressed only once the customer allowed it; asking again while the customer is asked changes nothing.
+    if (engagement) engagement.setRemoteControl(!engagement.state.remoteControl);
   }
 
   #takeBack(): void {
@@ -428,7 +428,7 @@ export class CobrowseLauncher extends CallKitElement {
                     part: 'control-button',
                     name: visual.remoteControl,
                     icon: icons.control,
-                    pressed: control || Boolean(state?.controlRequested),
+                    pressed: control,
                     disabled: phase !== 'active',
                     onClick: () => this.#toggleControl(),
                   })
