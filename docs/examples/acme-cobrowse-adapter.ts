@@ -83,7 +83,8 @@ export class AcmeCobrowseAdapter implements VisualProviderAdapter {
     } catch (error) {
       throw vendorPinError(error);
     }
-    const capabilities = { ...this.capabilities, remoteControl: found.canControl };
+    // What the agent's session offers AND what this page's adapter allows.
+    const capabilities = { ...this.capabilities, remoteControl: this.capabilities.remoteControl && found.canControl };
     return {
       sessionId: found.sessionId,
       kind: this.kind,
