@@ -185,6 +185,10 @@ describe('co-browse provider (in one page)', () => {
     customer.allowControl();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(agent.state.remoteControl).to.equal(false, 'nothing to allow once answered');
+    agent.setRemoteControl(true);
+    await waitUntil(() => agent.state.controlRequested);
+    customer.transport.send({ type: 've-resume', payload: { sessionId: customer.state.sessionId! } });
+    await waitUntil(() => !agent.state.controlRequested, 'a request unanswered when the page changed is dropped');
     expect(document.querySelector('cck-visual-overlay')?.getAttribute('data-control')).to.equal('off');
   });
 

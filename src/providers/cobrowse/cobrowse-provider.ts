@@ -267,6 +267,8 @@ class AgentCobrowseSession extends TypedEmitter<AgentSessionEvents> implements A
         return;
       case 've-navigating':
       case 've-resume':
+        // A request the customer had not answered is gone with the page it was asked on.
+        this.#setRequested(false);
         if (message.type === 've-resume') this.#customerBack();
         if (this.#navigating) return;
         this.#navigating = true;

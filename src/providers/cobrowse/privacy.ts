@@ -211,7 +211,7 @@ export function maskedValue(value: string): string {
 }
 
 function isKeptInMaskedSubtree(name: string): boolean {
-  return LAYOUT_ATTRIBUTES.has(name) || name.startsWith('rr_') || name.startsWith('data-cck-') || name.startsWith('aria-hidden');
+  return LAYOUT_ATTRIBUTES.has(name) || name.startsWith('rr_') || name.startsWith('data-cck-') || name === 'aria-hidden';
 }
 
 /** Something the customer types into or chooses from. */
