@@ -31,7 +31,7 @@ const CUSTOMER_UA = 'cck-test-customer';
 const MASKED = '********';
 
 let beacon: { url: string; hits: Array<{ path: string; agent: boolean }>; server: Server };
-// Chromium only: the attacks are on what the agent's Chromium does (CDP for its heap, its requests).
+// Chromium (the replica's policy is also checked with a Firefox agent): CDP measures the agent's heap.
 const suite = harnessSuite<VisualSide>();
 const chromium = () => suite.browsers.get('chromium');
 
@@ -52,12 +52,14 @@ interface Pair {
 }
 
 /** The agent's console and the attack page, up to an active session (`caps`: the page's own policy). */
-async function attackSession(options: { caps?: string; customerSuffix?: string } = {}): Promise<Pair> {
+async function attackSession(options: { caps?: string; customerSuffix?: string; agentBrowser?: 'chromium' | 'firefox' } = {}): Promise<Pair> {
   const conversation = visualConversation('attack');
   const query = `conversation=${encodeURIComponent(conversation)}&visual=cobrowse`;
   const customerQuery = `${query}&beacon=${encodeURIComponent(beacon.url)}${options.caps ? `&caps=${options.caps}` : ''}`;
   const [agent, customer] = await Promise.all([
-    openVisualSide(await chromium(), `${suite.server.url}/test-harness/visual/agent.html?${query}`, { width: 1000, height: 900 }, { userAgent: AGENT_UA }),
+    openVisualSide(await suite.browsers.get(options.agentBrowser ?? 'chromium'), `${suite.server.url}/test-harness/visual/agent.html?${query}`, { width: 1000, height: 900 }, {
+      userAgent: AGENT_UA,
+    }),
     openVisualSide(await chromium(), `${suite.server.url}/test-harness/visual/attack.html?${customerQuery}${options.customerSuffix ?? ''}`, { width: 1280, height: 900 }, {
       userAgent: CUSTOMER_UA,
     }),
@@ -318,25 +320,32 @@ describe('co-browse under attack (issue #10)', { timeout: 240_000 }, () => {
     await cdp.detach();
   });
 
-  it("row 16: the agent's replica fetches none of the URLs the customer's page names", async () => {
-    const { agent, customer } = await attackSession();
-    await customer.page.evaluate(() => window.harness.addBase());
-    await customer.page.waitForFunction(() => document.querySelectorAll('#beacons img').length >= 3);
-    await customer.page.evaluate(() => {
-      window.harness.removeBase();
-      document.getElementById('marker')!.textContent = 'row 16 done';
+  for (const agentBrowser of ['chromium', 'firefox'] as const) {
+    it(`row 16: the agent's replica (${agentBrowser}) fetches none of the URLs the customer's page names`, async () => {
+      const { agent, customer } = await attackSession({ agentBrowser });
+      // The agent's requests are told apart by their user agent: check that it is set in this browser.
+      const check = `/ua-check-${agentBrowser}`;
+      await agent.page.evaluate((url) => fetch(url, { mode: 'no-cors' }).then(() => true, () => true), `${beacon.url}${check}`);
+      assert.ok(beacon.hits.some((hit) => hit.path === check && hit.agent), "the beacon recognizes the agent's browser");
+      await customer.page.evaluate(() => window.harness.addBase());
+      await customer.page.waitForFunction(() => document.querySelectorAll('#beacons img').length >= 3);
+      await customer.page.evaluate(() => {
+        window.harness.removeBase();
+        document.getElementById('marker')!.textContent = 'row 16 done';
+      });
+      await mirrorHas(agent, '#marker', 'row 16 done');
+      await agent.page.waitForFunction(() => (window.harness.mirrorDocument()?.querySelectorAll('#beacons img').length ?? 0) >= 3);
+      // The customer's own page loads them: the URLs are live, and would be counted for the agent too.
+      await customer.page.waitForFunction(() => document.getElementById('font') !== null);
+      const customerPaths = new Set(beacon.hits.filter((hit) => !hit.agent).map((hit) => hit.path));
+      for (const path of ['/b/img.png', '/b/import.css', '/b/link.css', '/b/iframe.html', '/b/base/relative.png']) {
+        assert.ok(customerPaths.has(path), `the customer's page fetched ${path} (${[...customerPaths].join(' ')})`);
+      }
+      await agent.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
+      const fetched = beacon.hits.filter((hit) => hit.agent && !hit.path.startsWith('/ua-check')).map((hit) => hit.path);
+      assert.deepEqual(fetched, [], "the agent's browser made no request to them");
     });
-    await mirrorHas(agent, '#marker', 'row 16 done');
-    await agent.page.waitForFunction(() => (window.harness.mirrorDocument()?.querySelectorAll('#beacons img').length ?? 0) >= 3);
-    // The customer's own page loads them: the URLs are live, and would be counted for the agent too.
-    await customer.page.waitForFunction(() => document.getElementById('font') !== null);
-    const customerPaths = new Set(beacon.hits.filter((hit) => !hit.agent).map((hit) => hit.path));
-    for (const path of ['/b/img.png', '/b/import.css', '/b/link.css', '/b/iframe.html', '/b/base/relative.png']) {
-      assert.ok(customerPaths.has(path), `the customer's page fetched ${path} (${[...customerPaths].join(' ')})`);
-    }
-    await agent.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
-    assert.deepEqual(beacon.hits.filter((hit) => hit.agent).map((hit) => hit.path), [], "the agent's browser made no request to them");
-  });
+  }
 
   it('row 17: 30 resync requests make the customer re-send the page at most twice', async () => {
     const { agent, customer } = await attackSession();
