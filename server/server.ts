@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { createCallHooks } from './calls.js';
+import { accessRefusal } from './conversation-access.js';
 import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
@@ -19,6 +20,7 @@ import { SIGNALING_PATH, attachSignaling } from './signaling.js';
 import { PinService } from './visual-pins.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import type { ConnectionFilter } from './signaling.js';
+import { createUpgradeGuard } from './upgrade-guard.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
 export type { ConnectionFilter } from './signaling.js';
@@ -60,7 +62,12 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     conversationUnits: options.conversationUnits,
     presenceTimeoutMs: options.agentPresenceTimeoutMs,
   });
-  const router = new Router(agents, { log: options.log });
+  const { limits } = options;
+  const router = new Router(agents, {
+    log: options.log,
+    retentionMs: limits.conversationRetentionMs,
+    tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
+  });
   const hooks = createCallHooks(router, options.deployment);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
@@ -83,16 +90,31 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
+    tokenLifetimes: options.tokenLifetimes,
+    conversationTokenTtlS: options.conversationTokenTtlS,
+    turn: options.turn,
+    conversationRequests: { perMinute: limits.conversationRequestsPerMinute, burst: limits.conversationRequestBurst },
   });
-  const httpServer = createServer(createRequestListener({ ...options, api }));
+  const httpServer = createServer(
+    createRequestListener({ ...options, api, tokenVersion: (conversationId, role) => router.tokenVersion(conversationId, role) }),
+  );
   const signaling = attachSignaling(httpServer, {
     registry,
     signingSecret: options.signingSecret,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     log: options.log,
-    hooks: hooks.signaling,
+    hooks: { ...hooks.signaling, checkJoin: (claims) => accessRefusal(claims, router) },
     pins,
     media,
+    limits,
+    tokenLifetimes: options.tokenLifetimes,
+    upgradeGuard: createUpgradeGuard({
+      mode: options.mode,
+      allowedOrigins: options.allowedOrigins,
+      trustedProxies: limits.trustedProxies,
+      maxConnections: limits.maxConnections,
+      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    }),
   });
 
   try {

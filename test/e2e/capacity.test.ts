@@ -47,7 +47,7 @@ const idle = (a: AgentView) => a.callState === 'idle';
 
 describe('agent capacity with real calls', { timeout: 120_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', resumeGraceMs: GRACE_MS, staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', resumeGraceMs: GRACE_MS, staticMounts: { '/test-harness/': harnessDir } });
     supervisor = await apiToken(server, 'supervisor', 'sup');
     browser = await launchChromium();
   });

@@ -26,6 +26,7 @@ describe('a relay-only call through coturn', { timeout: 120_000, skip: unavailab
   before(async () => {
     coturn = await startCoturn();
     server = await startServer({
+      mode: 'development',
       port: 0,
       host: '127.0.0.1',
       staticMounts: { '/test-harness/': harnessDir },

@@ -73,7 +73,7 @@ export async function requestChat(server: RunningServer, customerId: string): Pr
 }
 
 export async function agents(server: RunningServer, supervisorToken: string): Promise<Map<string, AgentView>> {
-  const body = expectStatus(await api<{ agents: AgentView[] }>(server, 'GET', '/api/agents', { token: supervisorToken }), 200, 'GET /api/agents');
+  const body = expectStatus(await api<{ agents: AgentView[] }>(server, 'GET', '/api/agents?limit=500', { token: supervisorToken }), 200, 'GET /api/agents');
   return new Map(body.agents.map((agent) => [agent.id, agent]));
 }
 
@@ -84,7 +84,7 @@ export async function agent(server: RunningServer, supervisorToken: string, id: 
 }
 
 export async function queue(server: RunningServer, supervisorToken: string): Promise<ConversationView[]> {
-  return expectStatus(await api<{ queue: ConversationView[] }>(server, 'GET', '/api/queue', { token: supervisorToken }), 200, 'GET /api/queue').queue;
+  return expectStatus(await api<{ queue: ConversationView[] }>(server, 'GET', '/api/queue?limit=500', { token: supervisorToken }), 200, 'GET /api/queue').queue;
 }
 
 export async function conversation(server: RunningServer, supervisorToken: string, id: string): Promise<ConversationView> {

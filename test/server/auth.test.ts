@@ -18,7 +18,8 @@ describe('issueToken / verifyToken', { timeout: SUITE_TIMEOUT_MS }, () => {
     const token = await issueToken({ role: 'agent', conversationId: 'c-1', subject: 'alice', expiresIn: 60 }, SECRET);
     const result = await verifyToken(token, SECRET);
     assert.ok(result.ok, 'the token verifies');
-    assert.deepEqual({ ...result.claims, expiresAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined });
+    assert.deepEqual({ ...result.claims, expiresAt: undefined, issuedAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined, issuedAt: undefined });
+    assert.ok(result.claims.issuedAt >= before && result.claims.issuedAt <= before + 1, 'iat is now');
     assert.ok(result.claims.expiresAt >= before + 60 && result.claims.expiresAt <= before + 61, 'exp is 60 s from now');
   });
 

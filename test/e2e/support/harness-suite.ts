@@ -32,7 +32,7 @@ export function harnessSuite<Opened extends { close(): Promise<void> }>(
   // Idle pages of finished calls would only compete for the two cores with the next test.
   if (options.closeAfterEach) afterEach(closeOpened);
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
   });
   after(async () => {
     await closeOpened();
