@@ -275,7 +275,8 @@ export class Router {
     const record = this.#conversations.get(conversationId);
     if (!record) return;
     this.callEnded(conversationId, undefined, `${role}-${reason}`);
-    if (conversationEmpty && record.customerJoined) this.end(conversationId, 'members-left');
+    // A revoked seat (the conversation moved to another agent) is not the conversation being over.
+    if (conversationEmpty && record.customerJoined && reason !== 'token-revoked') this.end(conversationId, 'members-left');
   }
 
   get(conversationId: string): ConversationView | undefined {

@@ -67,6 +67,15 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     log: options.log,
     retentionMs: limits.conversationRetentionMs,
     tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
+    // Revoked access closes the seats at once, it does not wait for the tokens to expire. (The
+    // registry is made below; the router only calls this once requests arrive.)
+    onAccessRevoked: (conversationId, roles, reason) =>
+      registry.revoke(
+        conversationId,
+        roles,
+        reason === 'ended' ? 'conversation-ended' : 'token-revoked',
+        reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
+      ),
   });
   const hooks = createCallHooks(router, options.deployment);
   // The media handler is made once the registry exists: it reaches members through it.

@@ -197,6 +197,12 @@ class Connection implements MemberConnection {
     this.#socket.close(CLOSE_CODES.replaced, 'joined again from another connection');
   }
 
+  revoked(code: 'token-revoked' | 'conversation-ended', detail: string): void {
+    this.#refuse(code, detail);
+    this.#member = null;
+    this.#socket.close(CLOSE_CODES.revoked, code);
+  }
+
   terminate(): void {
     this.#socket.terminate();
   }
