@@ -53,6 +53,15 @@ describe('mode and secret from the environment', { timeout: 10_000 }, () => {
     assert.throws(() => resolveOptions({ mode: 'development', signingSecret: STRONG }, {}), refusal(/never with a configured one/));
   });
 
+  it('refuses static TURN credentials and a weak TURN secret in production', () => {
+    const regions = JSON.stringify({ na: { iceServers: [{ urls: 'turn:turn.example.com:3478', username: 'agent', credential: 'change-me' }] } });
+    assert.throws(() => resolveOptions({}, { CCK_SIGNING_SECRET: STRONG, CCK_REGIONS: regions }), refusal(/static TURN credentials \(na\)/));
+    assert.throws(() => resolveOptions({}, { CCK_SIGNING_SECRET: STRONG, CCK_TURN_SECRET: 'x'.repeat(40) }), refusal(/CCK_TURN_SECRET is too weak/));
+    const ephemeral = JSON.stringify({ na: { iceServers: [{ urls: 'turn:turn.example.com:3478' }] } });
+    const options = resolveOptions({}, { CCK_SIGNING_SECRET: STRONG, CCK_REGIONS: ephemeral, CCK_TURN_SECRET: STRONG, CCK_TURN_TTL_S: '300' });
+    assert.deepEqual(options.turn, { secret: STRONG, ttlS: 300 });
+  });
+
   it('keeps development on loopback', () => {
     for (const host of ['127.0.0.1', '::1', 'localhost', '[::1]']) assert.equal(resolveOptions({ mode: 'development', host }, {}).host, host);
     for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.com']) {
