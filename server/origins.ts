@@ -37,7 +37,8 @@ function normaliseOrigin(item: string): string {
   } catch {
     throw new ConfigError(`CCK_ALLOWED_ORIGINS: "${item}" is not an origin (like https://app.example.com)`);
   }
-  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  // `https://*.example.com` parses as a host name; a wildcard other than a lone `*` is refused, not matched literally.
+  const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !url.hostname.includes('*');
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !bare) {
     throw new ConfigError(`CCK_ALLOWED_ORIGINS: "${item}" is not an origin (http(s), host and port only)`);
   }

@@ -50,6 +50,8 @@ export interface RunningServer {
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
   readonly acceptedConnections: number;
+  /** Open signaling connections, joined or not. */
+  readonly connectionCount: number;
   /** Closes every socket and timer; resolves when the port is free. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -157,6 +159,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
+    },
+    get connectionCount() {
+      return signaling.connectionCount;
     },
     close() {
       closing ??= (async () => {

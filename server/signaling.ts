@@ -262,7 +262,7 @@ class Connection implements MemberConnection {
   }
 
   #handle(data: RawData, isBinary: boolean): Promise<void> | undefined {
-    if (this.#closed) return undefined;
+    if (this.#closed || this.#guard.closing) return undefined;
     if (isBinary) {
       this.#refuse('invalid-message', 'binary frames are not accepted; messages are JSON text');
       return undefined;

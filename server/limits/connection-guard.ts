@@ -63,7 +63,7 @@ export class ConnectionGuard {
   frameQueued(bytes: number): void {
     this.#pendingFrames += 1;
     this.#pendingBytes += bytes;
-    if (!this.#paused && (this.#pendingFrames >= this.#options.maxPendingFrames || this.#pendingBytes >= this.#options.maxPendingBytes)) {
+    if (!this.#paused && !this.#closed && (this.#pendingFrames >= this.#options.maxPendingFrames || this.#pendingBytes >= this.#options.maxPendingBytes)) {
       this.#paused = true;
       this.#socket.pause();
     }
@@ -73,7 +73,7 @@ export class ConnectionGuard {
   frameDone(bytes: number): void {
     this.#pendingFrames -= 1;
     this.#pendingBytes -= bytes;
-    if (this.#paused && !this.#closed && this.#pendingFrames <= this.#options.maxPendingFrames / 2 && this.#pendingBytes <= this.#options.maxPendingBytes / 2) {
+    if (this.#paused && this.#pendingFrames <= this.#options.maxPendingFrames / 2 && this.#pendingBytes <= this.#options.maxPendingBytes / 2) {
       this.#paused = false;
       this.#socket.resume();
     }
@@ -119,6 +119,11 @@ export class ConnectionGuard {
     return false;
   }
 
+  /** The guard is closing the connection: what is still queued needs no handling. */
+  get closing(): boolean {
+    return this.#closed;
+  }
+
   dispose(): void {
     clearTimeout(this.#joinTimer);
     this.#joinTimer = undefined;
@@ -130,5 +135,10 @@ export class ConnectionGuard {
     this.dispose();
     this.#events.log(event, {});
     this.#socket.close(code, reason);
+    // Reading must go on for the peer's closing handshake to arrive; queued frames are skipped.
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
   }
 }

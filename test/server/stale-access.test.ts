@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../../server/server.js';
 import type { ConversationView } from '../../server/routing.js';
 import { CLOSE_CODES } from '../../src/signaling/protocol.js';
 import { agent, api, apiToken, conversation, expectStatus, requestChat, signIn } from './api-helpers.js';
-import { SUITE_TIMEOUT_MS, TestClient, message, token } from './helpers.js';
+import { SUITE_TIMEOUT_MS, TestClient, joinFrame, relayed, token } from './helpers.js';
 
 interface Me {
   conversations: Array<ConversationView & { token: string }>;
@@ -19,7 +19,7 @@ interface Me {
 /** Joins with exactly `jwt`; resolves with the client and the server's first answer. */
 async function joinWith(server: RunningServer, conversationId: string, role: 'agent' | 'customer', jwt: string) {
   const client = await TestClient.open(server.signalingUrl);
-  const join = message('join', conversationId, role, { token: jwt });
+  const join = joinFrame(conversationId, role, jwt);
   client.send(join);
   return { client, reply: await client.next(), joinId: join.id };
 }
@@ -61,7 +61,7 @@ describe('a conversation moved to another agent', { timeout: SUITE_TIMEOUT_MS },
     assert.match(revoked.payload.message, /assigned to another agent/);
     assert.equal((await alice.client.closed).code, CLOSE_CODES.revoked, 'her connection is closed, not left to read the chat');
     const gone = await customer.client.expect('presence');
-    assert.deepEqual(gone.payload, { role: 'agent', present: false });
+    assert.deepEqual(gone.payload, { role: 'agent', present: false, reason: 'left' });
 
     const again = await joinWith(server, id, 'agent', aliceToken);
     assert.equal(again.reply.type, 'error');
@@ -80,8 +80,8 @@ describe('a conversation moved to another agent', { timeout: SUITE_TIMEOUT_MS },
     const bobToken = await agentToken(server, bobApi, id);
     const bob = await joinWith(server, id, 'agent', bobToken);
     assert.equal(bob.reply.type, 'joined', `bob takes the agent seat, no conversation-full: ${JSON.stringify(bob.reply)}`);
-    assert.deepEqual((await customer.client.expect('presence')).payload, { role: 'agent', present: true });
-    customer.client.send(message('chat-message', id, 'customer', { text: 'hello bob' }));
+    assert.deepEqual((await customer.client.expect('presence')).payload, { role: 'agent', present: true, instance: 'agent-instance' });
+    customer.client.send(relayed('chat-message', { text: 'hello bob' }, 1));
     assert.equal((await bob.client.expect('chat-message')).payload.text, 'hello bob');
     assert.equal((await agent(server, supervisor, 'bob')).callState, 'idle', 'nobody reported a call for bob');
     assert.equal((await conversation(server, supervisor, id)).status, 'assigned', 'the conversation goes on with bob');
