@@ -3,7 +3,11 @@
  * tighter ones for the co-browse stream (DOM events, laser, control), each a token bucket. A client
  * that keeps sending into refusals, instead of slowing down, runs out of strikes and is disconnected.
  */
+import { MAX_MESSAGE_BYTES } from '../../src/signaling/protocol.js';
 import { TokenBucket } from './token-bucket.js';
+
+/** Every this many bytes of a refused frame count as one more strike. */
+const STRIKE_BYTES = MAX_MESSAGE_BYTES;
 
 export interface RateLimitOptions {
   messagesPerSecond: number;
@@ -53,6 +57,7 @@ export class ConnectionRateLimits {
       }
       return 'ok';
     }
-    return this.#strikes.take(1) ? 'refuse' : 'disconnect';
+    // A large refused frame costs more strikes: a flood of 1 MiB frames is cut off as soon as one of small ones.
+    return this.#strikes.take(Math.min(this.#strikes.burst, Math.max(1, Math.ceil(bytes / STRIKE_BYTES)))) ? 'refuse' : 'disconnect';
   }
 }
