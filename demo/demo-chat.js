@@ -225,7 +225,9 @@ if (requestMode) {
   const { openDesk } = await import('./agent-desk.js');
   await openDesk(deskAgent, lang);
 } else {
-  const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
+  // `agent=` names the agent (a desk's link): a routed conversation admits only its assigned agent.
+  const subject = role === 'agent' && params.has('agent') ? `&subject=${encodeURIComponent(params.get('agent'))}` : '';
+  const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}${subject}`);
   const { token } = await response.json();
   await joinConversation(conversation, token);
 }
