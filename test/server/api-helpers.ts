@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { issueApiToken, type ApiRole } from '../../server/auth.js';
 import type { AgentView } from '../../server/capacity.js';
 import type { ConversationView } from '../../server/routing.js';
-import type { RunningServer } from '../../server/server.js';
+import { startServer, type RunningServer, type ServerOverrides } from '../../server/server.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -101,4 +101,10 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     value = await read();
   }
   return value;
+}
+
+/** A development server on a free loopback port, and a supervisor's API token for it. */
+export async function startWithSupervisor(overrides: ServerOverrides = {}): Promise<{ server: RunningServer; supervisor: string }> {
+  const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, ...overrides });
+  return { server, supervisor: await apiToken(server, 'supervisor', 'sup') };
 }

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type RunningServer } from '../../server/server.js';
+import type { RunningServer } from '../../server/server.js';
 import type { ConversationView } from '../../server/routing.js';
-import { api, apiToken, eventually, expectStatus, signIn } from './api-helpers.js';
+import { api, apiToken, eventually, expectStatus, signIn, startWithSupervisor } from './api-helpers.js';
 import { SUITE_TIMEOUT_MS } from './helpers.js';
 
 interface Created {
@@ -19,8 +19,7 @@ describe('chat requests per customer', { timeout: SUITE_TIMEOUT_MS }, () => {
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
-    supervisor = await apiToken(server, 'supervisor', 'sup');
+    ({ server, supervisor } = await startWithSupervisor());
   });
   after(() => server.close());
 
@@ -63,14 +62,7 @@ describe('ended conversations and lists', { timeout: SUITE_TIMEOUT_MS }, () => {
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({
-      mode: 'development',
-      port: 0,
-      host: '127.0.0.1',
-      heartbeatIntervalMs: 0,
-      limits: { conversationRetentionMs: 1_500, conversationRequestBurst: 1_000 },
-    });
-    supervisor = await apiToken(server, 'supervisor', 'sup');
+    ({ server, supervisor } = await startWithSupervisor({ limits: { conversationRetentionMs: 1_500, conversationRequestBurst: 1_000 } }));
   });
   after(() => server.close());
 

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import { startServer, type RunningServer } from '../../server/server.js';
+import type { RunningServer } from '../../server/server.js';
 import type { ConversationView } from '../../server/routing.js';
 import { CLOSE_CODES } from '../../src/signaling/protocol.js';
-import { agent, api, apiToken, conversation, expectStatus, requestChat, signIn } from './api-helpers.js';
+import { agent, api, conversation, expectStatus, requestChat, signIn, startWithSupervisor } from './api-helpers.js';
 import { SUITE_TIMEOUT_MS, TestClient, joinFrame, relayed, token } from './helpers.js';
 
 interface Me {
@@ -36,8 +36,7 @@ describe('a conversation moved to another agent', { timeout: SUITE_TIMEOUT_MS },
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
-    supervisor = await apiToken(server, 'supervisor', 'sup');
+    ({ server, supervisor } = await startWithSupervisor());
   });
   after(() => server.close());
 
@@ -115,8 +114,7 @@ describe('an ended conversation', { timeout: SUITE_TIMEOUT_MS }, () => {
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 5_000 });
-    supervisor = await apiToken(server, 'supervisor', 'sup');
+    ({ server, supervisor } = await startWithSupervisor({ resumeGraceMs: 5_000 }));
   });
   after(() => server.close());
 
