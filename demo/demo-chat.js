@@ -225,8 +225,10 @@ if (requestMode) {
   const { openDesk } = await import('./agent-desk.js');
   await openDesk(deskAgent, lang);
 } else {
-  // `agent=` names the agent (a desk's link): a routed conversation admits only its assigned agent.
-  const subject = role === 'agent' && params.has('agent') ? `&subject=${encodeURIComponent(params.get('agent'))}` : '';
+  // `agent=` / `customer=` name who joins (a desk's link names its agent): a routed conversation
+  // admits only its assigned agent and its customer.
+  const member = params.get(role);
+  const subject = member ? `&subject=${encodeURIComponent(member)}` : '';
   const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}${subject}`);
   const { token } = await response.json();
   await joinConversation(conversation, token);

@@ -27,7 +27,7 @@ async function callOf(agentId: string): Promise<DemoPair & { agentId: string }> 
   await signIn(server, agentId, { capacity: 2 });
   const { conversation } = await requestChat(server, `customer-of-${agentId}`);
   assert.equal(conversation.agentId, agentId);
-  const pair = await openDemoPair(browser, { agent: server.url, customer: server.url }, conversation.id);
+  const pair = await openDemoPair(browser, { agent: server.url, customer: server.url }, conversation.id, { agent: conversation.agentId, customer: conversation.customerId });
   open.push(pair.agent, pair.customer);
   await videoCall(pair);
   await eventually(() => agentView(server, supervisor, agentId), isInCall, `${agentId} in the call`);
