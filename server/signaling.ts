@@ -338,6 +338,7 @@ class Connection implements MemberConnection {
       case 'leave':
         this.#member = null;
         registry.leave(member, this);
+        this.#guard.left();
         return undefined;
       case 'media-request':
         // Answered whenever the handler is done; later frames do not wait for it.

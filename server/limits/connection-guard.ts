@@ -50,13 +50,7 @@ export class ConnectionGuard {
     this.#options = options;
     this.#events = events;
     this.#rates = new ConnectionRateLimits(options);
-    if (options.joinTimeoutMs > 0) {
-      this.#joinTimer = setTimeout(() => {
-        this.#events.refuse('join-timeout', `no successful join within ${options.joinTimeoutMs} ms`);
-        this.#close(CLOSE_CODES.joinTimeout, 'join timeout', 'join-timeout');
-      }, options.joinTimeoutMs);
-      this.#joinTimer.unref?.();
-    }
+    this.#armJoinDeadline();
   }
 
   /** A frame arrived and waits for its turn. */
@@ -95,6 +89,11 @@ export class ConnectionGuard {
     this.#failedJoins = 0;
   }
 
+  /** The member left but kept the socket: it must join again in time, like a new one. */
+  left(): void {
+    if (!this.#closed) this.#armJoinDeadline();
+  }
+
   /** A join was refused. Returns true when that was one too many and the connection is closing. */
   joinFailed(): boolean {
     this.#failedJoins += 1;
@@ -127,6 +126,17 @@ export class ConnectionGuard {
   dispose(): void {
     clearTimeout(this.#joinTimer);
     this.#joinTimer = undefined;
+  }
+
+  #armJoinDeadline(): void {
+    const { joinTimeoutMs } = this.#options;
+    if (joinTimeoutMs <= 0) return;
+    clearTimeout(this.#joinTimer);
+    this.#joinTimer = setTimeout(() => {
+      this.#events.refuse('join-timeout', `no successful join within ${joinTimeoutMs} ms`);
+      this.#close(CLOSE_CODES.joinTimeout, 'join timeout', 'join-timeout');
+    }, joinTimeoutMs);
+    this.#joinTimer.unref?.();
   }
 
   #close(code: number, reason: string, event: string): void {

@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../../server/limits/options.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { CLOSE_CODES, type SignalingMessage } from '../../src/signaling/protocol.js';
 import { eventually } from './api-helpers.js';
-import { TestClient, freshConversation, joinFrame, joinPair, relayed as numbered } from './helpers.js';
+import { TestClient, frame, freshConversation, joinFrame, joinPair, relayed as numbered } from './helpers.js';
 
 const JOIN_TIMEOUT_MS = 3_000;
 
@@ -75,6 +75,19 @@ describe('connection caps and the join deadline', { timeout: 60_000 }, () => {
     assert.equal((await agent.expect('chat-message')).payload.text, 'still here');
     agent.close();
     customer.close();
+  });
+
+  it('a member that leaves but keeps its socket must join again in time', async () => {
+    const quick = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, limits: { joinTimeoutMs: 800 } });
+    try {
+      const { agent, customer } = await joinPair(quick, freshConversation('left'));
+      agent.send(frame('leave', {}));
+      await agent.expectError('join-timeout');
+      assert.equal((await agent.closed).code, CLOSE_CODES.joinTimeout);
+      customer.close();
+    } finally {
+      await quick.close();
+    }
   });
 
   it('a global cap refuses with 503 server-full, whatever the address', async () => {
