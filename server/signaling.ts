@@ -282,7 +282,10 @@ class Connection implements MemberConnection {
     }
     const parsed = parseMessage(text);
     const refs = parsed.ok ? { id: parsed.message.id, seq: parsed.message.seq } : parsed;
-    if (this.#overLimit(parsed.ok ? parsed.message.type : '', bytes.length, refs)) return undefined;
+    if (this.#overLimit(parsed.ok ? parsed.message.type : '', bytes.length, refs)) {
+      if (parsed.ok) this.#skipRefused(parsed.message);
+      return undefined;
+    }
     if (!parsed.ok) {
       this.#refuse(parsed.code, parsed.detail, parsed);
       return undefined;
@@ -295,6 +298,13 @@ class Connection implements MemberConnection {
     const verdict = this.#guard.admit(type, bytes);
     if (verdict === 'refuse') this.#refuse('rate-limited', 'over the rate limit: slow down', refs);
     return verdict !== 'ok';
+  }
+
+  /** A refused relayed message still takes its number: the other member gets a `skip`, so its sequence stays whole. */
+  #skipRefused(message: SignalingMessage): void {
+    const member = this.#member;
+    if (!member || message.seq === undefined || !RELAYED_TYPES.has(message.type)) return;
+    this.#options.registry.relay(member, this, skipFrame(message.seq, message.ack));
   }
 
   #dispatch(message: SignalingMessage, bytes: Buffer): Promise<void> | undefined {
@@ -327,7 +337,7 @@ class Connection implements MemberConnection {
       const refusal = message.type === 'ack' ? null : (hooks?.checkRelay?.(member, message) ?? null);
       if (refusal) {
         this.#refuse(refusal.code, refusal.detail, refs);
-        registry.relay(member, this, skipFrame(message.seq!, message.ack));
+        this.#skipRefused(message);
         return undefined;
       }
       registry.relay(member, this, bytes);

@@ -163,6 +163,10 @@ describe('rate limits per connection', { timeout: 30_000 }, () => {
     const allowed = DEFAULT_LIMITS.messageBurst + DEFAULT_LIMITS.messagesPerSecond * elapsedS;
     assert.ok(relayed >= DEFAULT_LIMITS.messageBurst && relayed <= allowed, `relayed ${relayed}: the burst, at most ${Math.round(allowed)}`);
     assert.ok((answered.get('error:rate-limited') ?? 0) >= DEFAULT_LIMITS.messageBurst, `refusals are answered: ${JSON.stringify([...answered])}`);
+    // Each refused message still takes its number: the customer gets a skip in its place (its sequence stays whole).
+    const skips = delivered.get('skip') ?? 0;
+    const refusals = answered.get('error:rate-limited') ?? 0;
+    assert.ok(skips >= refusals - 1 && skips <= refusals, `${skips} skips for ${refusals} refusals (one of them the disconnect notice)`);
     assert.equal((await agent.closed).code, CLOSE_CODES.rateLimited, 'a sender that ignores the refusals is disconnected');
     customer.close();
   });
