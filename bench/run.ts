@@ -51,6 +51,8 @@ const server = await startServer({
   mode: 'development',
   port: 0,
   host: '127.0.0.1',
+  // Co-browse's `wire/min` is measured with compression on (off by default: it costs memory per socket).
+  wsCompression: true,
   staticMounts: {
     '/bench/': fileURLToPath(new URL('./pages/', import.meta.url)),
     '/bench-lib/': libs.dir,

@@ -35,6 +35,11 @@ export interface ServerOptions {
   resumeGraceMs: number;
   /** Interval of the WebSocket ping that detects dead connections; 0 disables it. */
   heartbeatIntervalMs: number;
+  /**
+   * Negotiate permessage-deflate on the signaling socket (`server/ws-compression.ts`). Off by default:
+   * it saves co-browse bytes but costs memory per socket (`npm run bench`, signaling). Env `CCK_WS_COMPRESSION=1`.
+   */
+  wsCompression: boolean;
   /** Project root: `demo/` and `dist/` are served from here. */
   rootDir: string;
   /** Extra static mounts, URL prefix (e.g. `/test-harness/`) to absolute directory. */
@@ -129,6 +134,7 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
     signingSecret: signingSecretFor(mode, configuredSecret, env),
     resumeGraceMs,
     heartbeatIntervalMs: overrides.heartbeatIntervalMs ?? 30_000,
+    wsCompression: overrides.wsCompression ?? env.CCK_WS_COMPRESSION === '1',
     rootDir: overrides.rootDir ?? DEFAULT_ROOT,
     staticMounts: overrides.staticMounts ?? {},
     log: overrides.log ?? (() => {}),

@@ -113,6 +113,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     registry,
     signingSecret: options.signingSecret,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
+    wsCompression: options.wsCompression,
     log: options.log,
     hooks: { ...hooks.signaling, checkJoin: (claims) => accessRefusal(claims, router) },
     pins,

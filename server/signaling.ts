@@ -9,6 +9,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { SIGNALING_DEFLATE } from './ws-compression.js';
 import type { RawData } from 'ws';
 import {
   CLOSE_CODES,
@@ -43,6 +44,8 @@ export interface SignalingOptions {
   registry: SeatRegistry;
   signingSecret: string;
   heartbeatIntervalMs: number;
+  /** Negotiate permessage-deflate (`SIGNALING_DEFLATE`). */
+  wsCompression?: boolean;
   log: ServerLog;
   hooks?: SignalingHooks;
   /** The visual-engagement PIN service (`ve-pin-*` requests); without it they are refused. */
@@ -94,7 +97,12 @@ export interface SignalingEndpoint {
 
 export function attachSignaling(server: Server, options: SignalingOptions): SignalingEndpoint {
   // Our own UTF-8 check (below) answers a bad text frame with an error instead of closing the socket.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    skipUTF8Validation: true,
+    perMessageDeflate: options.wsCompression ? SIGNALING_DEFLATE : false,
+  });
   const connections = new Set<Connection>();
   let accepted = 0;
 
