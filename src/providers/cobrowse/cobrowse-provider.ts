@@ -481,7 +481,9 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
       window: win,
       navigation: this.#capabilities.navigation,
     });
-    if (!outcome.ok) refuse(outcome.reason);
+    if (!outcome.ok) return refuse(outcome.reason);
+    // What the agent did is shown at once, not after the batch window: each value it typed comes back.
+    this.#recorder.flush();
   }
 
   /**

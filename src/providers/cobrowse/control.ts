@@ -57,6 +57,7 @@ export class AgentTools {
   #laser = false;
   #control = false;
   #editor: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | undefined;
+  // An editing host (`contenteditable`) is edited as plain text in a textarea editor.
   #pendingLaser: PointerEvent | undefined;
   #laserFrame: number | undefined;
   #wheel = { dx: 0, dy: 0, point: undefined as MirrorPoint | undefined, frame: undefined as number | undefined };
@@ -123,23 +124,26 @@ export class AgentTools {
   }
 
   readonly #onPointerMove = (event: PointerEvent): void => {
-    if (!this.#laser) return;
-    const box = this.#layer.getBoundingClientRect();
-    this.#trail.point(event.clientX - box.left, event.clientY - box.top);
+    if (this.#laser) {
+      const box = this.#layer.getBoundingClientRect();
+      this.#trail.point(event.clientX - box.left, event.clientY - box.top);
+    }
     this.#pendingLaser = event;
     if (this.#laserFrame !== undefined) return;
     this.#laserFrame = requestAnimationFrame(() => {
       this.#laserFrame = undefined;
       const latest = this.#pendingLaser;
       this.#pendingLaser = undefined;
-      if (!latest || !this.#laser) return;
+      if (!latest) return;
       const point = this.#options.mirror.pointAt(latest.clientX, latest.clientY);
-      if (!point) return;
-      this.#options.onLaser(laserPosition(point));
+      // The replica shows what the agent's pointer is over as hovered (menus, buttons' hover styles).
+      this.#options.mirror.hover(point?.element);
+      if (point && this.#laser) this.#options.onLaser(laserPosition(point));
     });
   };
 
   readonly #onPointerLeave = (): void => {
+    this.#options.mirror.hover(null);
     if (!this.#laser) return;
     this.#trail.hide();
     this.#options.onLaser({ visible: false, x: 0, y: 0 });
@@ -201,6 +205,12 @@ export class AgentTools {
       this.#openEditor(field, point);
       return;
     }
+    const editable = editingHostOf(element);
+    if (editable) {
+      const id = this.#options.mirror.nodeIdOf(editable);
+      if (id !== undefined) this.#openEditor(editable, { ...point, nodeId: id });
+      return;
+    }
     this.#closeEditor();
     this.#options.onControl({ action: 'click', epoch: point.epoch, nodeId: point.nodeId });
   }
@@ -224,7 +234,7 @@ export class AgentTools {
     });
   };
 
-  #openEditor(field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, point: MirrorPoint): void {
+  #openEditor(field: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | HTMLElement, point: MirrorPoint): void {
     this.#closeEditor();
     const mirror = this.#options.mirror;
     const box = mirror.boxOf(field);
@@ -245,8 +255,9 @@ export class AgentTools {
       select.addEventListener('change', () => this.#options.onControl({ action: 'select', epoch, nodeId, value: select.value }));
       editor = select;
     } else {
-      const input = field.tagName === 'TEXTAREA' ? doc.createElement('textarea') : doc.createElement('input');
-      input.value = (field as HTMLInputElement).value;
+      const multiline = field.tagName === 'TEXTAREA' || field.isContentEditable;
+      const input = multiline ? doc.createElement('textarea') : doc.createElement('input');
+      input.value = field.isContentEditable ? (field.textContent ?? '') : (field as HTMLInputElement).value;
       input.addEventListener('input', () => this.#options.onControl({ action: 'input', epoch, nodeId, value: input.value.slice(0, 10_000) }));
       (input as HTMLElement).addEventListener('keydown', (event: KeyboardEvent) => {
         if (event.key === 'Escape' || (event.key === 'Enter' && input.tagName === 'INPUT')) {
@@ -262,7 +273,7 @@ export class AgentTools {
       left: `${box.left}px`,
       top: `${box.top}px`,
       width: `${Math.max(80, box.width)}px`,
-      height: field.tagName === 'TEXTAREA' ? `${Math.max(40, box.height)}px` : `${Math.max(28, box.height)}px`,
+      height: field.tagName === 'TEXTAREA' || field.isContentEditable ? `${Math.max(40, box.height)}px` : `${Math.max(28, box.height)}px`,
     });
     editor.addEventListener('blur', () => queueMicrotask(() => this.#editor === editor && this.#closeEditor()));
     // The editor sits next to the layer (not in it), so the layer's hidden subtree keeps it reachable.
@@ -307,6 +318,12 @@ function fieldOf(element: Element): HTMLInputElement | HTMLTextAreaElement | HTM
     return EDITABLE_INPUT_TYPES.has(type) ? (field as HTMLInputElement) : undefined;
   }
   return field as HTMLTextAreaElement | HTMLSelectElement;
+}
+
+/** The editing host (`contenteditable`) the element is in, if any. */
+function editingHostOf(element: Element): HTMLElement | undefined {
+  // Not `instanceof HTMLElement`: the replica's nodes belong to the replica's realm.
+  return (element.closest('[contenteditable]:not([contenteditable="false"])') as HTMLElement | null) ?? undefined;
 }
 
 /** The default rules, applied to the replica: what the agent's side can tell is off limits. */
@@ -393,7 +410,12 @@ function typeInto(element: Element, value: string, win: Window): ControlOutcome 
     if ((field as HTMLInputElement).readOnly || (field as HTMLInputElement).disabled) return { ok: false, reason: 'unsupported' };
     setNativeValue(field, value, (win as unknown as typeof globalThis).HTMLInputElement.prototype);
   } else if ((element as HTMLElement).isContentEditable) {
-    element.textContent = value;
+    // Plain text replaces the editing host's content (the agent's editor is a plain textarea).
+    let host = element as HTMLElement;
+    while (host.parentElement?.isContentEditable) host = host.parentElement;
+    host.textContent = value;
+    host.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: value }));
+    return { ok: true };
   } else {
     return { ok: false, reason: 'unsupported' };
   }

@@ -18,11 +18,16 @@
  * container has `data-cck-fit="width"`. It shows the customer's colour scheme, not the agent's
  * (`color-scheme.ts`): the recorder reports it with every snapshot and whenever it changes.
  */
-import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
+import { EventType, IncrementalSource, MouseInteractions, type eventWithTime } from '@rrweb/types';
 import type { Replayer } from 'rrweb';
 import { rrweb } from './rrweb-runtime.js';
 import { ChunkReader, type Chunk } from '../builtin/chunks.js';
 import { COLOR_SCHEME_EVENT, ReplicaColorScheme, type ColorSchemePayload } from './color-scheme.js';
+import { CanvasImages } from './canvas-replay.js';
+import { addFonts, FONTS_EVENT } from './fonts.js';
+import { PseudoStates } from './pseudo-states.js';
+import { deepElementFromPoint, frameOffset } from './hit-test.js';
+import { isRemovedBox, REMOVED_BOX_EVENT } from './removed-boxes.js';
 
 export interface MirrorOptions {
   /** A full snapshot is on screen (after the first one of a page, too). */
@@ -92,6 +97,8 @@ export class CobrowseMirror {
   #scale = 1;
   #hasSnapshot = false;
   #needsResync = false;
+  readonly #canvas = new CanvasImages();
+  readonly #pseudo = new PseudoStates();
 
   constructor(options: MirrorOptions) {
     this.#options = options;
@@ -144,7 +151,13 @@ export class CobrowseMirror {
       return;
     }
     if (result.fresh) this.#newPage();
-    for (const event of events) this.#apply(event);
+    // Incremental events come without their time (see record.ts): rrweb's replayer wants one.
+    const arrived = Date.now();
+    for (const event of events) {
+      event.timestamp ??= arrived;
+      this.#apply(event);
+    }
+    this.#showCanvases();
     // Rebuilt or added styles come with the original media queries: adapt them to the customer's scheme.
     this.#scheme.schedule(this.#replayer?.iframe);
   }
@@ -214,14 +227,16 @@ export class CobrowseMirror {
     if (vx < 0 || vy < 0 || vx > width || vy > height) return undefined;
     const point: MirrorPoint = { epoch, x: clamp(vx / width), y: clamp(vy / height) };
     const doc = this.#replayer?.iframe.contentDocument;
-    const element = doc?.elementFromPoint(vx, vy);
+    // Through shadow roots and same-origin frames: the field inside <sl-input>, the button in an iframe.
+    const hit = doc ? deepElementFromPoint(doc, vx, vy) : undefined;
+    const element = hit?.element;
     const nodeId = element ? this.#replayer?.getMirror().getId(element) : undefined;
-    if (element && nodeId !== undefined && nodeId > 0) {
+    if (hit && element && nodeId !== undefined && nodeId > 0) {
       const rect = element.getBoundingClientRect();
       point.element = element;
       point.nodeId = nodeId;
-      point.ex = rect.width > 0 ? clamp((vx - rect.left) / rect.width) : 0.5;
-      point.ey = rect.height > 0 ? clamp((vy - rect.top) / rect.height) : 0.5;
+      point.ex = rect.width > 0 ? clamp((vx - hit.offsetX - rect.left) / rect.width) : 0.5;
+      point.ey = rect.height > 0 ? clamp((vy - hit.offsetY - rect.top) / rect.height) : 0.5;
     }
     return point;
   }
@@ -232,11 +247,13 @@ export class CobrowseMirror {
     const root = this.#root;
     if (!stage || !root) return undefined;
     const rect = element.getBoundingClientRect();
+    const doc = this.#replayer?.iframe.contentDocument;
+    const offset = doc ? frameOffset(element, doc) : { x: 0, y: 0 };
     const stageBox = stage.getBoundingClientRect();
     const rootBox = root.getBoundingClientRect();
     return {
-      left: stageBox.left - rootBox.left + rect.left * this.#scale,
-      top: stageBox.top - rootBox.top + rect.top * this.#scale,
+      left: stageBox.left - rootBox.left + (offset.x + rect.left) * this.#scale,
+      top: stageBox.top - rootBox.top + (offset.y + rect.top) * this.#scale,
       width: rect.width * this.#scale,
       height: rect.height * this.#scale,
     };
@@ -247,10 +264,22 @@ export class CobrowseMirror {
     return this.#replayer?.getMirror().getNode(id) ?? null;
   }
 
+  /** The id of a replica node in the recording, if it has one. */
+  nodeIdOf(node: Node): number | undefined {
+    const id = this.#replayer?.getMirror().getId(node);
+    return id !== undefined && id > 0 ? id : undefined;
+  }
+
+  /** Shows the replica's hover styles for `element` (the agent's pointer is over it), or none. */
+  hover(element: Element | null | undefined): void {
+    this.#pseudo.set('hover', element ?? null);
+  }
+
   dispose(): void {
     this.detach();
     this.reset();
     this.#scheme.dispose();
+    this.#canvas.dispose();
   }
 
   #newPage(): void {
@@ -262,17 +291,11 @@ export class CobrowseMirror {
   }
 
   #apply(event: eventWithTime): void {
-    if (event.type === EventType.IncrementalSnapshot) {
-      const data = event.data;
-      if (data.source === IncrementalSource.MouseMove || data.source === IncrementalSource.TouchMove) {
-        const last = data.positions[data.positions.length - 1];
-        if (last) this.#moveCursor(last.x, last.y);
-        return;
-      }
-    }
     if (event.type === EventType.Custom && event.data.tag === COLOR_SCHEME_EVENT) {
       this.#scheme.customer = (event.data.payload as ColorSchemePayload).scheme;
     }
+    if (this.#replayer && this.#applyHere(event)) return;
+    if (event.type === EventType.FullSnapshot) this.#canvas.snapshot(event.data.node);
     if (event.type === EventType.Meta) this.#setViewport(event.data.width, event.data.height);
     if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.ViewportResize) {
       this.#setViewport(event.data.width, event.data.height);
@@ -283,6 +306,59 @@ export class CobrowseMirror {
       this.#hasSnapshot = true;
       if (this.#replayer) queueMicrotask(() => this.#options.onActive());
     }
+  }
+
+  /**
+   * What the replica shows without rrweb's replayer: pointer (and hover), focus, sampled canvas
+   * frames, removed elements' sizes, inlined fonts. True when the event was handled.
+   */
+  #applyHere(event: eventWithTime): boolean {
+    const node = (id: number) => this.#replayer?.getMirror().getNode(id) ?? null;
+    if (event.type === EventType.Custom) {
+      const { tag, payload } = event.data as { tag: string; payload: unknown };
+      if (tag === REMOVED_BOX_EVENT && isRemovedBox(payload)) {
+        const box = node(payload.id) as HTMLElement | null;
+        box?.style?.setProperty('width', `${payload.width}px`);
+        box?.style?.setProperty('height', `${payload.height}px`);
+        return true;
+      }
+      if (tag === FONTS_EVENT) {
+        const doc = this.#replayer?.iframe.contentDocument;
+        if (doc) addFonts(doc, (payload as { fonts?: unknown } | null)?.fonts, this.#options.onError);
+        return true;
+      }
+      return false;
+    }
+    if (event.type !== EventType.IncrementalSnapshot) return false;
+    const data = event.data;
+    switch (data.source) {
+      case IncrementalSource.MouseMove:
+      case IncrementalSource.TouchMove: {
+        const last = data.positions[data.positions.length - 1];
+        if (last) {
+          this.#moveCursor(last.x, last.y);
+          const target = node(last.id);
+          this.#pseudo.set('hover', isElement(target) ? target : (target?.parentElement ?? null));
+        }
+        return true;
+      }
+      case IncrementalSource.MouseInteraction: {
+        if (data.type !== MouseInteractions.Focus && data.type !== MouseInteractions.Blur) return false;
+        const target = node(data.id);
+        this.#pseudo.set('focus', data.type === MouseInteractions.Focus && isElement(target) ? target : null);
+        return true;
+      }
+      case IncrementalSource.CanvasMutation:
+        this.#canvas.frame(data.id, data);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #showCanvases(): void {
+    const replayer = this.#replayer;
+    if (replayer) this.#canvas.show((id) => replayer.getMirror().getNode(id), replayer.iframe.contentDocument ?? undefined);
   }
 
   #startReplayer(): void {
@@ -327,13 +403,18 @@ export class CobrowseMirror {
     replayer.startLive(Number.MAX_SAFE_INTEGER);
     this.#replayer = replayer;
     const backlog = this.#backlog.splice(0);
-    for (const event of backlog) replayer.addEvent(event);
+    for (const event of backlog) {
+      if (event.type === EventType.FullSnapshot) this.#canvas.snapshot(event.data.node);
+      if (!this.#applyHere(event)) replayer.addEvent(event);
+    }
+    this.#showCanvases();
     if (backlog.some((event) => event.type === EventType.FullSnapshot)) queueMicrotask(() => this.#options.onActive());
   }
 
   #destroyReplayer(): void {
     const replayer = this.#replayer;
     this.#replayer = undefined;
+    this.#pseudo.clear();
     if (!replayer) return;
     try {
       replayer.destroy();
@@ -409,6 +490,11 @@ function applyReplicaPolicy(iframe: HTMLIFrameElement): boolean {
   meta.content = REPLICA_CSP;
   (doc.head ?? doc.documentElement ?? doc).prepend(meta);
   return true;
+}
+
+/** Not `instanceof Element`: the replica's nodes belong to the replica's realm. */
+function isElement(node: Node | null): node is Element {
+  return node?.nodeType === 1;
 }
 
 function clamp(value: number): number {

@@ -10,7 +10,8 @@
  * - Masked subtrees: `data-cck-mask` (or `maskSelector`) masks the text and the attributes of the
  *   element and of everything in it, following the composed tree into open shadow roots and
  *   same-origin frames.
- * - Removed: `data-cck-block` (or `blockSelector`) and the SDK's own elements: only their box is sent.
+ * - Removed: `data-cck-block` (or `blockSelector`), the SDK's own elements and a `<canvas>` in a masked
+ *   subtree (its pixels cannot be masked): only their box is sent.
  * - Everywhere: URLs lose their query and fragment (but the parameters in `allowUrlParameters`), and
  *   `data-*` attributes lose their values (but the ones in `allowDataAttributes`).
  * The agent can never act on a masked or removed element, whatever the agent's page sends.
@@ -82,17 +83,21 @@ export class PrivacyRules {
   constructor(options: PrivacyOptions = {}) {
     this.maskSelector = [`[${MASK_ATTRIBUTE}]`, options.maskSelector].filter(Boolean).join(', ');
     this.unmaskSelector = [`[${UNMASK_ATTRIBUTE}]`, options.unmaskSelector].filter(Boolean).join(', ');
-    this.blockSelector = [`[${BLOCK_ATTRIBUTE}]`, ...SDK_ELEMENTS, options.blockSelector].filter(Boolean).join(', ');
+    // Masked canvases too, so rrweb never encodes their pixels (`childContext` also finds those that a
+    // selector cannot reach, across shadow roots and frames).
+    const maskedCanvases = [`:is(${this.maskSelector}) canvas`, `canvas:is(${this.maskSelector})`];
+    this.blockSelector = [`[${BLOCK_ATTRIBUTE}]`, ...SDK_ELEMENTS, ...maskedCanvases, options.blockSelector].filter(Boolean).join(', ');
     this.#allowUrlParameters = new Set(options.allowUrlParameters ?? []);
     this.#allowDataAttributes = new Set((options.allowDataAttributes ?? []).map((name) => name.toLowerCase()));
   }
 
   /** The context of `element` given its composed parent's (one step of the walk down the tree). */
   childContext(parent: NodePrivacy, element: Element): NodePrivacy {
-    const blocked = parent.blocked || this.#isBlockRoot(element);
     const unmasked = parent.unmasked || safeMatches(element, this.unmaskSelector);
     // Inside masked text (a masked subtree, select, textarea or editable area) attributes are masked too.
     const subtree = parent.maskAttributes || parent.maskText || safeMatches(element, this.maskSelector);
+    // A canvas's pixels cannot be masked: a masked one is removed.
+    const blocked = parent.blocked || this.#isBlockRoot(element) || (subtree && element.tagName === 'CANVAS');
     const maskedField = subtree ? isField(element) : isMaskedField(element, unmasked);
     // A masked select, textarea or editable area shows what the customer chose or wrote as text.
     const maskText = parent.maskText || subtree || (maskedField && element.tagName !== 'INPUT');
@@ -161,7 +166,7 @@ export class PrivacyRules {
     const lower = name.toLowerCase();
     if (lower === 'value' && (context.maskedField || context.maskAttributes)) return maskedValue(value);
     if (FIELD_STATE_ATTRIBUTES.has(lower) && (context.maskedField || context.maskAttributes)) return undefined;
-    if (context.maskAttributes && !isKeptInMaskedSubtree(lower)) return URL_ATTRIBUTES.has(lower) || lower === 'srcset' ? undefined : maskedValue(value);
+    if (context.maskAttributes && !isKeptInMaskedSubtree(lower)) return URL_ATTRIBUTES.has(lower) || lower === 'srcset' || lower === 'rr_dataurl' ? undefined : maskedValue(value);
     if (lower.startsWith('data-')) return this.#dataAttribute(lower, value);
     if (URL_ATTRIBUTES.has(lower)) return this.url(value);
     if (lower === 'srcset') return value.split(',').map((candidate) => candidate.trim().replace(/^\S+/, (url) => this.url(url))).join(', ');
@@ -211,7 +216,8 @@ export function maskedValue(value: string): string {
 }
 
 function isKeptInMaskedSubtree(name: string): boolean {
-  return LAYOUT_ATTRIBUTES.has(name) || name.startsWith('rr_') || name.startsWith('data-cck-') || name === 'aria-hidden';
+  // rrweb's own (sizes, scroll), but a canvas's pixels (`rr_dataURL`).
+  return LAYOUT_ATTRIBUTES.has(name) || (name.startsWith('rr_') && name !== 'rr_dataurl') || name.startsWith('data-cck-') || name === 'aria-hidden';
 }
 
 /** Something the customer types into or chooses from. */

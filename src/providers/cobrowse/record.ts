@@ -4,20 +4,25 @@
  * (`sanitizeEvents`) so masked values never leave the browser, and hands the events over in ordered
  * chunks.
  *
- * Throughput: events emitted in the same task form one batch, sent at the next microtask. DOM
- * mutations are never dropped; pointer moves are sampled by rrweb and, within a batch, only the
- * latest pointer position and the latest scroll position of each element are kept.
+ * Throughput: DOM changes (and snapshots) go at the next microtask, together with whatever is
+ * waiting. High-frequency sources (input, scroll, pointer, viewport, canvas frames) wait for a short
+ * window (`batchWindowMs`), so a burst of keystrokes or wheel steps is one message, and within a batch
+ * only the latest value of each is kept: the last pointer position, the last scroll of each element,
+ * the last value of each field. DOM mutations are never dropped.
  *
  * Every snapshot is followed by the page's colour scheme (a custom event, sent again when the
  * customer's preference changes), so the agent's replica can show the page as the customer sees it.
  */
-import { EventType, IncrementalSource, type eventWithTime } from '@rrweb/types';
+import { EventType, IncrementalSource, NodeType, type eventWithTime, type serializedNodeWithId } from '@rrweb/types';
 import { rrweb } from './rrweb-runtime.js';
 import { randomId } from '../../signaling/protocol.js';
 import { ChunkWriter, type Chunk } from '../builtin/chunks.js';
 import { COLOR_SCHEME_EVENT, watchColorScheme, type ColorScheme, type ColorSchemePayload } from './color-scheme.js';
 import type { PrivacyRules } from './privacy.js';
 import { sanitizeEvents } from './sanitize.js';
+import { collectFonts, FONTS_EVENT } from './fonts.js';
+import { repairRules, RuleRepair } from './css-repair.js';
+import { REMOVED_BOX_EVENT, watchRemovedBoxes } from './removed-boxes.js';
 
 export interface RecorderOptions {
   /** The page recorded (rrweb records the document of the window it runs in). */
@@ -30,6 +35,29 @@ export interface RecorderOptions {
   mousemoveMs?: number;
   /** rrweb sampling of scrolls (ms). Default 100. */
   scrollMs?: number;
+  /** Canvas frames per second (rrweb's sampled canvas recording); 0 records no canvas. Default 2. */
+  canvasFps?: number;
+  /** How long high-frequency events wait for company before they are sent (ms). Default 400. */
+  batchWindowMs?: number;
+}
+
+/** Sources whose events may wait for the batch window (everything else is sent at once). */
+const HELD_SOURCES: ReadonlySet<IncrementalSource> = new Set([
+  IncrementalSource.MouseMove,
+  IncrementalSource.TouchMove,
+  IncrementalSource.Drag,
+  IncrementalSource.Scroll,
+  IncrementalSource.Input,
+  IncrementalSource.ViewportResize,
+  IncrementalSource.CanvasMutation,
+  IncrementalSource.MediaInteraction,
+]);
+
+/** How long after a snapshot the page's fonts are sent. */
+const FONTS_DELAY_MS = 500;
+
+function isHeld(event: eventWithTime): boolean {
+  return event.type === EventType.IncrementalSnapshot && HELD_SOURCES.has(event.data.source);
 }
 
 /** The rrweb node mirror of the current recording: node <-> id. */
@@ -49,6 +77,11 @@ export class Recorder {
   #flushScheduled = false;
   #scheme: ColorScheme = 'light';
   #unwatchScheme: (() => void) | undefined;
+  #windowTimer: ReturnType<typeof setTimeout> | undefined;
+  #unwatchBoxes: (() => void) | undefined;
+  #rules: RuleRepair | undefined;
+  #fontsTimer: ReturnType<typeof setTimeout> | undefined;
+  #hasCanvas = false;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
@@ -73,9 +106,11 @@ export class Recorder {
     this.stop();
     if (current.recorder && current.recorder !== this) current.recorder.stop();
     current.recorder = this;
-    const writer = new ChunkWriter(randomId());
+    // An epoch only has to differ from the session's previous ones: 12 hex digits, not a whole UUID, on every batch.
+    const writer = new ChunkWriter(randomId().replace(/-/g, '').slice(0, 12));
     this.#writer = writer;
     this.#pending = [];
+    this.#rules = new RuleRepair(this.#options.document);
     const { privacy } = this.#options;
     // Known before the first snapshot, which carries it; later changes follow as their own event.
     let watching = false;
@@ -84,7 +119,10 @@ export class Recorder {
       if (watching) this.#enqueue(writer, this.#schemeEvent());
     });
     watching = true;
-    const stop = rrweb().record({
+    const canvasFps = this.#options.canvasFps ?? 2;
+    this.#hasCanvas = canvasFps > 0 && this.#options.document.querySelector('canvas') !== null;
+    const module = rrweb();
+    const stop = module.record({
       emit: (event) => this.#enqueue(writer, event),
       // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
       blockSelector: privacy.blockSelector,
@@ -92,10 +130,14 @@ export class Recorder {
       sampling: {
         mousemove: this.#options.mousemoveMs ?? 50,
         scroll: this.#options.scrollMs ?? 100,
-        mouseInteraction: false,
+        // Focus and blur only: the replica shows focus styles; clicks and the like are not replayed.
+        mouseInteraction: { Focus: true, Blur: true, Click: false, ContextMenu: false, DblClick: false, MouseDown: false, MouseUp: false, TouchStart: false, TouchEnd: false, TouchCancel: false },
         media: 800,
+        ...(canvasFps > 0 ? { canvas: canvasFps } : {}),
       },
-      recordCanvas: false,
+      // Sampled: a few encoded frames a second of the canvases that changed (masked ones are removed by blockSelector).
+      recordCanvas: canvasFps > 0,
+      dataURLOptions: { type: 'image/webp', quality: 0.8 },
       collectFonts: false,
       inlineImages: false,
       recordCrossOriginIframes: false,
@@ -105,6 +147,17 @@ export class Recorder {
         return true;
       },
     });
+    const doc = this.#options.document;
+    this.#unwatchBoxes = watchRemovedBoxes(doc, privacy.blockSelector, (node) => module.record.mirror.getId(node), (box) => {
+      if (writer === this.#writer) module.record.addCustomEvent(REMOVED_BOX_EVENT, box);
+    });
+    // Fonts follow the page, not with it: the replica shows the snapshot first (in fallback fonts)
+    // and re-lays out when they arrive, instead of the snapshot waiting behind them on both ends.
+    this.#fontsTimer = setTimeout(() => {
+      void collectFonts(doc).then((fonts) => {
+        if (fonts.length > 0 && writer === this.#writer) module.record.addCustomEvent(FONTS_EVENT, { fonts });
+      });
+    }, FONTS_DELAY_MS);
     this.#stop = stop ?? undefined;
     return writer.epoch;
   }
@@ -114,16 +167,31 @@ export class Recorder {
     this.#stop = undefined;
     this.#unwatchScheme?.();
     this.#unwatchScheme = undefined;
+    this.#unwatchBoxes?.();
+    this.#unwatchBoxes = undefined;
+    clearTimeout(this.#fontsTimer);
     if (this.#writer) this.#flush(this.#writer);
     this.#writer = undefined;
     if (current.recorder === this) current.recorder = undefined;
     stop?.();
   }
 
+  /** Sends what is waiting now, without waiting for the batch window. */
+  flush(): void {
+    if (this.#writer) this.#flush(this.#writer);
+  }
+
   #enqueue(writer: ChunkWriter, event: eventWithTime): void {
     if (writer !== this.#writer) return;
     this.#pending.push(event);
     if (event.type === EventType.FullSnapshot) this.#pending.push(this.#schemeEvent());
+    if (isHeld(event)) {
+      this.#windowTimer ??= setTimeout(() => {
+        this.#windowTimer = undefined;
+        this.#flush(writer);
+      }, this.#options.batchWindowMs ?? 400);
+      return;
+    }
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {
@@ -138,10 +206,21 @@ export class Recorder {
   }
 
   #flush(writer: ChunkWriter): void {
+    clearTimeout(this.#windowTimer);
+    this.#windowTimer = undefined;
     if (this.#pending.length === 0 || writer !== this.#writer) return;
     let text: string;
     try {
       const events = sanitizeEvents(coalesce(this.#pending.splice(0)), rrweb().record.mirror, this.#options.privacy, this.#options.document);
+      if (this.#hasCanvas) for (const event of events) if (event.type === EventType.FullSnapshot) dropCanvasImages(event.data.node);
+      if (this.#rules) {
+        repairRules(events, this.#rules, { incremental: EventType.IncrementalSnapshot, adopted: IncrementalSource.AdoptedStyleSheet, sheetRule: IncrementalSource.StyleSheetRule });
+      }
+      // The replica applies events as they arrive, not by their time: incremental events travel without it
+      // (25 characters each), except media ones, whose time rrweb uses to keep a video's position.
+      for (const event of events) {
+        if (event.type === EventType.IncrementalSnapshot && event.data.source !== IncrementalSource.MediaInteraction) delete (event as { timestamp?: number }).timestamp;
+      }
       text = JSON.stringify(events);
     } catch (error) {
       this.#options.onError?.(error);
@@ -152,23 +231,50 @@ export class Recorder {
 }
 
 /**
- * Keeps every event of a batch except superseded pointer and scroll positions: the last pointer
- * move, and the last scroll of each element. Order is preserved.
+ * The snapshot goes without its canvases' images (rrweb inlines each as a data URL): the first
+ * sampled frames follow within a frame interval, and the page shows without waiting for them.
+ */
+function dropCanvasImages(node: serializedNodeWithId): void {
+  if (node.type === NodeType.Element) {
+    if (node.tagName === 'canvas') delete node.attributes.rr_dataURL;
+    for (const child of node.childNodes) dropCanvasImages(child);
+  } else if (node.type === NodeType.Document) {
+    for (const child of node.childNodes) dropCanvasImages(child);
+  }
+}
+
+/**
+ * Keeps every event of a batch except superseded values: the last pointer move, the last scroll of
+ * each element, the last input of each field (unless a DOM change came between, which may depend on
+ * it: then both stay). Order is preserved.
  */
 export function coalesce(events: eventWithTime[]): eventWithTime[] {
-  let lastMove = -1;
-  const lastScroll = new Map<number, number>();
-  events.forEach((event, index) => {
-    if (event.type !== EventType.IncrementalSnapshot) return;
-    const source = event.data.source;
-    if (source === IncrementalSource.MouseMove || source === IncrementalSource.TouchMove) lastMove = index;
-    else if (source === IncrementalSource.Scroll) lastScroll.set(event.data.id, index);
+  const last = new Map<string, number>();
+  let generation = 0;
+  const keyOf = (event: eventWithTime): string | undefined => {
+    if (event.type !== EventType.IncrementalSnapshot) return undefined;
+    const data = event.data;
+    switch (data.source) {
+      case IncrementalSource.MouseMove:
+      case IncrementalSource.TouchMove:
+        return 'pointer';
+      case IncrementalSource.Scroll:
+        return `scroll:${data.id}`;
+      case IncrementalSource.Input:
+        return `input:${data.id}:${generation}`;
+      case IncrementalSource.ViewportResize:
+        return 'viewport';
+      default:
+        return undefined;
+    }
+  };
+  const keys = events.map((event) => {
+    if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.Mutation) generation += 1;
+    return keyOf(event);
   });
-  return events.filter((event, index) => {
-    if (event.type !== EventType.IncrementalSnapshot) return true;
-    const source = event.data.source;
-    if (source === IncrementalSource.MouseMove || source === IncrementalSource.TouchMove) return index === lastMove;
-    if (source === IncrementalSource.Scroll) return lastScroll.get(event.data.id) === index;
-    return true;
+  keys.forEach((key, index) => key !== undefined && last.set(key, index));
+  return events.filter((_, index) => {
+    const key = keys[index];
+    return key === undefined || last.get(key) === index;
   });
 }

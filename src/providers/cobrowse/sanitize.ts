@@ -77,6 +77,11 @@ class BatchSanitizer {
       }
       return true;
     }
+    if (data.source === IncrementalSource.CanvasMutation) {
+      // A frame of a canvas goes only from where nothing is masked (masked canvases are removed, see privacy.ts).
+      const context = this.#lookup(data.id);
+      return !(context.blocked || context.maskText || context.maskAttributes);
+    }
     return true;
   }
 
