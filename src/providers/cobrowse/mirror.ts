@@ -97,6 +97,8 @@ export class CobrowseMirror {
   #scale = 1;
   #hasSnapshot = false;
   #needsResync = false;
+  /** The replayer has been given no event yet (made ahead of the first snapshot). */
+  #replayerUnused = false;
   readonly #canvas = new CanvasImages();
   readonly #pseudo = new PseudoStates();
 
@@ -189,7 +191,9 @@ export class CobrowseMirror {
     if (this.#hasSnapshot && this.#backlog.length === 0) {
       // The page was shown before (in a view since detached): its events are gone, ask again.
       this.#requestResync();
-    } else if (this.#backlog.length > 0) {
+    } else {
+      // With nothing to show yet, the replayer is made now (hidden until the first snapshot), so
+      // the first snapshot does not wait for it.
       this.#startReplayer();
     }
   }
@@ -286,6 +290,8 @@ export class CobrowseMirror {
     this.#backlog = [];
     this.#hasSnapshot = false;
     this.#needsResync = false;
+    // A replayer that has shown nothing yet serves the new page as it is.
+    if (this.#replayer && this.#replayerUnused) return;
     this.#destroyReplayer();
     if (this.#stage) this.#startReplayer();
   }
@@ -300,8 +306,10 @@ export class CobrowseMirror {
     if (event.type === EventType.IncrementalSnapshot && event.data.source === IncrementalSource.ViewportResize) {
       this.#setViewport(event.data.width, event.data.height);
     }
-    if (this.#replayer) this.#replayer.addEvent(event);
-    else this.#backlog.push(event);
+    if (this.#replayer) {
+      this.#replayerUnused = false;
+      this.#replayer.addEvent(event);
+    } else this.#backlog.push(event);
     if (event.type === EventType.FullSnapshot) {
       this.#hasSnapshot = true;
       if (this.#replayer) queueMicrotask(() => this.#options.onActive());
@@ -403,6 +411,7 @@ export class CobrowseMirror {
     replayer.startLive(Number.MAX_SAFE_INTEGER);
     this.#replayer = replayer;
     const backlog = this.#backlog.splice(0);
+    this.#replayerUnused = backlog.length === 0;
     for (const event of backlog) {
       if (event.type === EventType.FullSnapshot) this.#canvas.snapshot(event.data.node);
       if (!this.#applyHere(event)) replayer.addEvent(event);

@@ -128,6 +128,11 @@ export class PrivacyRules {
     return node.nodeType === 1 ? this.childContext(inherited, node as Element) : inherited;
   }
 
+  /** One of the SDK's own elements (always removed from the recording). */
+  isOwnElement(element: Element): boolean {
+    return SDK_ELEMENTS.includes(element.localName);
+  }
+
   /** An element whose whole subtree is removed (rather than inside one). */
   isBlockRoot(element: Element): boolean {
     return this.#isBlockRoot(element);

@@ -23,6 +23,7 @@ import { sanitizeEvents } from './sanitize.js';
 import { collectFonts, FONTS_EVENT } from './fonts.js';
 import { repairRules, RuleRepair } from './css-repair.js';
 import { REMOVED_BOX_EVENT, watchRemovedBoxes } from './removed-boxes.js';
+import { canvasesOf, withoutCanvasPixels } from './canvas-snapshot.js';
 
 export interface RecorderOptions {
   /** The page recorded (rrweb records the document of the window it runs in). */
@@ -120,9 +121,10 @@ export class Recorder {
     });
     watching = true;
     const canvasFps = this.#options.canvasFps ?? 2;
-    this.#hasCanvas = canvasFps > 0 && this.#options.document.querySelector('canvas') !== null;
+    const canvases = canvasFps > 0 ? canvasesOf(this.#options.document) : [];
+    this.#hasCanvas = canvases.length > 0;
     const module = rrweb();
-    const stop = module.record({
+    const stop = withoutCanvasPixels(canvases, () => module.record({
       emit: (event) => this.#enqueue(writer, event),
       // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
       blockSelector: privacy.blockSelector,
@@ -146,7 +148,7 @@ export class Recorder {
         this.#options.onError?.(error);
         return true;
       },
-    });
+    }));
     const doc = this.#options.document;
     this.#unwatchBoxes = watchRemovedBoxes(doc, privacy.blockSelector, (node) => module.record.mirror.getId(node), (box) => {
       if (writer === this.#writer) module.record.addCustomEvent(REMOVED_BOX_EVENT, box);
@@ -231,8 +233,8 @@ export class Recorder {
 }
 
 /**
- * The snapshot goes without its canvases' images (rrweb inlines each as a data URL): the first
- * sampled frames follow within a frame interval, and the page shows without waiting for them.
+ * What rrweb still inlined of canvases' images (those of same-origin frames, snapshotted later) is
+ * left out as well: see canvas-snapshot.ts.
  */
 function dropCanvasImages(node: serializedNodeWithId): void {
   if (node.type === NodeType.Element) {

@@ -77,6 +77,15 @@ class BatchSanitizer {
       }
       return true;
     }
+    if (data.source === IncrementalSource.AdoptedStyleSheet) {
+      // The SDK's own elements are removed from the recording: their shadow roots' styles (8 KiB) are of no use.
+      const host = this.#nodes.getNode(data.id);
+      return !(host && host.nodeType === 1 && this.#rules.isOwnElement(host as Element));
+    }
+    if (data.source === IncrementalSource.MouseInteraction) {
+      // Focus and blur (the replica's focus styles) of what the agent can see only.
+      return !this.#lookup(data.id).blocked && this.#nodes.getNode(data.id) !== null;
+    }
     if (data.source === IncrementalSource.CanvasMutation) {
       // A frame of a canvas goes only from where nothing is masked (masked canvases are removed, see privacy.ts).
       const context = this.#lookup(data.id);
