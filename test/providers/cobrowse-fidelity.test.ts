@@ -7,6 +7,7 @@ import { deepElementFromPoint } from '../../src/providers/cobrowse/hit-test.js';
 import { watchRemovedBoxes, type RemovedBox } from '../../src/providers/cobrowse/removed-boxes.js';
 import { PrivacyRules } from '../../src/providers/cobrowse/privacy.js';
 import { sanitizeEvents } from '../../src/providers/cobrowse/sanitize.js';
+import { canvasesOf, withoutCanvasPixels } from '../../src/providers/cobrowse/canvas-snapshot.js';
 
 const until = async (check: () => boolean, ms = 2_000) => {
   const end = Date.now() + ms;
@@ -181,6 +182,54 @@ describe('masked canvases', () => {
     } finally {
       masked.remove();
       shown.remove();
+    }
+  });
+});
+
+describe('the first snapshot', () => {
+  it("marks every canvas (shadow roots included) as rrweb's snapshot skips them, and gives each its own mark back", () => {
+    const plain = document.createElement('canvas');
+    const seen = document.createElement('canvas');
+    (seen as unknown as { __context: string }).__context = '2d';
+    const host = document.createElement('div');
+    const inner = document.createElement('canvas');
+    host.attachShadow({ mode: 'open' }).append(inner);
+    document.body.append(plain, seen, host);
+    try {
+      const canvases = canvasesOf(document);
+      expect(canvases).to.include.members([plain, seen, inner]);
+      const mark = (canvas: HTMLCanvasElement) => (canvas as unknown as { __context?: string }).__context;
+      const during = withoutCanvasPixels(canvases, () => [plain, seen, inner].map(mark));
+      expect(during.every((value) => value !== undefined && value !== '2d'), 'neither absent nor 2d while rrweb serializes').to.equal(true);
+      expect([plain, seen, inner].map(mark)).to.deep.equal([undefined, '2d', undefined]);
+      expect('__context' in plain).to.equal(false);
+    } finally {
+      plain.remove();
+      seen.remove();
+      host.remove();
+    }
+  });
+
+  it("goes without the SDK's own shadow-root styles and the focus of nodes the agent cannot see", () => {
+    const launcher = document.createElement('cobrowse-launcher');
+    const field = document.createElement('input');
+    document.body.append(launcher, field);
+    try {
+      const ids = new Map<number, Node>([
+        [1, launcher],
+        [2, field],
+      ]);
+      const lookup = { getNode: (id: number) => ids.get(id) ?? null };
+      const sheets = (id: number) => ({ type: 3, timestamp: 1, data: { source: 15, id, styleIds: [1], styles: [{ styleId: 1, rules: [{ rule: '.a{}' }] }] } });
+      const focus = (id: number) => ({ type: 3, timestamp: 1, data: { source: 2, type: 5, id } });
+      const kept = sanitizeEvents([sheets(1), sheets(2), focus(-1), focus(1), focus(2)] as never[], lookup, new PrivacyRules(), document) as unknown as Array<{ data: { source: number; id: number } }>;
+      expect(kept.map((event) => [event.data.source, event.data.id])).to.deep.equal([
+        [15, 2],
+        [2, 2],
+      ]);
+    } finally {
+      launcher.remove();
+      field.remove();
     }
   });
 });
