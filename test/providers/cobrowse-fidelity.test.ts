@@ -8,6 +8,8 @@ import { watchRemovedBoxes, type RemovedBox } from '../../src/providers/cobrowse
 import { PrivacyRules } from '../../src/providers/cobrowse/privacy.js';
 import { sanitizeEvents } from '../../src/providers/cobrowse/sanitize.js';
 import { canvasesOf, withoutCanvasPixels } from '../../src/providers/cobrowse/canvas-snapshot.js';
+import { useLeanStyles } from '../../src/providers/cobrowse/replay-css.js';
+import { Replayer } from 'rrweb';
 
 const until = async (check: () => boolean, ms = 2_000) => {
   const end = Date.now() + ms;
@@ -138,8 +140,8 @@ describe('replica helpers', () => {
       box.style.height = '40px';
       await until(() => sizes.length === 2);
       expect(sizes).to.deep.equal([
-        { id: 7, width: 300, height: 200 },
-        { id: 7, width: 300, height: 40 },
+        { id: 7, width: 300, height: 200, display: 'block' },
+        { id: 7, width: 300, height: 40, display: 'block' },
       ]);
     } finally {
       stop();
@@ -230,6 +232,24 @@ describe('the first snapshot', () => {
     } finally {
       launcher.remove();
       field.remove();
+    }
+  });
+});
+
+describe("the replica's styles", () => {
+  it("skip rrweb's postcss pass (hover twins come from pseudo-states.ts); device-size queries are still read as the viewport's", () => {
+    const root = document.createElement('div');
+    document.body.append(root);
+    const replayer = new Replayer([], { root, liveMode: true, showWarning: false });
+    try {
+      const cache = (replayer as unknown as { cache: { stylesWithHoverClass: Map<string, string> } }).cache;
+      expect(cache.stylesWithHoverClass, "this rrweb keeps its adapted styles where useLeanStyles expects").to.be.instanceOf(Map);
+      useLeanStyles(replayer);
+      const lean = (replayer as unknown as { cache: { stylesWithHoverClass: Map<string, string> } }).cache.stylesWithHoverClass;
+      expect(lean.get('@media (min-device-width: 600px) { a:hover { color: red; } }')).to.equal('@media (min-width: 600px) { a:hover { color: red; } }');
+    } finally {
+      replayer.destroy();
+      root.remove();
     }
   });
 });

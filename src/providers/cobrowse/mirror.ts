@@ -28,6 +28,7 @@ import { addFonts, FONTS_EVENT } from './fonts.js';
 import { PseudoStates } from './pseudo-states.js';
 import { deepElementFromPoint, frameOffset } from './hit-test.js';
 import { isRemovedBox, REMOVED_BOX_EVENT } from './removed-boxes.js';
+import { useLeanStyles } from './replay-css.js';
 
 export interface MirrorOptions {
   /** A full snapshot is on screen (after the first one of a page, too). */
@@ -328,6 +329,8 @@ export class CobrowseMirror {
         const box = node(payload.id) as HTMLElement | null;
         box?.style?.setProperty('width', `${payload.width}px`);
         box?.style?.setProperty('height', `${payload.height}px`);
+        // Keywords only (`inline-block`, `block flow`): nothing else of the customer's page gets into a style here.
+        if (payload.display && /^[a-z-]+( [a-z-]+)*$/.test(payload.display)) box?.style?.setProperty('display', payload.display);
         return true;
       }
       if (tag === FONTS_EVENT) {
@@ -389,6 +392,7 @@ export class CobrowseMirror {
       this.#options.onError?.(error);
       return;
     }
+    useLeanStyles(replayer);
     const iframe = replayer.iframe;
     if (iframe.getAttribute('sandbox') !== MIRROR_SANDBOX) {
       // Never show the customer's page in a frame that could run its scripts.
