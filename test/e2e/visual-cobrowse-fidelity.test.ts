@@ -87,7 +87,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 describe('co-browse fidelity and editing on a rich page', { timeout: 180_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir, '/test-deps/': modulesDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir, '/test-deps/': modulesDir } });
     browser = await launchChromium();
     const query = `conversation=${encodeURIComponent(visualConversation('rich'))}&visual=cobrowse`;
     [agent, customer] = await Promise.all([
