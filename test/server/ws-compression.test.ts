@@ -10,6 +10,9 @@ import { resolveOptions } from '../../server/config.js';
 import { startServer } from '../../server/server.js';
 import { SUITE_TIMEOUT_MS } from './helpers.js';
 
+/** Options that resolve without touching the development secret's cache file. */
+const OPTIONS = { mode: 'production', signingSecret: 'ws-compression-test-secret-0123456789abcdef' } as const;
+
 /** The extensions (with their parameters) the server accepted for a client that offers permessage-deflate (ws does by default). */
 async function negotiated(wsCompression: boolean | undefined): Promise<string> {
   const server = await startServer({ port: 0, host: '127.0.0.1', mode: 'development', ...(wsCompression === undefined ? {} : { wsCompression }) });
@@ -31,9 +34,9 @@ async function negotiated(wsCompression: boolean | undefined): Promise<string> {
 
 describe('signaling WebSocket compression', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('is off unless CCK_WS_COMPRESSION=1', () => {
-    assert.equal(resolveOptions({}, {}).wsCompression, false);
-    assert.equal(resolveOptions({}, { CCK_WS_COMPRESSION: '1' }).wsCompression, true);
-    assert.equal(resolveOptions({ wsCompression: false }, { CCK_WS_COMPRESSION: '1' }).wsCompression, false, 'the option wins');
+    assert.equal(resolveOptions(OPTIONS, {}).wsCompression, false);
+    assert.equal(resolveOptions(OPTIONS, { CCK_WS_COMPRESSION: '1' }).wsCompression, true);
+    assert.equal(resolveOptions({ ...OPTIONS, wsCompression: false }, { CCK_WS_COMPRESSION: '1' }).wsCompression, false, 'the option wins');
   });
 
   it('negotiates nothing by default', async () => {
