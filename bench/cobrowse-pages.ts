@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { closePage } from './browser.js';
 import { conversationId, openSession, startRawRelay, type Contender, type Session } from './cobrowse-session.js';
 import { pixelDiff, type Rect } from './fidelity.js';
-import { delay, ratio, round } from './stats.js';
+import { delay, percentile, ratio, round } from './stats.js';
 import { startWireCounter, type WireCounter } from './wire.js';
 
 export const PAGES = ['swagger', 'reveal', 'code', 'bootstrap', 'shoelace', 'chart', 'form'] as const;
@@ -31,6 +31,8 @@ const VIEWPORT = { width: 1280, height: 720 };
 const AGENT_VIEWPORT = { width: 1320, height: 1000 };
 
 declare const window: Window & { harness: { mirrorDocument(): Document | null; mirrorFrameSelector: string } };
+
+const median = (values: number[]) => percentile(values, 50);
 
 export interface PageRun {
   mirrorMs: number;
@@ -86,7 +88,15 @@ async function fidelity(session: Session, page: FixturePage, contender: Contende
   return { pixelDiffPercent: round(diff.percent, 2), ...(launcher.length > 0 ? { excludedLauncher: launcher } : {}), diffFile: diff.diffFile };
 }
 
-export async function benchCobrowsePages(options: { browser: Browser; baseUrl: string; pages?: readonly FixturePage[]; log: (line: string) => void }): Promise<{ outDir: string; results: PageResult[] }> {
+export async function benchCobrowsePages(options: {
+  browser: Browser;
+  baseUrl: string;
+  pages?: readonly FixturePage[];
+  /** Sessions per page and contender (the time to first mirror is their median). Default 3. */
+  mirrorRuns?: number;
+  log: (line: string) => void;
+}): Promise<{ outDir: string; results: PageResult[] }> {
+  const mirrorRuns = Math.max(1, options.mirrorRuns ?? 3);
   const outDir = join(tmpdir(), `cck-bench-fidelity-${process.pid}`);
   const relay = await startRawRelay(false);
   const port = (url: string) => Number(new URL(url).port);
@@ -98,37 +108,50 @@ export async function benchCobrowsePages(options: { browser: Browser; baseUrl: s
   try {
     for (const page of options.pages ?? PAGES) {
       const result: PageResult = { page, label: PAGE_LABELS[page], runs: {} };
-      for (const contender of ['rrweb', 'cck'] as const) {
-        const started = Date.now();
-        const conversation = encodeURIComponent(conversationId(`pages-${contender}`));
-        const relayQuery = (url: string) => (contender === 'rrweb' ? `&relay=${encodeURIComponent(url)}` : '&visual=cobrowse');
-        let session: Session | undefined;
-        try {
-          session = await openSession(options.browser, {
-            contender,
-            agentUrl:
-              contender === 'cck'
-                ? `${options.baseUrl}/bench/cobrowse/agent.html?conversation=${conversation}&visual=cobrowse`
-                : `${options.baseUrl}/bench/rrweb/agent.html?conversation=${conversation}&screen=1280x720${relayQuery(relay.url)}`,
-            customerUrl: `${customerOrigin.url}/bench/cobrowse/${page}.html?contender=${contender}&conversation=${conversation}${relayQuery(relayCounter.wsUrl)}`,
-            agentViewport: AGENT_VIEWPORT,
-            customerViewport: VIEWPORT,
-            mirrored: '#bench-end',
-            wire: contender === 'cck' ? customerOrigin : relayCounter,
-          });
-          result.runs[contender] = {
-            mirrorMs: round(session.mirrorMs),
-            snapshotKiB: round(session.snapshot.textBytes / 1024),
-            snapshotWireKiB: round(session.snapshot.wireBytes / 1024),
-            ...(await fidelity(session, page, contender, outDir)),
-          };
-        } catch (error) {
-          result.runs[contender] = { error: (error as Error).message.split('\n')[0]! };
-        } finally {
-          if (session) await Promise.all([closePage(session.agent), closePage(session.customer)]);
+      const times: Record<Contender, number[]> = { rrweb: [], cck: [] };
+      // Interleaved sessions, the median time of each contender (one session's time is mostly the
+      // shared machine's noise); the fidelity and the snapshot size come from the last one.
+      for (let run = 1; run <= mirrorRuns; run += 1) {
+        const last = run === mirrorRuns;
+        for (const contender of ['rrweb', 'cck'] as const) {
+          if (result.runs[contender]) continue;
+          const started = Date.now();
+          const conversation = encodeURIComponent(conversationId(`pages-${contender}`));
+          const relayQuery = (url: string) => (contender === 'rrweb' ? `&relay=${encodeURIComponent(url)}` : '&visual=cobrowse');
+          let session: Session | undefined;
+          try {
+            session = await openSession(options.browser, {
+              contender,
+              agentUrl:
+                contender === 'cck'
+                  ? `${options.baseUrl}/bench/cobrowse/agent.html?conversation=${conversation}&visual=cobrowse`
+                  : `${options.baseUrl}/bench/rrweb/agent.html?conversation=${conversation}&screen=1280x720${relayQuery(relay.url)}`,
+              customerUrl: `${customerOrigin.url}/bench/cobrowse/${page}.html?contender=${contender}&conversation=${conversation}${relayQuery(relayCounter.wsUrl)}`,
+              agentViewport: AGENT_VIEWPORT,
+              customerViewport: VIEWPORT,
+              mirrored: '#bench-end',
+              wire: contender === 'cck' ? customerOrigin : relayCounter,
+            });
+            times[contender].push(session.mirrorMs);
+            if (last) {
+              result.runs[contender] = {
+                mirrorMs: round(median(times[contender])),
+                snapshotKiB: round(session.snapshot.textBytes / 1024),
+                snapshotWireKiB: round(session.snapshot.wireBytes / 1024),
+                ...(await fidelity(session, page, contender, outDir)),
+              };
+            }
+          } catch (error) {
+            result.runs[contender] = { error: (error as Error).message.split('\n')[0]! };
+          } finally {
+            if (session) await Promise.all([closePage(session.agent), closePage(session.customer)]);
+          }
+          const outcome = result.runs[contender];
+          if (outcome) {
+            const text = 'error' in outcome ? `FAILED ${outcome.error}` : `${outcome.mirrorMs} ms (median of ${times[contender].map(Math.round).join(', ')}), ${outcome.pixelDiffPercent} % pixels differ`;
+            options.log(`  cobrowse page ${page} ${contender}: ${text} (${Math.round((Date.now() - started) / 1000)} s)`);
+          }
         }
-        const run = result.runs[contender]!;
-        options.log(`  cobrowse page ${page} ${contender}: ${'error' in run ? `FAILED ${run.error}` : `${run.mirrorMs} ms, ${run.pixelDiffPercent} % pixels differ`} (${Math.round((Date.now() - started) / 1000)} s)`);
       }
       const base = result.runs.rrweb;
       const ours = result.runs.cck;

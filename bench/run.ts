@@ -156,11 +156,11 @@ await section('cobrowse', async () => {
 
 await section('cobrowse-pages', async () => {
   const pages = process.env.BENCH_PAGES?.split(',').map((s) => s.trim()) as FixturePage[] | undefined;
-  const r = await benchCobrowsePages({ browser, baseUrl: server.url, log, ...(pages ? { pages } : {}) });
+  const r = await benchCobrowsePages({ browser, baseUrl: server.url, log, mirrorRuns: int('BENCH_MIRROR_RUNS', 3), ...(pages ? { pages } : {}) });
   results['cobrowse-pages'] = r;
   const cell = (run: unknown, key: 'mirrorMs' | 'snapshotKiB' | 'pixelDiffPercent') => (run && typeof run === 'object' && key in run ? (run as Record<string, number>)[key]! : 'FAILED');
   sections.push(
-    `## 3b. Co-browse, real pages at 1280x720 (mirror ms from accept; snapshot KiB of text; pixels differing replica vs customer, %, launcher area excluded; ratio = chat-call-kit / plain rrweb)\n` +
+    `## 3b. Co-browse, real pages at 1280x720 (mirror ms from accept, median of BENCH_MIRROR_RUNS=3 interleaved sessions; snapshot KiB of text; pixels differing replica vs customer, %, launcher area excluded; ratio = chat-call-kit / plain rrweb)\n` +
       table(
         ['page', 'rrweb mirror', 'cck mirror', 'x mirror', 'rrweb snapshot', 'cck snapshot', 'x snapshot', 'rrweb diff %', 'cck diff %'],
         r.results.map((p) => [
