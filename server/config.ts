@@ -112,7 +112,7 @@ function signingSecretFor(mode: ServerMode, env: NodeJS.ProcessEnv): string {
   return configured || developmentSecret(env).secret;
 }
 
-function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
