@@ -1,0 +1,344 @@
+/**
+ * SFU media on mediasoup-client: this member's tracks go up one send transport to the server's SFU,
+ * the others' come down one receive transport. Behind the same `MediaSession` shape as peer-to-peer,
+ * so the engine drives it the same way: `prepare` sets the transports up while it rings, `setTrack`
+ * produces, replaces, pauses (mute, camera off) and resumes, `restartIce` restores a broken path,
+ * and a server that lost the call's transports (restart, worker crash) gets them built again.
+ *
+ * This module is the lazy SFU chunk (mediasoup-client is ~40 KB): only `LazySfuSession` in the core
+ * knows where it comes from.
+ */
+import { Device } from 'mediasoup-client';
+import type { types } from 'mediasoup-client';
+import { TypedEmitter } from '../../internal/typed-emitter.js';
+import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionEvents, MediaSessionOptions, MediaSignal } from '../media-session.js';
+import { parseSfuNotice, parseSfuReply, type SfuNotice, type SfuOp, type SfuReplyOf, type SfuRequest } from './sfu-protocol.js';
+import { mergeStats } from './merge-stats.js';
+
+/** How the session reaches the SFU: a request answered by the server (rejects with the error's `code`). */
+export interface SfuRequestPort {
+  request(payload: SfuRequest): Promise<unknown>;
+}
+
+export interface SfuSessionOptions extends MediaSessionOptions {
+  port: SfuRequestPort;
+  /** The stream the engine already handed out (the lazy wrapper's); remote tracks are added to it. */
+  remoteStream?: MediaStream;
+  /**
+   * Prepare the receiving side only: a listener (a monitoring supervisor) sends nothing until it
+   * gives a track, when its send transport is set up.
+   */
+  receiveOnly?: boolean;
+}
+
+/** Same as peer-to-peer: a `disconnected` path may recover by itself before we restart ICE. */
+const DISCONNECTED_RESTART_MS = 2_000;
+
+
+export class SfuSession extends TypedEmitter<MediaSessionEvents> implements MediaSession {
+  readonly remoteStream: MediaStream;
+  readonly #options: SfuSessionOptions;
+  readonly #device = new Device();
+  /** What the engine wants sent, per kind (null: nothing, e.g. muted). */
+  readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
+  readonly #producers = new Map<MediaKind, types.Producer>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  #recv: types.Transport | undefined;
+  #send: types.Transport | undefined;
+  #state: MediaConnectionState = 'new';
+  #wasConnected = false;
+  /** Every change of transports, producers and consumers runs in order, one at a time. */
+  #queue: Promise<void> = Promise.resolve();
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SfuSessionOptions) {
+    super();
+    this.#options = options;
+    this.remoteStream = options.remoteStream ?? new MediaStream();
+  }
+
+  get connectionState(): MediaConnectionState {
+    return this.#state;
+  }
+
+  prepare(_kinds: readonly MediaKind[]): void {
+    // The transports carry any kind: setting them up early is all that preparing means here.
+    void this.#run(async () => {
+      await this.#ensureRecv();
+      if (!this.#options.receiveOnly) await this.#ensureSend();
+    });
+  }
+
+  setTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    this.#wanted.set(kind, track);
+    return this.#run(() => this.#applyTrack(kind));
+  }
+
+  /** Peer-to-peer signals have no meaning here; a session never receives them from an SFU peer. */
+  handleSignal(_signal: MediaSignal): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Something the SFU told this session unasked (streams offered or withdrawn, a reset). */
+  handleNotice(input: unknown): Promise<void> {
+    const parsed = parseSfuNotice(input);
+    if (!parsed.ok) {
+      this.#report(new Error(`SFU notice refused: ${parsed.detail}`));
+      return Promise.resolve();
+    }
+    return this.#run(() => this.#apply(parsed.value));
+  }
+
+  restartIce(): void {
+    void this.#run(() => this.#restartIce());
+  }
+
+  async getStats(): Promise<RTCStatsReport> {
+    const reports: Array<[string, RTCStatsReport]> = [];
+    for (const [prefix, transport] of [['send:', this.#send], ['recv:', this.#recv]] as const) {
+      if (transport && !transport.closed) reports.push([prefix, await transport.getStats()]);
+    }
+    return mergeStats(reports);
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#disconnectedTimer);
+    this.#setState('closed');
+    this.#teardown();
+    // Best effort: the server also ends this member's media when it leaves or starts another call.
+    this.#options.port.request({ op: 'close' }).catch(() => {});
+  }
+
+  // --- setup ---------------------------------------------------------------------------------
+
+  /** The device, loaded with the router's capabilities once per session. */
+  async #ensureDevice(): Promise<void> {
+    if (this.#device.loaded) return;
+    const { rtpCapabilities } = await this.#request('capabilities', { op: 'capabilities' });
+    if (!this.#device.loaded) await this.#device.load({ routerRtpCapabilities: rtpCapabilities as unknown as types.RtpCapabilities });
+  }
+
+  async #ensureRecv(): Promise<types.Transport> {
+    if (this.#recv) return this.#recv;
+    await this.#ensureDevice();
+    const rtpCapabilities = this.#device.rtpCapabilities as unknown as Record<string, unknown>;
+    const reply = await this.#request('create-transport', { op: 'create-transport', direction: 'recv', rtpCapabilities });
+    this.#throwIfClosed();
+    this.#recv = this.#wire(this.#device.createRecvTransport(this.#transportOptions(reply)));
+    return this.#recv;
+  }
+
+  async #ensureSend(): Promise<types.Transport> {
+    if (this.#send) return this.#send;
+    await this.#ensureDevice();
+    const reply = await this.#request('create-transport', { op: 'create-transport', direction: 'send' });
+    this.#throwIfClosed();
+    const send = this.#wire(this.#device.createSendTransport(this.#transportOptions(reply)));
+    send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+      this.#request('produce', { op: 'produce', transportId: send.id, kind, rtpParameters: rtpParameters as unknown as Record<string, unknown> }).then(
+        ({ producerId }) => callback({ id: producerId }),
+        errback,
+      );
+    });
+    this.#send = send;
+    return send;
+  }
+
+  /** DTLS parameters go to the SFU when the transport first connects; its state is the session's. */
+  #wire(transport: types.Transport): types.Transport {
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#request('connect-transport', { op: 'connect-transport', transportId: transport.id, dtlsParameters: dtlsParameters as unknown as SfuDtls }).then(callback, errback);
+    });
+    transport.on('connectionstatechange', () => this.#onTransportState());
+    if (this.#state === 'new') this.#setState('connecting');
+    return transport;
+  }
+
+  #transportOptions(reply: SfuReplyOf<'create-transport'>): types.TransportOptions {
+    return {
+      id: reply.transportId,
+      iceParameters: reply.iceParameters as unknown as types.IceParameters,
+      iceCandidates: reply.iceCandidates as unknown as types.IceCandidate[],
+      dtlsParameters: reply.dtlsParameters as unknown as types.DtlsParameters,
+      iceServers: this.#options.iceServers,
+      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
+    };
+  }
+
+  // --- sending -------------------------------------------------------------------------------
+
+  async #applyTrack(kind: MediaKind): Promise<void> {
+    const track = this.#wanted.get(kind) ?? null;
+    const producer = this.#producers.get(kind);
+    if (!producer) {
+      if (!track || track.readyState === 'ended') return;
+      const send = await this.#ensureSend();
+      const created = await send.produce({
+        track,
+        // The engine owns its tracks: it stops and mutes them, the session only sends them.
+        stopTracks: false,
+        disableTrackOnPause: false,
+        zeroRtpOnPause: true,
+        ...(kind === 'audio' ? { codecOptions: { opusFec: true, opusDtx: true } } : {}),
+      });
+      this.#producers.set(kind, created);
+      return;
+    }
+    if (track) {
+      if (producer.track !== track) await producer.replaceTrack({ track });
+      if (producer.paused) {
+        producer.resume();
+        await this.#request('resume-producer', { op: 'resume-producer', producerId: producer.id });
+      }
+    } else if (!producer.paused) {
+      producer.pause();
+      await this.#request('pause-producer', { op: 'pause-producer', producerId: producer.id });
+    }
+  }
+
+  // --- receiving -----------------------------------------------------------------------------
+
+  async #apply(notice: SfuNotice): Promise<void> {
+    if (this.#state === 'closed') return;
+    switch (notice.event) {
+      case 'consumer-added': {
+        const recv = await this.#ensureRecv();
+        const consumer = await recv.consume({
+          id: notice.consumerId,
+          producerId: notice.producerId,
+          kind: notice.kind,
+          rtpParameters: notice.rtpParameters as unknown as types.RtpParameters,
+          appData: { source: notice.source },
+        });
+        this.#consumers.set(consumer.id, consumer);
+        this.remoteStream.addTrack(consumer.track);
+        this.emit('remotetrack', consumer.track);
+        await this.#request('resume-consumer', { op: 'resume-consumer', consumerId: consumer.id });
+        return;
+      }
+      case 'consumer-closed':
+        this.#dropConsumer(notice.consumerId);
+        return;
+      case 'reset':
+        await this.#rebuild();
+        return;
+    }
+  }
+
+  #dropConsumer(id: string): void {
+    const consumer = this.#consumers.get(id);
+    if (!consumer) return;
+    this.#consumers.delete(id);
+    this.remoteStream.removeTrack(consumer.track);
+    consumer.close();
+  }
+
+  // --- recovery ------------------------------------------------------------------------------
+
+  async #restartIce(): Promise<void> {
+    try {
+      for (const transport of [this.#send, this.#recv]) {
+        if (!transport || transport.closed) continue;
+        const { iceParameters } = await this.#request('restart-ice', { op: 'restart-ice', transportId: transport.id });
+        await transport.restartIce({ iceParameters: iceParameters as unknown as types.IceParameters });
+      }
+    } catch (error) {
+      // A server that restarted (or lost its worker) no longer knows the transports: build new ones.
+      if ((error as { code?: unknown }).code === 'media-not-found') await this.#rebuild();
+      else throw error;
+    }
+  }
+
+  /**
+   * New transports, the wanted tracks produced again; the others' streams are offered again. While
+   * the server is unreachable this is retried; the engine's connect timeout bounds how long.
+   */
+  async #rebuild(): Promise<void> {
+    this.#teardown();
+    this.#setState(this.#wasConnected ? 'reconnecting' : 'connecting');
+    try {
+      await this.#ensureRecv();
+      if (!this.#options.receiveOnly) await this.#ensureSend();
+      for (const kind of this.#wanted.keys()) await this.#applyTrack(kind);
+    } catch (error) {
+      if (this.#state === 'closed') return;
+      this.#teardown();
+      clearTimeout(this.#disconnectedTimer);
+      this.#disconnectedTimer = setTimeout(() => void this.#run(() => this.#rebuild()), DISCONNECTED_RESTART_MS);
+      throw error;
+    }
+  }
+
+  #teardown(): void {
+    for (const id of [...this.#consumers.keys()]) this.#dropConsumer(id);
+    for (const producer of this.#producers.values()) producer.close();
+    this.#producers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = undefined;
+    this.#recv = undefined;
+  }
+
+  /**
+   * The session's state from its transports'. A transport that connects for the first time (the
+   * receive side when the first stream is offered) does not make a connected session reconnect.
+   */
+  #onTransportState(): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#disconnectedTimer);
+    const states = [this.#send, this.#recv].flatMap((t) => (t && !t.closed ? [t.connectionState] : []));
+    if (states.includes('failed')) {
+      this.#setState('reconnecting');
+      this.restartIce();
+    } else if (states.includes('disconnected')) {
+      this.#setState('reconnecting');
+      this.#disconnectedTimer = setTimeout(() => this.restartIce(), DISCONNECTED_RESTART_MS);
+    } else if (states.includes('connected')) {
+      this.#wasConnected = true;
+      this.#setState('connected');
+    } else if (states.includes('connecting')) {
+      this.#setState(this.#wasConnected ? 'reconnecting' : 'connecting');
+    }
+  }
+
+  // --- plumbing ------------------------------------------------------------------------------
+
+  async #request<Op extends SfuOp>(op: Op, payload: SfuRequest & { op: Op }): Promise<SfuReplyOf<Op>> {
+    const reply = await this.#options.port.request(payload);
+    const parsed = parseSfuReply(op, reply);
+    if (!parsed.ok) throw new Error(`SFU reply to ${op} refused: ${parsed.detail}`);
+    return parsed.value;
+  }
+
+  /** Runs `step` after every earlier one; a failure is reported as the session's `error`, never thrown at the engine. */
+  #run(step: () => Promise<unknown>): Promise<void> {
+    const next = this.#queue.then(async () => {
+      if (this.#state === 'closed') return;
+      await step();
+    });
+    this.#queue = next.catch((error: unknown) => this.#report(error));
+    return this.#queue;
+  }
+
+  #throwIfClosed(): void {
+    if (this.#state === 'closed') throw new ClosedError();
+  }
+
+  #report(error: unknown): void {
+    if (this.#state === 'closed' || error instanceof ClosedError) return;
+    this.emit('error', error instanceof Error ? error : new Error(String(error)));
+  }
+
+  #setState(state: MediaConnectionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.emit('connectionstatechange', state);
+  }
+}
+
+type SfuDtls = Extract<SfuRequest, { op: 'connect-transport' }>['dtlsParameters'];
+
+/** The session closed while a step was under way: nothing to report. */
+class ClosedError extends Error {}
