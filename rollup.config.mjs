@@ -97,5 +97,5 @@ export default [
   esm('dist/bundles/script-tag.js', 'dist/chat-call-kit.esm.js'),
   esm('dist/providers/builtin-providers.js', 'dist/chat-call-kit-providers.js'),
   esm('dist/bundles/rrweb-chunk.js', 'dist/chat-call-kit-rrweb.js'),
-  esm('dist/media/sfu/sfu-session.js', 'dist/chat-call-kit-sfu.js'),
+  esm('dist/media/sfu/sfu-chunk.js', 'dist/chat-call-kit-sfu.js'),
 ];

@@ -4,4 +4,4 @@
  * one that loads `dist/chat-call-kit-sfu.js` next to them (see rollup.config.mjs), so only pages
  * whose calls go through an SFU ever fetch it.
  */
-export const importSfuSession = () => import('./sfu-session.js');
+export const importSfuSession = () => import('./sfu-chunk.js');

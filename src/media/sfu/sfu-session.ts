@@ -12,7 +12,7 @@ import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionEvents, MediaSessionOptions, MediaSignal } from '../media-session.js';
-import { parseSfuNotice, parseSfuReply, type SfuNotice, type SfuOp, type SfuReplyOf, type SfuRequest } from './sfu-protocol.js';
+import { parseSfuNotice, parseSfuReply, type SfuNotice, type SfuOp, type SfuReplyOf, type SfuRequest, type SfuSource } from './sfu-protocol.js';
 import { mergeStats } from './merge-stats.js';
 
 /** How the session reaches the SFU: a request answered by the server (rejects with the error's `code`). */
@@ -20,7 +20,7 @@ export interface SfuRequestPort {
   request(payload: SfuRequest): Promise<unknown>;
 }
 
-export interface SfuSessionOptions extends MediaSessionOptions {
+export interface SfuSessionOptions extends Pick<MediaSessionOptions, 'iceServers' | 'iceTransportPolicy'> {
   port: SfuRequestPort;
   /** The stream the engine already handed out (the lazy wrapper's); remote tracks are added to it. */
   remoteStream?: MediaStream;
@@ -31,11 +31,14 @@ export interface SfuSessionOptions extends MediaSessionOptions {
   receiveOnly?: boolean;
 }
 
+/** A session's events, and one more: a remote track that ended because its stream was withdrawn. */
+export type SfuSessionEvents = MediaSessionEvents & { remotetrackremoved: [MediaStreamTrack] };
+
 /** Same as peer-to-peer: a `disconnected` path may recover by itself before we restart ICE. */
 const DISCONNECTED_RESTART_MS = 2_000;
 
 
-export class SfuSession extends TypedEmitter<MediaSessionEvents> implements MediaSession {
+export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaSession {
   readonly remoteStream: MediaStream;
   readonly #options: SfuSessionOptions;
   readonly #device = new Device();
@@ -92,6 +95,12 @@ export class SfuSession extends TypedEmitter<MediaSessionEvents> implements Medi
 
   restartIce(): void {
     void this.#run(() => this.#restartIce());
+  }
+
+  /** Which member a remote track comes from (a supervisor's page shows the agent and the customer apart). */
+  sourceOf(track: MediaStreamTrack): SfuSource | undefined {
+    for (const consumer of this.#consumers.values()) if (consumer.track === track) return consumer.appData.source as SfuSource;
+    return undefined;
   }
 
   async getStats(): Promise<RTCStatsReport> {
@@ -233,6 +242,7 @@ export class SfuSession extends TypedEmitter<MediaSessionEvents> implements Medi
     this.#consumers.delete(id);
     this.remoteStream.removeTrack(consumer.track);
     consumer.close();
+    this.emit('remotetrackremoved', consumer.track);
   }
 
   // --- recovery ------------------------------------------------------------------------------
