@@ -91,6 +91,10 @@ export class SfuRoom {
     return producer;
   }
 
+  transportPorts(): number[] {
+    return [...this.#peers.values()].flatMap((peer) => [...peer.transports.values()].flatMap((transport) => transport.iceCandidates.map((candidate) => candidate.port)));
+  }
+
   /** The member left the conversation (or its seat expired): its media for any call ends. */
   removePeer(source: SfuSource): void {
     this.#peers.get(source)?.close();

@@ -28,18 +28,26 @@ export type SfuNoticeSink = (member: SfuMember, notice: SfuNotice) => void;
 
 export interface SfuServiceOptions extends SfuOptions {
   log: ServerLog;
-  notify: SfuNoticeSink;
+  /** Where notices go; also settable later (`setNoticeSink`), once signaling exists. */
+  notify?: SfuNoticeSink;
 }
 
 export class SfuService {
   readonly #pool: WorkerPool;
   readonly #options: SfuServiceOptions;
   readonly #rooms = new Map<string, Promise<SfuRoom>>();
+  #notify: SfuNoticeSink;
   #closed = false;
 
   private constructor(pool: WorkerPool, options: SfuServiceOptions) {
     this.#pool = pool;
     this.#options = options;
+    this.#notify = options.notify ?? (() => {});
+  }
+
+  /** Where notices to members' sessions go (the signaling server's media port). */
+  setNoticeSink(sink: SfuNoticeSink): void {
+    this.#notify = sink;
   }
 
   /** Loads mediasoup and starts the workers; throws `SfuUnavailableError` saying what is missing. */
@@ -66,6 +74,12 @@ export class SfuService {
     return count;
   }
 
+  /** Ports of every WebRTC transport the SFU has open now (diagnostics: where browsers send media). */
+  async transportPorts(): Promise<number[]> {
+    const rooms = await Promise.allSettled(this.#rooms.values());
+    return rooms.flatMap((room) => (room.status === 'fulfilled' ? room.value.transportPorts() : []));
+  }
+
   /** CPU time the media workers used so far, in milliseconds. */
   cpuTimeMs(): Promise<number> {
     return this.#pool.cpuTimeMs();
@@ -80,7 +94,7 @@ export class SfuService {
     try {
       if (request.op === 'close') {
         const room = await this.#rooms.get(member.conversationId);
-        room?.currentPeer(member.source, member.callId)?.close();
+        if (room?.currentPeer(member.source, member.callId)) this.#removePeer(room, member.source);
         return {};
       }
       const room = await this.#room(member.conversationId);
@@ -93,9 +107,9 @@ export class SfuService {
     }
   }
 
-  /** The member left the conversation, or its seat expired: its media ends. */
+  /** The member left the conversation, or its seat expired: its media ends (and the router with the last one). */
   memberLeft(conversationId: string, source: SfuSource): void {
-    void this.#rooms.get(conversationId)?.then((room) => room.removePeer(source), () => {});
+    void this.#rooms.get(conversationId)?.then((room) => this.#removePeer(room, source), () => {});
   }
 
   /** The conversation is over: its router closes. */
@@ -161,6 +175,17 @@ export class SfuService {
     }
   }
 
+  /** A router lives while some member of its conversation has media on it. */
+  #removePeer(room: SfuRoom, source: SfuSource): void {
+    room.removePeer(source);
+    if (room.peerCount > 0) return;
+    void this.#rooms.get(room.conversationId)?.then((current) => {
+      if (current !== room || room.peerCount > 0) return;
+      this.#rooms.delete(room.conversationId);
+      room.close();
+    });
+  }
+
   #room(conversationId: string): Promise<SfuRoom> {
     let room = this.#rooms.get(conversationId);
     if (!room) {
@@ -169,7 +194,7 @@ export class SfuService {
           new SfuRoom(conversationId, router, {
             listenInfos: this.#listenInfos(),
             log: this.#options.log,
-            notify: (peer, notice) => this.#options.notify({ conversationId, source: peer.source, callId: peer.callId }, notice),
+            notify: (peer, notice) => this.#notify({ conversationId, source: peer.source, callId: peer.callId }, notice),
             onLost: (lost) => {
               void this.#rooms.get(conversationId)?.then((current) => {
                 if (current === lost) this.#rooms.delete(conversationId);

@@ -10,7 +10,7 @@
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaSession, MediaSessionFactory, MediaSignalingPort } from '../media/media-session.js';
-import { createPeerSession } from '../media/peer-session.js';
+import { createMediaSession } from '../media/default-session.js';
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { CallAnnouncement, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
@@ -58,7 +58,7 @@ export interface CallEngineOptions {
   connectTimeoutMs?: number;
   /** Shown to the customer while ringing. */
   displayName?: string;
-  /** The media strategy. Default: peer-to-peer. */
+  /** The media strategy. Default: through the SFU when the region has one (`sfuUrl`), else peer-to-peer. */
   mediaSessionFactory?: MediaSessionFactory;
   /** Where devices come from. Default: `navigator.mediaDevices`. */
   mediaDevices?: () => MediaDevices;
@@ -134,7 +134,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.options = Object.freeze({
       ringTimeoutMs: 45_000,
       connectTimeoutMs: 20_000,
-      mediaSessionFactory: createPeerSession,
+      mediaSessionFactory: createMediaSession,
       mediaDevices: () => navigator.mediaDevices,
       leaveOnPageHide: true,
       ...stripUndefined(rest),

@@ -45,6 +45,7 @@ export const PROTOCOL_ERROR_CODES = [
   'video-not-allowed',
   'calls-disabled',
   'media-unavailable',
+  'media-not-found',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 

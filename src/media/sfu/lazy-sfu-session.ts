@@ -2,9 +2,11 @@
  * The core's stand-in for an `SfuSession`, whose code (mediasoup-client) is a lazy chunk. The engine
  * creates media sessions synchronously, so this one exists at once, hands out its remote stream
  * (the real session fills it), and forwards every call, in order, once the chunk has loaded.
+ * `createSfuSession` is the `MediaSessionFactory` for calls through an SFU.
  */
 import { TypedEmitter } from '../../internal/typed-emitter.js';
-import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionEvents, MediaSignal } from '../media-session.js';
+import type { Sender } from '../../signaling/protocol.js';
+import type { MediaConnectionState, MediaKind, MediaPayload, MediaSession, MediaSessionEvents, MediaSessionOptions, SignalingRestored } from '../media-session.js';
 import { importSfuSession } from './sfu-loader.js';
 import type { SfuSession, SfuSessionOptions } from './sfu-session.js';
 
@@ -22,7 +24,6 @@ export class LazySfuSession extends TypedEmitter<MediaSessionEvents> implements 
       ({ SfuSession: Session }) => {
         if (this.#state === 'closed') return undefined;
         const session = new Session({ ...options, remoteStream: this.remoteStream });
-        session.on('signal', (signal) => this.emit('signal', signal));
         session.on('remotetrack', (track) => this.emit('remotetrack', track));
         session.on('connectionstatechange', (state) => this.#setState(state));
         session.on('error', (error) => this.emit('error', error));
@@ -50,12 +51,12 @@ export class LazySfuSession extends TypedEmitter<MediaSessionEvents> implements 
     await (await this.#ready)?.setTrack(kind, track);
   }
 
-  async handleSignal(signal: MediaSignal): Promise<void> {
-    await (await this.#ready)?.handleSignal(signal);
+  async handleSignal(payload: MediaPayload, from: Sender): Promise<void> {
+    await (await this.#ready)?.handleSignal(payload, from);
   }
 
-  async handleNotice(notice: unknown): Promise<void> {
-    await (await this.#ready)?.handleNotice(notice);
+  signalingRestored(info: SignalingRestored): void {
+    void this.#ready.then((session) => session?.signalingRestored(info));
   }
 
   restartIce(): void {
@@ -79,4 +80,13 @@ export class LazySfuSession extends TypedEmitter<MediaSessionEvents> implements 
     this.#state = state;
     this.emit('connectionstatechange', state);
   }
+}
+
+/** The media session of a call carried through an SFU: the engine's default when the region has one. */
+export function createSfuSession(options: MediaSessionOptions): MediaSession {
+  return new LazySfuSession({
+    port: options.signaling,
+    iceServers: options.iceServers,
+    ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+  });
 }

@@ -11,13 +11,14 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import { TypedEmitter } from '../../internal/typed-emitter.js';
-import type { MediaConnectionState, MediaKind, MediaSession, MediaSessionEvents, MediaSessionOptions, MediaSignal } from '../media-session.js';
+import type { MediaConnectionState, MediaKind, MediaPayload, MediaSession, MediaSessionEvents, MediaSessionOptions, SignalingRestored } from '../media-session.js';
+import type { Sender } from '../../signaling/protocol.js';
 import { parseSfuNotice, parseSfuReply, type SfuNotice, type SfuOp, type SfuReplyOf, type SfuRequest, type SfuSource } from './sfu-protocol.js';
 import { mergeStats } from './merge-stats.js';
 
-/** How the session reaches the SFU: a request answered by the server (rejects with the error's `code`). */
+/** How the session reaches the SFU: the call's media port (`request` rejects with the server's `code`). */
 export interface SfuRequestPort {
-  request(payload: SfuRequest): Promise<unknown>;
+  request(payload: MediaPayload): Promise<MediaPayload>;
 }
 
 export interface SfuSessionOptions extends Pick<MediaSessionOptions, 'iceServers' | 'iceTransportPolicy'> {
@@ -78,9 +79,17 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
     return this.#run(() => this.#applyTrack(kind));
   }
 
-  /** Peer-to-peer signals have no meaning here; a session never receives them from an SFU peer. */
-  handleSignal(_signal: MediaSignal): Promise<void> {
-    return Promise.resolve();
+  /**
+   * A media signal of the call. Only the server's count (the SFU's notices); the other member's
+   * session never talks to this one directly, so anything else is ignored.
+   */
+  handleSignal(payload: MediaPayload, from: Sender): Promise<void> {
+    return from === 'server' ? this.handleNotice(payload) : Promise.resolve();
+  }
+
+  /** A server that lost this member's seat (restarted) lost the SFU transports too: build them again. */
+  signalingRestored(info: SignalingRestored): void {
+    if (info.seatLost && this.#recv) void this.#run(() => this.#rebuild());
   }
 
   /** Something the SFU told this session unasked (streams offered or withdrawn, a reset). */
@@ -316,7 +325,7 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
   // --- plumbing ------------------------------------------------------------------------------
 
   async #request<Op extends SfuOp>(op: Op, payload: SfuRequest & { op: Op }): Promise<SfuReplyOf<Op>> {
-    const reply = await this.#options.port.request(payload);
+    const reply = await this.#options.port.request(payload as MediaPayload);
     const parsed = parseSfuReply(op, reply);
     if (!parsed.ok) throw new Error(`SFU reply to ${op} refused: ${parsed.detail}`);
     return parsed.value;

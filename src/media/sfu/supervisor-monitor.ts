@@ -5,6 +5,7 @@
  * **leave** ends it and releases everything (peer connections, the microphone).
  */
 import { TypedEmitter } from '../../internal/typed-emitter.js';
+import type { MediaPayload } from '../media-session.js';
 import type { SfuSource } from './sfu-protocol.js';
 import { SfuSession, type SfuRequestPort } from './sfu-session.js';
 
@@ -66,7 +67,7 @@ export class SupervisorMonitor extends TypedEmitter<SupervisorMonitorEvents> {
   }
 
   /** A media signal of the monitored call from the server (streams offered or withdrawn). */
-  handleSignal(payload: unknown): Promise<void> {
+  handleSignal(payload: MediaPayload): Promise<void> {
     return this.#session.handleNotice(payload);
   }
 

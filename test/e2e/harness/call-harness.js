@@ -171,6 +171,22 @@ window.harness = {
       remote: { type: remote?.candidateType, protocol: remote?.protocol },
     };
   },
+  /** Every open peer connection's selected candidate pair: both ends' address and port. */
+  async selectedPairs() {
+    const pairs = [];
+    for (const { pc } of peerConnections) {
+      if (pc.connectionState === 'closed') continue;
+      const stats = await pc.getStats();
+      stats.forEach((report) => {
+        if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
+        const pair = stats.get(report.selectedCandidatePairId);
+        const local = pair && stats.get(pair.localCandidateId);
+        const remote = pair && stats.get(pair.remoteCandidateId);
+        if (local && remote) pairs.push({ local: { address: local.address, port: local.port }, remote: { address: remote.address, port: remote.port } });
+      });
+    }
+    return pairs;
+  },
   /** Every candidate type this side gathered or received, from the statistics. */
   async candidateTypes() {
     const stats = await engine.getStats();

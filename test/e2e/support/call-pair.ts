@@ -51,6 +51,7 @@ interface Harness {
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
   selectedCandidatePair(): Promise<CandidatePair | undefined>;
   candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
+  selectedPairs(): Promise<Array<{ local: { address: string; port: number }; remote: { address: string; port: number } }>>;
 }
 
 export interface CandidatePair {
