@@ -1,14 +1,16 @@
 /**
  * Tokens: HS256 JWTs signed with the server's secret. Two kinds, told apart by the `cid` claim:
- * - conversation tokens (`role` agent | customer, `cid`, `sub`, `exp`) say who may join which
- *   conversation in which role; `sub` is the member identity, the key for resuming a dropped connection;
+ * - conversation tokens (`role` agent | customer | supervisor, `cid`, `sub`, `exp`) say who may join
+ *   which conversation in which role; `sub` is the member identity, the key for resuming a dropped
+ *   connection. Supervisor ones come only from `POST /api/conversations/:id/monitor` (a supervisor's
+ *   API token); nothing else issues them;
  * - API tokens (`role` agent | customer | supervisor, `sub`, `exp`, no `cid`) authenticate the REST
  *   API (`Authorization: Bearer`): an agent's `sub` is its agent id, a customer's its customer id.
  * The host's backend issues them; the demo endpoint is only a development convenience.
  */
 import { SignJWT, errors, jwtVerify } from 'jose';
 import * as v from 'valibot';
-import type { ParticipantRole } from '../src/signaling/protocol.js';
+import { PARTICIPANT_ROLES, type ParticipantRole } from '../src/signaling/protocol.js';
 
 export interface TokenRequest {
   role: ParticipantRole;
@@ -35,7 +37,7 @@ const ALGORITHM = 'HS256';
 const MAX_TOKEN_LENGTH = 4_096;
 
 const Claims = v.object({
-  role: v.picklist(['agent', 'customer']),
+  role: v.picklist(PARTICIPANT_ROLES),
   cid: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   sub: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   exp: v.number(),

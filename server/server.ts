@@ -19,6 +19,8 @@ import { SIGNALING_PATH, attachSignaling } from './signaling.js';
 import { PinService } from './visual-pins.js';
 import { resolveSfuOptions, type SfuOverrides } from './sfu/sfu-options.js';
 import { SfuService } from './sfu/sfu-service.js';
+import { sfuMedia } from './sfu/sfu-media.js';
+import { Supervision, withSupervision } from './supervision.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import type { ConnectionFilter } from './signaling.js';
 
@@ -70,7 +72,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     presenceTimeoutMs: options.agentPresenceTimeoutMs,
   });
   const router = new Router(agents, { log: options.log });
-  const hooks = createCallHooks(router, options.deployment);
+  // Supervision reaches members through the registry, which exists by the time anything is told.
+  const supervision = new Supervision({ registry: { sendTo: (...target) => registry.sendTo(...target) }, log: options.log });
+  const hooks = withSupervision(createCallHooks(router, options.deployment), supervision);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
   const registry = new ConversationRegistry({
@@ -82,13 +86,14 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
       handlerRef.current?.memberRemoved?.(member);
     },
   });
-  const media = (overrides.media ?? peerToPeerMedia)({
+  const media = (overrides.media ?? (sfu ? sfuMedia(sfu, { onBargeIn: (conversationId) => supervision.bargedIn(conversationId) }) : peerToPeerMedia))({
     signal: (target, callId, payload) =>
       registry.sendTo(target.conversationId, target.role, JSON.stringify(createMessage('media-signal', { callId, payload }))),
   });
   handlerRef.current = media;
   const api = createApiHandler({
     router,
+    supervision,
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,

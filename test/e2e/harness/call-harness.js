@@ -38,7 +38,7 @@ RTCDataChannel.prototype.send = function send(data) {
 const now = () => performance.timeOrigin + performance.now();
 const video = document.getElementById('remote');
 
-const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [], connection: [] };
+const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [], connection: [], supervisor: [], presence: [] };
 let engine;
 let firstFrameAt;
 
@@ -70,6 +70,9 @@ window.harness = {
     transport.on('statechange', (state) => log.transport.push(state));
     engine.on('error', (error) => log.errors.push(error.code));
     engine.on('connectionstate', (state) => log.connection.push(state));
+    engine.on('supervisor', (state) => log.supervisor.push(state));
+    transport.on('presence', ({ role, present }) => log.presence.push({ role, present }));
+    transport.on('joined', ({ members }) => log.presence.push(...members.map(({ role }) => ({ role, present: true, joined: true }))));
     for (const name of ['incoming', 'ringing', 'videofallback']) {
       engine.on(name, (detail) => log.events.push({ name, code: detail?.code }));
     }
@@ -171,6 +174,16 @@ window.harness = {
       remote: { type: remote?.candidateType, protocol: remote?.protocol },
     };
   },
+  /** Bytes received so far on each inbound audio stream (one per sender: the other side, a supervisor who barged in). */
+  async inboundAudioStreams() {
+    const streams = [];
+    (await engine.getStats())?.forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') streams.push(report.bytesReceived ?? 0);
+    });
+    return streams;
+  },
+  supervisor: () => engine.supervisor,
+  remoteAudioTracks: () => engine.remoteStream?.getAudioTracks().length ?? 0,
   /** Every open peer connection's selected candidate pair: both ends' address and port. */
   async selectedPairs() {
     const pairs = [];

@@ -20,6 +20,8 @@ export interface HarnessLog {
   errors: string[];
   transport: string[];
   connection: string[];
+  supervisor: Array<string | null>;
+  presence: Array<{ role: string; present: boolean; joined?: boolean }>;
 }
 
 interface Harness {
@@ -51,6 +53,9 @@ interface Harness {
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
   selectedCandidatePair(): Promise<CandidatePair | undefined>;
   candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
+  inboundAudioStreams(): Promise<number[]>;
+  supervisor(): string | null;
+  remoteAudioTracks(): number;
   selectedPairs(): Promise<Array<{ local: { address: string; port: number }; remote: { address: string; port: number } }>>;
 }
 
