@@ -154,6 +154,34 @@ describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000
     assert.deepEqual((await inPage(supervisor, (h) => h.log())).errors, []);
   });
 
+  it('the demo supervisor page: Monitor, Barge in and Leave on a call in progress', async () => {
+    const conversation = uniqueConversation('demo-supervised');
+    const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
+    open.push(agent, customer);
+    await customer.join({ role: 'customer', conversation, fromServerConfig: true });
+    await agent.join({ role: 'agent', conversation, fromServerConfig: true });
+    await agent.run((h) => h.startCall({ video: false }));
+    await customer.waitForPhase('incoming');
+    await customer.run((h) => h.accept({ video: false }));
+    await Promise.all([agent.waitForPhase('active', 20_000), customer.waitForPhase('active', 20_000)]);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(`${server.url}/demo/supervisor.html`);
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: conversation }) });
+    await row.getByRole('button', { name: 'Monitor' }).click();
+    await agent.waitFor((h) => h.supervisor() === 'monitoring');
+    await row.getByRole('cell', { name: 'monitoring' }).waitFor();
+    await row.getByRole('button', { name: 'Barge in' }).click();
+    await customer.waitFor((h) => h.supervisor() === 'barged-in');
+    await until('the customer hears the supervisor', async () => (await audibleStreams(customer)) === 2);
+    await row.getByRole('button', { name: 'Leave' }).click();
+    await agent.waitFor((h) => h.supervisor() === null);
+    await customer.waitFor((h) => h.supervisor() === null);
+    assert.ok(await row.getByRole('button', { name: 'Monitor' }).isEnabled(), 'Monitor again once left');
+  });
+
   it('refuses a customer’s token: no monitoring, no list of calls', async () => {
     const supervisor = await supervisorPage();
     const conversation = uniqueConversation('not-for-customers');
