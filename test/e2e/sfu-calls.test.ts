@@ -3,7 +3,8 @@
  * worker, two real Chromium pages configured from `GET /api/config` (so their engines pick the SFU
  * media session by themselves). Media flows both ways and every browser's selected candidate pairs
  * point at the SFU, never at the other browser; a region's `sfuUrl` decides the address browsers
- * send media to (a `gcc` deployment gets the North America SFU).
+ * send media to (a `gcc` deployment gets the North America SFU); a restarted server, which lost the
+ * SFU and its transports, carries the call again once the sessions have rebuilt them.
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,22 @@ describe('calls through the SFU', { timeout: 240_000, skip: unavailable ?? false
       const bytes = await side.bytes();
       assert.ok(bytes.outbound.audio > 0 && bytes.outbound.video > 0, 'each side sends audio and video up to the SFU');
     }
+  });
+
+  it('a restarted server (its SFU and every transport gone) carries the call again: the sessions rebuild', async () => {
+    const first = await sfuServer({ media: 'sfu' });
+    const { agent, customer } = await videoCall(first);
+    await Promise.all([waitForBothKinds(agent, 'agent before'), waitForBothKinds(customer, 'customer before')]);
+    const port = first.port;
+    await first.close();
+    servers.splice(servers.indexOf(first), 1);
+    // The same address, empty memory: the pages rejoin, their seats are gone, so are the SFU's transports.
+    const second = await startServer({ port, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: { media: 'sfu' }, sfu: { workers: 1 }, signingSecret: first.options.signingSecret });
+    servers.push(second);
+    await Promise.all([waitForBothKinds(agent, 'agent after the restart'), waitForBothKinds(customer, 'customer after the restart')]);
+    assert.equal(await agent.phase(), 'active');
+    assert.equal(await customer.phase(), 'active');
+    await assertPairsPointAtSfu(second, agent, customer, '127.0.0.1', 'agent after the restart');
   });
 
   it('a gcc deployment sends its media to the North America SFU named by the region’s sfuUrl', async () => {
