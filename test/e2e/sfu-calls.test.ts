@@ -14,7 +14,7 @@ import type { DeploymentConfig } from '../../server/deployment.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { sfuUnavailableReason } from '../support/sfu.js';
 import { launchChromium } from './support/browser.js';
-import { openSide, uniqueConversation, type Side } from './support/call-pair.js';
+import { activeCall, type Side } from './support/call-pair.js';
 
 const unavailable = await sfuUnavailableReason();
 const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
@@ -41,18 +41,7 @@ describe('calls through the SFU', { timeout: 240_000, skip: unavailable ?? false
     return server;
   }
 
-  async function videoCall(server: RunningServer): Promise<{ agent: Side; customer: Side }> {
-    const conversation = uniqueConversation('sfu-call');
-    const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
-    open.push(agent, customer);
-    await customer.join({ role: 'customer', conversation, fromServerConfig: true });
-    await agent.join({ role: 'agent', conversation, fromServerConfig: true });
-    await agent.run((h) => h.startCall({ video: true }));
-    await customer.waitForPhase('incoming');
-    await customer.run((h) => h.accept({ video: true }));
-    await Promise.all([agent.waitForPhase('active', 20_000), customer.waitForPhase('active', 20_000)]);
-    return { agent, customer };
-  }
+  const videoCall = (server: RunningServer) => activeCall(browser, server.url, open, { video: true, label: 'sfu-call', join: { fromServerConfig: true } });
 
   async function waitForBothKinds(side: Side, label: string): Promise<void> {
     let last;

@@ -19,7 +19,7 @@ import { SfuError } from '../../server/sfu/sfu-error.js';
 import { SfuService, type SfuMember } from '../../server/sfu/sfu-service.js';
 import { loadSfuForTests, sfuUnavailableReason } from '../support/sfu.js';
 import { launchChromium } from './support/browser.js';
-import { delay } from './support/call-pair.js';
+import { delay, runInPage } from './support/call-pair.js';
 
 const unavailable = await sfuUnavailableReason();
 const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
@@ -40,16 +40,7 @@ interface SessionHarness {
   close(): void;
 }
 
-/** Runs `fn` in the page with its `window.harness` (the function's source is sent, as in call-pair.ts). */
-function inPage<R>(page: Page, fn: (harness: SessionHarness, arg: unknown) => R | Promise<R>, arg?: unknown): Promise<R> {
-  return page.evaluate(
-    ([source, argument]) => {
-      const harness = (window as unknown as { harness: SessionHarness }).harness;
-      return (new Function('harness', 'arg', `return (${source})(harness, arg);`) as (h: SessionHarness, a: unknown) => R)(harness, argument);
-    },
-    [fn.toString(), arg] as const,
-  );
-}
+const inPage = <R>(page: Page, fn: (harness: SessionHarness, arg: unknown) => R | Promise<R>, arg?: unknown) => runInPage<SessionHarness, R>(page, fn, arg);
 
 describe('SfuSession through the real SFU', { timeout: 180_000, skip: unavailable ?? false }, () => {
   let sfu: SfuService;

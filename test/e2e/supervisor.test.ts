@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { sfuUnavailableReason } from '../support/sfu.js';
 import { launchChromium } from './support/browser.js';
-import { delay, openSide, uniqueConversation, type Side } from './support/call-pair.js';
+import { activeCall, delay, runInPage, uniqueConversation, type Side } from './support/call-pair.js';
 
 const unavailable = await sfuUnavailableReason();
 const harnessDir = fileURLToPath(new URL('./harness/', import.meta.url));
@@ -32,15 +32,7 @@ interface SupervisorHarness {
   capturedTracks(): Array<{ kind: string; readyState: string }>;
 }
 
-function inPage<R>(page: Page, fn: (harness: SupervisorHarness, arg: unknown) => R | Promise<R>, arg?: unknown): Promise<R> {
-  return page.evaluate(
-    ([source, argument]) => {
-      const harness = (window as unknown as { harness: SupervisorHarness }).harness;
-      return (new Function('harness', 'arg', `return (${source})(harness, arg);`) as (h: SupervisorHarness, a: unknown) => R)(harness, argument);
-    },
-    [fn.toString(), arg] as const,
-  );
-}
+const inPage = <R>(page: Page, fn: (harness: SupervisorHarness, arg: unknown) => R | Promise<R>, arg?: unknown) => runInPage<SupervisorHarness, R>(page, fn, arg);
 
 describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000, skip: unavailable ?? false }, () => {
   let server: RunningServer;
@@ -96,15 +88,7 @@ describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000
   }
 
   it('monitors without being noticed by the customer, barges in for both sides to hear, and leaves cleanly', async () => {
-    const conversation = uniqueConversation('supervised');
-    const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
-    open.push(agent, customer);
-    await customer.join({ role: 'customer', conversation, fromServerConfig: true });
-    await agent.join({ role: 'agent', conversation, fromServerConfig: true });
-    await agent.run((h) => h.startCall({ video: true }));
-    await customer.waitForPhase('incoming');
-    await customer.run((h) => h.accept({ video: true }));
-    await Promise.all([agent.waitForPhase('active', 20_000), customer.waitForPhase('active', 20_000)]);
+    const { agent, customer, conversation } = await activeCall(browser, server.url, open, { video: true, label: 'supervised', join: { fromServerConfig: true } });
 
     const supervisor = await supervisorPage();
     const listed = await inPage(supervisor, (h) => h.api('supervisor', 'GET', '/api/calls'));
@@ -155,15 +139,7 @@ describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000
   });
 
   it('the demo supervisor page: Monitor, Barge in and Leave on a call in progress', async () => {
-    const conversation = uniqueConversation('demo-supervised');
-    const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
-    open.push(agent, customer);
-    await customer.join({ role: 'customer', conversation, fromServerConfig: true });
-    await agent.join({ role: 'agent', conversation, fromServerConfig: true });
-    await agent.run((h) => h.startCall({ video: false }));
-    await customer.waitForPhase('incoming');
-    await customer.run((h) => h.accept({ video: false }));
-    await Promise.all([agent.waitForPhase('active', 20_000), customer.waitForPhase('active', 20_000)]);
+    const { agent, customer, conversation } = await activeCall(browser, server.url, open, { video: false, label: 'demo-supervised', join: { fromServerConfig: true } });
 
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -1,14 +1,9 @@
 // Test harness: one CallEngine per page, driven by the Node tests through `window.harness`.
 // It only observes the browser (records tracks, stats, frames); every call goes through the SDK.
 import { CallEngine, WebSocketTransport } from '/dist/chat-call-kit.esm.js';
+import { recordCapturedTracks, selectedPairs } from './webrtc-recording.js';
 
-const captured = [];
-const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (constraints) => {
-  const stream = await getUserMedia(constraints);
-  captured.push(...stream.getTracks());
-  return stream;
-};
+const captured = recordCapturedTracks();
 
 const peerConnections = [];
 const NativePeerConnection = window.RTCPeerConnection;
@@ -185,21 +180,7 @@ window.harness = {
   supervisor: () => engine.supervisor,
   remoteAudioTracks: () => engine.remoteStream?.getAudioTracks().length ?? 0,
   /** Every open peer connection's selected candidate pair: both ends' address and port. */
-  async selectedPairs() {
-    const pairs = [];
-    for (const { pc } of peerConnections) {
-      if (pc.connectionState === 'closed') continue;
-      const stats = await pc.getStats();
-      stats.forEach((report) => {
-        if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
-        const pair = stats.get(report.selectedCandidatePairId);
-        const local = pair && stats.get(pair.localCandidateId);
-        const remote = pair && stats.get(pair.remoteCandidateId);
-        if (local && remote) pairs.push({ local: { address: local.address, port: local.port }, remote: { address: remote.address, port: remote.port } });
-      });
-    }
-    return pairs;
-  },
+  selectedPairs: () => selectedPairs(peerConnections.map(({ pc }) => pc)),
   /** Every candidate type this side gathered or received, from the statistics. */
   async candidateTypes() {
     const stats = await engine.getStats();

@@ -1,15 +1,9 @@
 // Test harness: one SfuSession (the lazy SFU chunk, as the bundles load it) talking to the server's
 // SFU through the test's small WebSocket bridge, driven by the Node test through `window.harness`.
 import { SfuSession } from '/dist/chat-call-kit-sfu.js';
+import { recordPeerConnections, selectedPairs } from '../webrtc-recording.js';
 
-const peerConnections = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(configuration) {
-    super(configuration);
-    peerConnections.push(this);
-  }
-};
+const peerConnections = recordPeerConnections();
 
 const video = document.getElementById('remote');
 const log = { states: [], errors: [], remoteTracks: [] };
@@ -79,20 +73,7 @@ window.harness = {
     return result;
   },
   /** Each peer connection's selected candidate pair: the remote address and port media goes to. */
-  async selectedRemotes() {
-    const remotes = [];
-    for (const pc of peerConnections) {
-      if (pc.connectionState === 'closed') continue;
-      const stats = await pc.getStats();
-      stats.forEach((report) => {
-        if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
-        const pair = stats.get(report.selectedCandidatePairId);
-        const remote = pair && stats.get(pair.remoteCandidateId);
-        if (remote) remotes.push({ address: remote.address, port: remote.port, protocol: remote.protocol });
-      });
-    }
-    return remotes;
-  },
+  selectedRemotes: async () => (await selectedPairs(peerConnections)).map((pair) => pair.remote),
   peerConnectionStates: () => peerConnections.map((pc) => pc.connectionState),
   close() {
     session.close();

@@ -2,22 +2,10 @@
 // (calls in progress, the monitor token), `WebSocketTransport` as the `supervisor` member and
 // `openSupervisorMonitor`. Driven by the Node tests through `window.harness`.
 import { WebSocketTransport, openSupervisorMonitor } from '/dist/chat-call-kit.esm.js';
+import { recordCapturedTracks, recordPeerConnections } from '../webrtc-recording.js';
 
-const peerConnections = [];
-const NativePeerConnection = window.RTCPeerConnection;
-window.RTCPeerConnection = class extends NativePeerConnection {
-  constructor(configuration) {
-    super(configuration);
-    peerConnections.push(this);
-  }
-};
-const captured = [];
-const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (constraints) => {
-  const stream = await getUserMedia(constraints);
-  captured.push(...stream.getTracks());
-  return stream;
-};
+const peerConnections = recordPeerConnections();
+const captured = recordCapturedTracks();
 
 let monitor;
 const log = { states: [], errors: [] };
