@@ -217,12 +217,16 @@ export async function benchCallSetup(options: CallSetupOptions): Promise<{ calls
       firstAudioP50: ratio(r.acceptToFirstAudio!.p50, floor.acceptToFirstAudio!.p50),
       firstAudioP95: ratio(r.acceptToFirstAudio!.p95, floor.acceptToFirstAudio!.p95),
     };
-    if (r.contender === 'cck-sfu' && p2p) {
-      // The SFU's own target: through the SFU vs chat-call-kit peer-to-peer, same machine, same run.
-      r.ratios.sfuVsP2pFrameP50 = ratio(r.acceptToFirstFrame!.p50, p2p.acceptToFirstFrame!.p50);
-      r.ratios.sfuVsP2pFrameP95 = ratio(r.acceptToFirstFrame!.p95, p2p.acceptToFirstFrame!.p95);
-      r.ratios.sfuVsP2pAudioP50 = ratio(r.acceptToFirstAudio!.p50, p2p.acceptToFirstAudio!.p50);
-    }
+  }
+  const viaSfu = results.find((r) => r.contender === 'cck-sfu' && r.ok);
+  if (viaSfu && p2p) {
+    // The SFU's own target: through the SFU vs chat-call-kit peer-to-peer, same machine, same run.
+    viaSfu.ratios = {
+      ...viaSfu.ratios,
+      sfuVsP2pFrameP50: ratio(viaSfu.acceptToFirstFrame!.p50, p2p.acceptToFirstFrame!.p50),
+      sfuVsP2pFrameP95: ratio(viaSfu.acceptToFirstFrame!.p95, p2p.acceptToFirstFrame!.p95),
+      sfuVsP2pAudioP50: ratio(viaSfu.acceptToFirstAudio!.p50, p2p.acceptToFirstAudio!.p50),
+    };
   }
   return { calls: options.calls, results };
 }

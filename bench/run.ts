@@ -2,7 +2,8 @@
  * `npm run bench`: runs the benchmarks in one process on this machine, writes bench/results.json
  * and prints a table. Nothing here is asserted; see bench/README.md.
  * BENCH_ONLY=call-setup,bundle-size,cobrowse,cobrowse-pages,signaling,hygiene,sfu picks some; BENCH_CALLS,
- * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look.
+ * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look; BENCH_CONTENDERS=cck,cck-sfu
+ * picks call-setup contenders.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../server/server.js';
 import { launchBrowser } from './browser.js';
 import { buildLibraries } from './libs.js';
-import { benchCallSetup } from './call-setup.js';
+import { benchCallSetup, type Contender } from './call-setup.js';
 import { benchBundleSize } from './bundle-size.js';
 import { benchCobrowse } from './cobrowse.js';
 import { benchCobrowsePages, type FixturePage } from './cobrowse-pages.js';
@@ -93,7 +94,8 @@ await section('bundle-size', async () => {
 });
 
 await section('call-setup', async () => {
-  const r = await benchCallSetup({ browser, baseUrl: server.url, sfu: sfuTarget, calls: int('BENCH_CALLS', 20), log });
+  const contenders = process.env.BENCH_CONTENDERS?.split(',').map((name) => name.trim()) as Contender[] | undefined;
+  const r = await benchCallSetup({ browser, baseUrl: server.url, sfu: sfuTarget, calls: int('BENCH_CALLS', 20), log, ...(contenders ? { contenders } : {}) });
   results['call-setup'] = r;
   sections.push(
     `## 1. Call setup (${r.calls} calls each, ms; ratio = contender / floor)\n` +

@@ -158,6 +158,8 @@ export class SfuService {
         return {};
       case 'resume-producer':
         await peer.producer(request.producerId).resume();
+        // Its first frames may have reached the SFU before this: the receivers need a key frame now.
+        room.requestKeyFrames(request.producerId);
         return {};
       case 'close-producer':
         peer.producer(request.producerId).close();

@@ -8,13 +8,14 @@
  * This module is the lazy SFU chunk (mediasoup-client is ~40 KB): only `LazySfuSession` in the core
  * knows where it comes from.
  */
-import { Device } from 'mediasoup-client';
-import type { types } from 'mediasoup-client';
+import type { Device, types } from 'mediasoup-client';
 import { TypedEmitter } from '../../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaKind, MediaPayload, MediaSession, MediaSessionEvents, MediaSessionOptions, SignalingRestored } from '../media-session.js';
 import type { Sender } from '../../signaling/protocol.js';
 import { parseSfuNotice, parseSfuReply, type SfuNotice, type SfuOp, type SfuReplyOf, type SfuRequest, type SfuSource } from './sfu-protocol.js';
+import { deviceFor } from './device-cache.js';
 import { mergeStats } from './merge-stats.js';
+import { PlaceholderTracks } from './placeholder-tracks.js';
 
 /** How the session reaches the SFU: the call's media port (`request` rejects with the server's `code`). */
 export interface SfuRequestPort {
@@ -42,11 +43,13 @@ const DISCONNECTED_RESTART_MS = 2_000;
 export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaSession {
   readonly remoteStream: MediaStream;
   readonly #options: SfuSessionOptions;
-  readonly #device = new Device();
+  /** The device for the router's capabilities, asked for once per session (both transports wait for it). */
+  #device: Promise<Device> | undefined;
   /** What the engine wants sent, per kind (null: nothing, e.g. muted). */
   readonly #wanted = new Map<MediaKind, MediaStreamTrack | null>();
   readonly #producers = new Map<MediaKind, types.Producer>();
   readonly #consumers = new Map<string, types.Consumer>();
+  readonly #placeholders = new PlaceholderTracks();
   #recv: types.Transport | undefined;
   #send: types.Transport | undefined;
   #state: MediaConnectionState = 'new';
@@ -65,11 +68,25 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
     return this.#state;
   }
 
-  prepare(_kinds: readonly MediaKind[]): void {
-    // The transports carry any kind: setting them up early is all that preparing means here.
+  /**
+   * While it rings: both transports, and producers of placeholder tracks (audio, and the kinds
+   * given) that send nothing, so ICE and DTLS are up both ways at the accept, which then only swaps
+   * in the real tracks (as the peer-to-peer session's `replaceTrack`). A listener (`receiveOnly`) prepares its receiving side only.
+   */
+  prepare(kinds: readonly MediaKind[]): void {
     void this.#run(async () => {
-      await this.#ensureRecv();
-      if (!this.#options.receiveOnly) await this.#ensureSend();
+      if (this.#options.receiveOnly) return void (await this.#ensureRecv());
+      const [, send] = await Promise.all([this.#ensureRecv(), this.#ensureSend()]);
+      const placeholders = [...new Set<MediaKind>(['audio', ...kinds])].filter((kind) => !this.#producers.has(kind) && !this.#wanted.get(kind));
+      await Promise.all(
+        placeholders.map(async (kind) => {
+          // Produced, then emptied: no RTP flows until the accept swaps the real track in, and the SFU
+          // forwards that at once (nothing to resume there, no key frame lost to a resume in flight).
+          const producer = await this.#produce(send, kind, this.#placeholders.create(kind));
+          await producer.replaceTrack({ track: null });
+          this.#producers.set(kind, producer);
+        }),
+      );
     });
   }
 
@@ -125,6 +142,7 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
     clearTimeout(this.#disconnectedTimer);
     this.#setState('closed');
     this.#teardown();
+    this.#placeholders.release();
     // Best effort: the server also ends this member's media when it leaves or starts another call.
     this.#options.port.request({ op: 'close' }).catch(() => {});
   }
@@ -132,28 +150,28 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
   // --- setup ---------------------------------------------------------------------------------
 
   /** The device, loaded with the router's capabilities once per session. */
-  async #ensureDevice(): Promise<void> {
-    if (this.#device.loaded) return;
-    const { rtpCapabilities } = await this.#request('capabilities', { op: 'capabilities' });
-    if (!this.#device.loaded) await this.#device.load({ routerRtpCapabilities: rtpCapabilities as unknown as types.RtpCapabilities });
+  #ensureDevice(): Promise<Device> {
+    this.#device ??= this.#request('capabilities', { op: 'capabilities' }).then(({ rtpCapabilities }) => deviceFor(rtpCapabilities as unknown as types.RtpCapabilities));
+    this.#device.catch(() => (this.#device = undefined));
+    return this.#device;
   }
 
   async #ensureRecv(): Promise<types.Transport> {
     if (this.#recv) return this.#recv;
-    await this.#ensureDevice();
-    const rtpCapabilities = this.#device.rtpCapabilities as unknown as Record<string, unknown>;
+    const device = await this.#ensureDevice();
+    const rtpCapabilities = device.rtpCapabilities as unknown as Record<string, unknown>;
     const reply = await this.#request('create-transport', { op: 'create-transport', direction: 'recv', rtpCapabilities });
     this.#throwIfClosed();
-    this.#recv = this.#wire(this.#device.createRecvTransport(this.#transportOptions(reply)));
+    this.#recv = this.#wire(device.createRecvTransport(this.#transportOptions(reply)));
     return this.#recv;
   }
 
   async #ensureSend(): Promise<types.Transport> {
     if (this.#send) return this.#send;
-    await this.#ensureDevice();
+    const device = await this.#ensureDevice();
     const reply = await this.#request('create-transport', { op: 'create-transport', direction: 'send' });
     this.#throwIfClosed();
-    const send = this.#wire(this.#device.createSendTransport(this.#transportOptions(reply)));
+    const send = this.#wire(device.createSendTransport(this.#transportOptions(reply)));
     send.on('produce', ({ kind, rtpParameters }, callback, errback) => {
       this.#request('produce', { op: 'produce', transportId: send.id, kind, rtpParameters: rtpParameters as unknown as Record<string, unknown> }).then(
         ({ producerId }) => callback({ id: producerId }),
@@ -192,28 +210,47 @@ export class SfuSession extends TypedEmitter<SfuSessionEvents> implements MediaS
     const producer = this.#producers.get(kind);
     if (!producer) {
       if (!track || track.readyState === 'ended') return;
-      const send = await this.#ensureSend();
-      const created = await send.produce({
-        track,
-        // The engine owns its tracks: it stops and mutes them, the session only sends them.
-        stopTracks: false,
-        disableTrackOnPause: false,
-        zeroRtpOnPause: true,
-        ...(kind === 'audio' ? { codecOptions: { opusFec: true, opusDtx: true } } : {}),
-      });
-      this.#producers.set(kind, created);
+      this.#producers.set(kind, await this.#produce(await this.#ensureSend(), kind, track));
       return;
     }
     if (track) {
+      // A paused (or prepared) producer holds no track: putting one back is what starts sending.
       if (producer.track !== track) await producer.replaceTrack({ track });
       if (producer.paused) {
+        // The SFU's side follows without holding up the next step (the accept attaches audio, then
+        // video): requests go out in order, and a refusal is reported as the session's error.
+        this.#tell({ op: 'resume-producer', producerId: producer.id });
         producer.resume();
-        await this.#request('resume-producer', { op: 'resume-producer', producerId: producer.id });
       }
     } else if (!producer.paused) {
-      producer.pause();
-      await this.#request('pause-producer', { op: 'pause-producer', producerId: producer.id });
+      await this.#holdBack(producer);
+      this.#tell({ op: 'pause-producer', producerId: producer.id });
     }
+  }
+
+  /** A request whose reply nothing waits for. */
+  #tell(payload: SfuRequest & { op: 'pause-producer' | 'resume-producer' }): void {
+    this.#request(payload.op, payload).catch((error: unknown) => this.#report(error));
+  }
+
+  async #produce(send: types.Transport, kind: MediaKind, track: MediaStreamTrack): Promise<types.Producer> {
+    const producer = await send.produce({
+      track,
+      // The engine owns its tracks: it stops and mutes them, the session only sends them.
+      stopTracks: false,
+      disableTrackOnPause: false,
+      // Pausing here is a track swap (`#holdBack`), not mediasoup-client's renegotiation: resuming
+      // at the accept must cost no SDP round on either side.
+      zeroRtpOnPause: false,
+      ...(kind === 'audio' ? { codecOptions: { opusFec: true, opusDtx: true } } : {}),
+    });
+    return producer;
+  }
+
+  /** Stops sending on `producer` (no RTP at all) and marks it paused; the SFU is told by the caller. */
+  async #holdBack(producer: types.Producer): Promise<void> {
+    producer.pause();
+    await producer.replaceTrack({ track: null });
   }
 
   // --- receiving -----------------------------------------------------------------------------
