@@ -79,10 +79,10 @@ describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000
     const before = await side.run((h) => h.inboundAudioStreams());
     await delay(1_000);
     const after = await side.run((h) => h.inboundAudioStreams());
-    return after.filter((bytes, i) => bytes - (before[i] ?? 0) > FLOWING).length;
+    return Object.entries(after).filter(([id, bytes]) => bytes - (before[id] ?? 0) > FLOWING).length;
   }
 
-  async function until(what: string, check: () => Promise<boolean>, attempts = 15): Promise<void> {
+  async function until(what: string, check: () => Promise<boolean>, attempts = 20): Promise<void> {
     for (let attempt = 0; attempt < attempts; attempt += 1) if (await check()) return;
     assert.fail(`timed out: ${what}`);
   }

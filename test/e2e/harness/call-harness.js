@@ -171,9 +171,9 @@ window.harness = {
   },
   /** Bytes received so far on each inbound audio stream (one per sender: the other side, a supervisor who barged in). */
   async inboundAudioStreams() {
-    const streams = [];
+    const streams = {};
     (await engine.getStats())?.forEach((report) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'audio') streams.push(report.bytesReceived ?? 0);
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') streams[report.id] = report.bytesReceived ?? 0;
     });
     return streams;
   },

@@ -53,7 +53,8 @@ interface Harness {
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
   selectedCandidatePair(): Promise<CandidatePair | undefined>;
   candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
-  inboundAudioStreams(): Promise<number[]>;
+  /** Bytes received so far per inbound audio stream, by statistics id. */
+  inboundAudioStreams(): Promise<Record<string, number>>;
   supervisor(): string | null;
   remoteAudioTracks(): number;
   selectedPairs(): Promise<Array<{ local: { address: string; port: number }; remote: { address: string; port: number } }>>;
