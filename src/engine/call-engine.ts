@@ -10,7 +10,7 @@
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaSession, MediaSessionFactory, MediaSignalingPort } from '../media/media-session.js';
-import { createMediaSession } from '../media/default-session.js';
+import { createMediaSession, isWebRtcSessionFactory } from '../media/default-session.js';
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { CallAnnouncement, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
@@ -145,7 +145,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       // Explicit servers win over the region's.
       iceServers: iceServers ?? [...(this.#mediaRegion?.iceServers ?? [])],
     });
-    this.#media = new LocalMedia(this.options.mediaDevices, this.options.mediaSessionFactory === createPeerSession);
+    this.#media = new LocalMedia(this.options.mediaDevices, isWebRtcSessionFactory(this.options.mediaSessionFactory));
     this.#callMemory = new CallMemory(callMemory, this.conversationId, this.role);
     this.#unsubscribe.push(
       transport.on('message', (message) => this.#onMessage(message)),

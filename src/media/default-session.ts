@@ -10,3 +10,8 @@ import { createSfuSession } from './sfu/lazy-sfu-session.js';
 export function createMediaSession(options: MediaSessionOptions): MediaSession {
   return options.sfuUrl ? createSfuSession(options) : createPeerSession(options);
 }
+
+/** Whether `factory` is one of the built-in WebRTC strategies (so calls need `RTCPeerConnection`). */
+export function isWebRtcSessionFactory(factory: unknown): boolean {
+  return factory === createMediaSession || factory === createPeerSession || factory === createSfuSession;
+}
