@@ -634,7 +634,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const session = this.#session;
     if (!session) return;
     await session.setTrack('audio', this.#localMediaState.muted ? null : this.#media.audioTrack);
-    if (this.#media.videoTrack) await session.setTrack('video', this.#media.videoTrack);
+    // Video too when there is none: a session that prepared a slot while ringing (the SFU's
+    // placeholder producer) then holds it back instead of leaving it open.
+    await session.setTrack('video', this.#media.videoTrack);
   }
 
   #markAccepted(): void {
