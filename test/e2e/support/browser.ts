@@ -10,6 +10,7 @@
  * the SFU session themselves. The SFU mode skips with the reason where mediasoup cannot run, and
  * fails instead in CI (see test/support/sfu.ts).
  */
+import { networkInterfaces } from 'node:os';
 import { chromium, type Browser as PlaywrightBrowser, type LaunchOptions, type Page as PlaywrightPage } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
 import type { ServerOverrides } from '../../../server/config.js';
@@ -66,9 +67,22 @@ export async function mediaModeUnavailable(mode: MediaMode): Promise<string | un
   return mode === 'sfu' ? sfuUnavailableReason() : undefined;
 }
 
+/**
+ * Where the suites' SFU listens: this machine's own IPv4 address, loopback only when it has none.
+ * Firefox gathers no loopback candidate (even with `media.peerconnection.ice.loopback`) and pairs
+ * none with a loopback one, so an SFU on 127.0.0.1 is unreachable from it.
+ */
+function sfuListenIp(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const own = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
+    if (own) return own.address;
+  }
+  return '127.0.0.1';
+}
+
 /** The server options of a mode (one SFU worker is plenty for two pages). */
 export function serverOptionsFor(mode: MediaMode): Pick<ServerOverrides, 'deployment'> & MediaServerOverrides {
-  return mode === 'sfu' ? { deployment: { media: 'sfu' }, sfu: { workers: 1 } } : {};
+  return mode === 'sfu' ? { deployment: { media: 'sfu' }, sfu: { workers: 1, listenIp: sfuListenIp() } } : {};
 }
 
 /** What the pages' engines are configured with: in SFU mode as a host would, from `GET /api/config`. */
