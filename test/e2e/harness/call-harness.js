@@ -109,11 +109,16 @@ window.harness = {
   log: () => structuredClone(log),
   localMediaState: () => ({ ...engine.localMediaState }),
 
-  /** Bytes received and sent so far per media kind, and video frames decoded, from the peer connection's own statistics. */
+  /**
+   * Bytes received and sent so far per media kind, and video frames decoded, from the peer
+   * connection's own statistics. Not media: the SFU's bandwidth probation stream (mediasoup-client's
+   * `probator` receiver, padding the SFU sends while it forwards video, paused or not).
+   */
   async bytes() {
     const result = { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 }, framesDecoded: 0 };
     const stats = await engine.getStats();
     stats?.forEach((report) => {
+      if (report.type === 'inbound-rtp' && (report.mid === 'probator' || report.trackIdentifier === 'probator')) return;
       if (report.type === 'inbound-rtp') {
         result.inbound[report.kind] += report.bytesReceived ?? 0;
         if (report.kind === 'video') result.framesDecoded += report.framesDecoded ?? 0;
