@@ -56,9 +56,9 @@ const staticMounts = {
   // The real-page fixtures' packages (dev dependencies), as installed.
   '/bench-deps/': fileURLToPath(new URL('../node_modules/', import.meta.url)),
 };
-const server = await startServer({ port: 0, host: '127.0.0.1', staticMounts });
+const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts });
 // The same server in SFU mode, for the SFU rows (it needs Node 22, mediasoup and its worker).
-const sfuServer = await startServer({ port: 0, host: '127.0.0.1', staticMounts, deployment: { media: 'sfu' } }).then(
+const sfuServer = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts, deployment: { media: 'sfu' } }).then(
   (running) => ({ running }),
   (error: unknown) => ({ unavailable: (error as Error).message }),
 );

@@ -7,18 +7,20 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { issueToken, verifyApiToken, type ApiClaims, type ApiRole } from './auth.js';
-import { MAX_CAPACITY } from './config.js';
+import { DEFAULT_TOKEN_LIFETIMES, issueToken, verifyApiToken, type ApiClaims, type ApiRole, type TokenLifetimes } from './auth.js';
+import { MAX_CAPACITY, type TurnOptions } from './config.js';
+import { accessRefusal, type AccessRefusal } from './conversation-access.js';
 import { publicConfig, type DeploymentConfig } from './deployment.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
 import type { ParticipantRole } from '../src/signaling/protocol.js';
+import { KeyedRateLimiter } from './limits/keyed-rate-limiter.js';
+import { offsetPage, pageRequest } from './pagination.js';
 import type { ConversationStatus, ConversationView, Router, RoutingErrorCode } from './routing.js';
 import type { Supervision } from './supervision.js';
+import { turnCredential } from './turn-credentials.js';
 
 export const API_PREFIX = '/api/';
 const MAX_BODY_BYTES = 16 * 1024;
-/** Conversation tokens handed out by the API live as long as the demo's: a member rejoins with them after a drop. */
-const CONVERSATION_TOKEN_LIFETIME = '12h';
 
 export interface ApiOptions {
   router: Router;
@@ -28,10 +30,19 @@ export interface ApiOptions {
   signingSecret: string;
   /** Told to agents at sign-in: how often they must show signs of life (`GET /api/agents/me`). */
   agentPresenceTimeoutMs: number;
+  tokenLifetimes?: TokenLifetimes;
+  /** Lifetime of the conversation tokens the API issues, seconds; default 15 minutes. */
+  conversationTokenTtlS?: number;
+  /** Ephemeral TURN credentials for `GET /api/config` with a conversation token. */
+  turn?: TurnOptions;
+  /** Chat requests one customer may make: per minute, and in a burst. */
+  conversationRequests?: { perMinute: number; burst: number };
 }
 
 interface Context {
   claims: ApiClaims;
+  /** For a conversation token: why its conversation refuses it, if it does (see conversation-access.ts). */
+  access: AccessRefusal | null;
   params: string[];
   query: URLSearchParams;
   body: Record<string, unknown>;
@@ -66,6 +77,9 @@ export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pa
 
 export function createApiHandler(options: ApiOptions): ApiHandler {
   const { router } = options;
+  const lifetimes = options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES;
+  const requests = options.conversationRequests ?? { perMinute: 6, burst: 3 };
+  const requestLimiter = new KeyedRateLimiter({ ratePerSecond: requests.perMinute / 60, burst: requests.burst });
   const ok = (body: unknown, status = 200) => ({ status, body });
   const conversationFor = (claims: ApiClaims, id: string): ConversationView => {
     const conversation = router.get(id);
@@ -79,8 +93,19 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     if (!allowed) throw new HttpError(403, 'forbidden', `this token is not for conversation ${id}`);
     return conversation;
   };
-  const conversationToken = (role: ParticipantRole, conversationId: string, subject: string) =>
-    issueToken({ role, conversationId, subject, expiresIn: CONVERSATION_TOKEN_LIFETIME }, options.signingSecret);
+  const conversationToken = (role: ParticipantRole, conversationId: string, subject: string) => {
+    const version = router.tokenVersion(conversationId, role);
+    return issueToken(
+      { role, conversationId, subject, expiresIn: options.conversationTokenTtlS ?? 15 * 60, ...(version === undefined ? {} : { version }) },
+      options.signingSecret,
+    );
+  };
+  /** TURN credentials go only to a member of a live conversation, each its own, for minutes. */
+  const deploymentFor = ({ claims, access }: Context) => {
+    const turn = options.turn;
+    const member = claims.conversationId !== undefined && access === null && turn?.secret ? `${claims.conversationId}:${claims.role}` : undefined;
+    return publicConfig(options.deployment, member && turn?.secret ? turnCredential(turn.secret, member, turn.ttlS) : null);
+  };
 
   const routes: Route[] = [
     {
@@ -88,7 +113,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^config$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'any',
-      handle: () => ok(publicConfig(options.deployment)),
+      handle: (context) => ok(deploymentFor(context)),
     },
     {
       method: 'POST',
@@ -131,13 +156,19 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^agents$/,
       roles: ['supervisor'],
-      handle: () => ok({ agents: router.listAgents() }),
+      handle: ({ query }) => {
+        const { items, next } = offsetPage(router.listAgents(), pageRequest(query));
+        return ok({ agents: items, next });
+      },
     },
     {
       method: 'GET',
       pattern: /^queue$/,
       roles: ['supervisor'],
-      handle: () => ok({ queue: router.queue() }),
+      handle: ({ query }) => {
+        const { items, next } = offsetPage(router.queue(), pageRequest(query));
+        return ok({ queue: items, next });
+      },
     },
     {
       method: 'POST',
@@ -145,6 +176,13 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       roles: ['customer'],
       handle: async ({ claims, body }) => {
         parse(Empty, body);
+        if (!router.openConversationOf(claims.subject)) {
+          const decision = requestLimiter.take(claims.subject);
+          if (!decision.ok) {
+            const seconds = Math.ceil(decision.retryAfterMs / 1_000);
+            throw new HttpError(429, 'rate-limited', `too many chat requests; try again in ${seconds} s`, { 'Retry-After': String(seconds) });
+          }
+        }
         const { created, conversation } = router.request(claims.subject);
         const token = await conversationToken('customer', conversation.id, claims.subject);
         return ok({ conversation, token }, created ? 201 : 200);
@@ -159,7 +197,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
         if (status !== null && !(STATUSES as readonly string[]).includes(status)) {
           throw new HttpError(400, 'bad-request', `status must be one of ${STATUSES.join(', ')}`);
         }
-        return ok({ conversations: router.list(status === null ? {} : { status: status as ConversationStatus }) });
+        const { items, next } = router.page(status === null ? {} : { status: status as ConversationStatus }, pageRequest(query));
+        return ok({ conversations: items, next });
       },
     },
     {
@@ -227,10 +266,11 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       }
       const { route, match } = found;
       const params = match.slice(1).map((segment) => decodeSegment(segment));
-      const claims = await authenticate(request, options.signingSecret);
+      const claims = await authenticate(request, options.signingSecret, lifetimes);
       authorize(route, claims, params);
+      const access = conversationAccess(claims, router);
       const body = route.method === 'POST' ? await readJsonBody(request, MAX_BODY_BYTES) : {};
-      const result = await route.handle({ claims, params, query, body });
+      const result = await route.handle({ claims, access, params, query, body });
       sendJson(response, result.status, result.body);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -239,12 +279,12 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   };
 }
 
-async function authenticate(request: IncomingMessage, secret: string): Promise<ApiClaims> {
+async function authenticate(request: IncomingMessage, secret: string, lifetimes: TokenLifetimes): Promise<ApiClaims> {
   const challenge = { 'WWW-Authenticate': 'Bearer realm="chat-call-kit"' };
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token>', challenge);
-  const verified = await verifyApiToken(match[1], secret);
+  const verified = await verifyApiToken(match[1], secret, lifetimes);
   if (!verified.ok) throw new HttpError(401, verified.code, verified.detail, challenge);
   return verified.claims;
 }
@@ -257,6 +297,19 @@ function authorize(route: Route, claims: ApiClaims, params: string[]): void {
   const scope = route.conversationTokens;
   if (scope === 'any' || (scope === 'own' && params[0] === claims.conversationId)) return;
   throw new HttpError(403, 'forbidden', 'a conversation token only opens its own conversation; use an API token');
+}
+
+/**
+ * A revoked conversation token, or one of an agent the conversation is no longer assigned to, opens
+ * nothing. One of an ended conversation still reads it (a customer's page learns that it ended) but
+ * gets no TURN credentials.
+ */
+function conversationAccess(claims: ApiClaims, router: Router): AccessRefusal | null {
+  if (claims.conversationId === undefined || claims.role === 'supervisor') return null;
+  const refusal = accessRefusal({ role: claims.role, conversationId: claims.conversationId, subject: claims.subject, ...(claims.version === undefined ? {} : { version: claims.version }) }, router);
+  if (refusal?.code === 'token-revoked') throw new HttpError(401, refusal.code, refusal.detail, { 'WWW-Authenticate': 'Bearer realm="chat-call-kit"' });
+  if (refusal?.code === 'forbidden') throw new HttpError(403, refusal.code, refusal.detail);
+  return refusal;
 }
 
 function routingAnswer(result: ReturnType<Router['assign']>): { status: number; body: unknown } {

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { createCallHooks } from './calls.js';
+import { accessRefusal } from './conversation-access.js';
 import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
@@ -23,6 +24,7 @@ import { sfuMedia } from './sfu/sfu-media.js';
 import { Supervision, withSupervision } from './supervision.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import type { ConnectionFilter } from './signaling.js';
+import { createUpgradeGuard } from './upgrade-guard.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
 export type { ConnectionFilter } from './signaling.js';
@@ -56,6 +58,8 @@ export interface RunningServer {
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
   readonly acceptedConnections: number;
+  /** Open signaling connections, joined or not. */
+  readonly connectionCount: number;
   /** Closes every socket and timer; resolves when the port is free. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -71,7 +75,21 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     conversationUnits: options.conversationUnits,
     presenceTimeoutMs: options.agentPresenceTimeoutMs,
   });
-  const router = new Router(agents, { log: options.log });
+  const { limits } = options;
+  const router = new Router(agents, {
+    log: options.log,
+    retentionMs: limits.conversationRetentionMs,
+    tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
+    // Revoked access closes the seats at once, it does not wait for the tokens to expire. (The
+    // registry is made below; the router only calls this once requests arrive.)
+    onAccessRevoked: (conversationId, roles, reason) =>
+      registry.revoke(
+        conversationId,
+        roles,
+        reason === 'ended' ? 'conversation-ended' : 'token-revoked',
+        reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
+      ),
+  });
   // Supervision reaches members through the registry, which exists by the time anything is told.
   const supervision = new Supervision({ registry: { sendTo: (...target) => registry.sendTo(...target) }, log: options.log });
   const hooks = withSupervision(createCallHooks(router, options.deployment), supervision);
@@ -97,16 +115,31 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
+    tokenLifetimes: options.tokenLifetimes,
+    conversationTokenTtlS: options.conversationTokenTtlS,
+    turn: options.turn,
+    conversationRequests: { perMinute: limits.conversationRequestsPerMinute, burst: limits.conversationRequestBurst },
   });
-  const httpServer = createServer(createRequestListener({ ...options, api }));
+  const httpServer = createServer(
+    createRequestListener({ ...options, api, tokenVersion: (conversationId, role) => router.tokenVersion(conversationId, role) }),
+  );
   const signaling = attachSignaling(httpServer, {
     registry,
     signingSecret: options.signingSecret,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     log: options.log,
-    hooks: hooks.signaling,
+    hooks: { ...hooks.signaling, checkJoin: (claims) => accessRefusal(claims, router) },
     pins,
     media,
+    limits,
+    tokenLifetimes: options.tokenLifetimes,
+    upgradeGuard: createUpgradeGuard({
+      mode: options.mode,
+      allowedOrigins: options.allowedOrigins,
+      trustedProxies: limits.trustedProxies,
+      maxConnections: limits.maxConnections,
+      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    }),
   });
 
   try {
@@ -142,6 +175,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
+    },
+    get connectionCount() {
+      return signaling.connectionCount;
     },
     close() {
       closing ??= (async () => {

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { resolveMediaRegion } from '../../src/media/regions.js';
 import { ConfigError } from '../config-error.js';
-import { integerFromEnv } from '../config.js';
+import { integerFromEnv } from '../env.js';
 import { EMBEDDED_SFU_URL, type DeploymentConfig } from '../deployment.js';
 
 export interface SfuOptions {

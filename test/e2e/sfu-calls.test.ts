@@ -36,7 +36,7 @@ describe('calls through the SFU', { timeout: 240_000, skip: unavailable ?? false
   });
 
   async function sfuServer(deployment: Partial<DeploymentConfig>): Promise<RunningServer> {
-    const server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment, sfu: { workers: 1 } });
+    const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment, sfu: { workers: 1 } });
     servers.push(server);
     return server;
   }
@@ -85,7 +85,8 @@ describe('calls through the SFU', { timeout: 240_000, skip: unavailable ?? false
     await first.close();
     servers.splice(servers.indexOf(first), 1);
     // The same address, empty memory: the pages rejoin, their seats are gone, so are the SFU's transports.
-    const second = await startServer({ port, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: { media: 'sfu' }, sfu: { workers: 1 }, signingSecret: first.options.signingSecret });
+    // Development mode signs with the secret it keeps in its cache directory: the same one after the restart.
+    const second = await startServer({ mode: 'development', port, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: { media: 'sfu' }, sfu: { workers: 1 } });
     servers.push(second);
     await Promise.all([waitForBothKinds(agent, 'agent after the restart'), waitForBothKinds(customer, 'customer after the restart')]);
     assert.equal(await agent.phase(), 'active');

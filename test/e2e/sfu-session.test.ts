@@ -67,7 +67,7 @@ describe('SfuSession through the real SFU', { timeout: 180_000, skip: unavailabl
       },
       await loadSfuForTests(),
     );
-    web = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+    web = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
     bridge = createServer();
     const wss = new WebSocketServer({ server: bridge });
     wss.on('connection', (socket, request) => {

@@ -41,7 +41,7 @@ describe('a supervisor monitors, barges in and leaves (SFU)', { timeout: 240_000
   const pages: Page[] = [];
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: { media: 'sfu' }, sfu: { workers: 1 } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: { media: 'sfu' }, sfu: { workers: 1 } });
     browser = await launchChromium();
   });
 

@@ -53,8 +53,8 @@ describe('the supervisor member', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   before(async () => {
     // SFU mode without mediasoup: the media handler is a stub (the real SFU is in the e2e suites).
-    sfuLike = await startServer({ port: 0, host: '127.0.0.1', deployment: { media: 'sfu' }, media: () => ({ request: () => ({ payload: {} }) }) });
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    sfuLike = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', deployment: { media: 'sfu' }, media: () => ({ request: () => ({ payload: {} }) }) });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1' });
   });
   after(async () => {
     await sfuLike?.close();
