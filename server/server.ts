@@ -18,6 +18,10 @@ import { createRequestListener } from './http.js';
 import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
 import { PinService } from './visual-pins.js';
+import { resolveSfuOptions, type SfuOverrides } from './sfu/sfu-options.js';
+import { SfuService } from './sfu/sfu-service.js';
+import { sfuMedia } from './sfu/sfu-media.js';
+import { Supervision, withSupervision } from './supervision.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import type { ConnectionFilter } from './signaling.js';
 import { createUpgradeGuard } from './upgrade-guard.js';
@@ -34,6 +38,8 @@ export interface VisualServerOverrides {
 /** Media: the server-side media session (an SFU) that answers `media-request`s. Default: peer-to-peer. */
 export interface MediaServerOverrides {
   media?: MediaHandlerFactory;
+  /** SFU mode (`CCK_MEDIA=sfu`): the SFU's options (also read from `CCK_SFU_*`, see server/sfu/sfu-options.ts). */
+  sfu?: SfuOverrides;
 }
 
 export interface RunningServer {
@@ -46,6 +52,8 @@ export interface RunningServer {
   options: ServerOptions;
   /** Agents, conversations and the queue (what the REST API reads and changes). */
   router: Router;
+  /** The SFU carrying the calls' media in SFU mode; undefined in peer-to-peer mode. */
+  sfu: SfuService | undefined;
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
@@ -58,7 +66,10 @@ export interface RunningServer {
 
 export async function startServer(overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides = {}): Promise<RunningServer> {
   const options = resolveOptions(overrides);
+  const sfuOptions = options.deployment.media === 'sfu' ? resolveSfuOptions(options.deployment, options.mode === 'production', overrides.sfu) : undefined;
   const pins = new PinService(overrides.pins, process.env);
+  // Before listening: a server that cannot carry its calls (mediasoup or its worker missing) does not start.
+  const sfu = sfuOptions ? await SfuService.start({ ...sfuOptions, log: options.log, notify: () => {} }).catch((error: unknown) => (pins.dispose(), Promise.reject(error))) : undefined;
   const agents = new AgentRegistry({
     defaultCapacity: options.agentCapacity,
     conversationUnits: options.conversationUnits,
@@ -79,7 +90,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
         reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
       ),
   });
-  const hooks = createCallHooks(router, options.deployment);
+  // Supervision reaches members through the registry, which exists by the time anything is told.
+  const supervision = new Supervision({ registry: { sendTo: (...target) => registry.sendTo(...target) }, log: options.log });
+  const hooks = withSupervision(createCallHooks(router, options.deployment), supervision);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
   const registry = new ConversationRegistry({
@@ -91,13 +104,14 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
       handlerRef.current?.memberRemoved?.(member);
     },
   });
-  const media = (overrides.media ?? peerToPeerMedia)({
+  const media = (overrides.media ?? (sfu ? sfuMedia(sfu, { onBargeIn: (conversationId) => supervision.bargedIn(conversationId) }) : peerToPeerMedia))({
     signal: (target, callId, payload) =>
       registry.sendTo(target.conversationId, target.role, JSON.stringify(createMessage('media-signal', { callId, payload }))),
   });
   handlerRef.current = media;
   const api = createApiHandler({
     router,
+    supervision,
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
@@ -142,6 +156,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     registry.dispose();
     pins.dispose();
     await media.close?.();
+    await sfu?.close();
     throw error;
   }
   httpServer.on('error', (error) => options.log('http-error', { message: error.message }));
@@ -157,6 +172,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     signalingUrl: `ws://${host}:${port}${SIGNALING_PATH}`,
     options: { ...options, port },
     router,
+    sfu,
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
@@ -170,6 +186,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
         registry.dispose();
         pins.dispose();
         await media.close?.();
+        await sfu?.close();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.
