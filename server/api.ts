@@ -11,7 +11,8 @@ import { issueToken, verifyApiToken, type ApiClaims, type ApiRole } from './auth
 import { MAX_CAPACITY } from './config.js';
 import { publicConfig, type DeploymentConfig } from './deployment.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
-import type { ConversationStatus, ConversationView, Router, RoutingErrorCode } from './routing.js';
+import type { ConversationStatus, ConversationView, RoutingErrorCode, RoutingResult } from './routing.js';
+import type { RoutingStore } from './stores/routing-store.js';
 
 export const API_PREFIX = '/api/';
 const MAX_BODY_BYTES = 16 * 1024;
@@ -19,7 +20,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 const CONVERSATION_TOKEN_LIFETIME = '12h';
 
 export interface ApiOptions {
-  router: Router;
+  /** Agents, conversations and the queue (in this process, or shared by several nodes). */
+  routing: RoutingStore;
   deployment: DeploymentConfig;
   signingSecret: string;
   /** Told to agents at sign-in: how often they must show signs of life (`GET /api/agents/me`). */
@@ -61,10 +63,10 @@ const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'ended'];
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pathname: string, query: URLSearchParams) => Promise<void>;
 
 export function createApiHandler(options: ApiOptions): ApiHandler {
-  const { router } = options;
+  const { routing } = options;
   const ok = (body: unknown, status = 200) => ({ status, body });
-  const conversationFor = (claims: ApiClaims, id: string): ConversationView => {
-    const conversation = router.get(id);
+  const conversationFor = async (claims: ApiClaims, id: string): Promise<ConversationView> => {
+    const conversation = await routing.read((router) => router.get(id));
     if (!conversation) throw new HttpError(404, 'not-found', `no conversation ${id}`);
     const allowed =
       claims.role === 'supervisor' ||
@@ -90,9 +92,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'POST',
       pattern: /^agents\/sign-in$/,
       roles: ['agent'],
-      handle: ({ claims, body }) => {
+      handle: async ({ claims, body }) => {
         const { capacity, name } = parse(SignInBody, body);
-        const agent = router.signIn(claims.subject, { ...(capacity === undefined ? {} : { capacity }), ...(name === undefined ? {} : { name }) });
+        const details = { ...(capacity === undefined ? {} : { capacity }), ...(name === undefined ? {} : { name }) };
+        const agent = await routing.change((router) => router.signIn(claims.subject, details));
         return ok({ agent, presenceTimeoutMs: options.agentPresenceTimeoutMs });
       },
     },
@@ -100,9 +103,9 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'POST',
       pattern: /^agents\/sign-out$/,
       roles: ['agent'],
-      handle: ({ claims, body }) => {
+      handle: async ({ claims, body }) => {
         parse(Empty, body);
-        const agent = router.signOut(claims.subject);
+        const agent = await routing.change((router) => router.signOut(claims.subject));
         if (!agent) throw new HttpError(404, 'agent-not-found', 'this agent never signed in');
         return ok({ agent });
       },
@@ -112,10 +115,12 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^agents\/me$/,
       roles: ['agent'],
       handle: async ({ claims }) => {
-        router.touch(claims.subject);
-        const agent = router.agents.view(claims.subject) ?? null;
+        const { agent, assigned } = await routing.change((router) => {
+          router.touch(claims.subject);
+          return { agent: router.agents.view(claims.subject) ?? null, assigned: router.list({ agentId: claims.subject, status: 'assigned' }) };
+        });
         const conversations = await Promise.all(
-          router.list({ agentId: claims.subject, status: 'assigned' }).map(async (conversation) => ({
+          assigned.map(async (conversation) => ({
             ...conversation,
             token: await conversationToken('agent', conversation.id, claims.subject),
           })),
@@ -127,13 +132,13 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^agents$/,
       roles: ['supervisor'],
-      handle: () => ok({ agents: router.listAgents() }),
+      handle: async () => ok({ agents: await routing.change((router) => router.listAgents()) }),
     },
     {
       method: 'GET',
       pattern: /^queue$/,
       roles: ['supervisor'],
-      handle: () => ok({ queue: router.queue() }),
+      handle: async () => ok({ queue: await routing.read((router) => router.queue()) }),
     },
     {
       method: 'POST',
@@ -141,7 +146,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       roles: ['customer'],
       handle: async ({ claims, body }) => {
         parse(Empty, body);
-        const { created, conversation } = router.request(claims.subject);
+        const { created, conversation } = await routing.change((router) => router.request(claims.subject));
         const token = await conversationToken('customer', conversation.id, claims.subject);
         return ok({ conversation, token }, created ? 201 : 200);
       },
@@ -150,12 +155,13 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^conversations$/,
       roles: ['supervisor'],
-      handle: ({ query }) => {
+      handle: async ({ query }) => {
         const status = query.get('status');
         if (status !== null && !(STATUSES as readonly string[]).includes(status)) {
           throw new HttpError(400, 'bad-request', `status must be one of ${STATUSES.join(', ')}`);
         }
-        return ok({ conversations: router.list(status === null ? {} : { status: status as ConversationStatus }) });
+        const filter = status === null ? {} : { status: status as ConversationStatus };
+        return ok({ conversations: await routing.read((router) => router.list(filter)) });
       },
     },
     {
@@ -163,15 +169,15 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^conversations\/([^/]+)$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'own',
-      handle: ({ claims, params }) => ok({ conversation: conversationFor(claims, params[0]) }),
+      handle: async ({ claims, params }) => ok({ conversation: await conversationFor(claims, params[0]) }),
     },
     {
       method: 'POST',
       pattern: /^conversations\/([^/]+)\/assign$/,
       roles: ['supervisor'],
-      handle: ({ params, body }) => {
+      handle: async ({ params, body }) => {
         const { agentId } = parse(AssignBody, body);
-        return routingAnswer(router.assign(params[0], agentId));
+        return routingAnswer(await routing.change((router) => router.assign(params[0], agentId)));
       },
     },
     {
@@ -179,10 +185,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^conversations\/([^/]+)\/end$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'own',
-      handle: ({ claims, params, body }) => {
+      handle: async ({ claims, params, body }) => {
         parse(Empty, body);
-        conversationFor(claims, params[0]);
-        return routingAnswer(router.end(params[0], `ended-by-${claims.role}`));
+        await conversationFor(claims, params[0]);
+        return routingAnswer(await routing.change((router) => router.end(params[0], `ended-by-${claims.role}`)));
       },
     },
   ];
@@ -233,7 +239,7 @@ function authorize(route: Route, claims: ApiClaims, params: string[]): void {
   throw new HttpError(403, 'forbidden', 'a conversation token only opens its own conversation; use an API token');
 }
 
-function routingAnswer(result: ReturnType<Router['assign']>): { status: number; body: unknown } {
+function routingAnswer(result: RoutingResult): { status: number; body: unknown } {
   if (!result.ok) throw new HttpError(ROUTING_STATUS[result.code], result.code, result.message);
   return { status: 200, body: { conversation: result.conversation } };
 }

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ParticipantRole } from '../src/signaling/protocol.js';
-import type { AgentRegistry, AgentView } from './capacity.js';
+import { AgentRegistry, type AgentRegistrySnapshot, type AgentView, type CapacityOptions } from './capacity.js';
 import type { ServerLog } from './config.js';
 
 export type ConversationStatus = 'queued' | 'assigned' | 'ended';
@@ -36,7 +36,14 @@ export type RoutingResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: RoutingErrorCode; message: string };
 
-interface ConversationRecord {
+/** Agents, conversations and the queue as plain data: what a store shared by several nodes keeps. */
+export interface RouterSnapshot {
+  readonly agents: AgentRegistrySnapshot;
+  readonly conversations: readonly ConversationRecord[];
+  readonly queue: readonly string[];
+}
+
+export interface ConversationRecord {
   readonly id: string;
   /** Empty for a conversation adopted after a restart until its customer joins. */
   customerId: string;
@@ -261,6 +268,22 @@ export class Router {
   listAgents(): AgentView[] {
     this.#expireSilentAgents();
     return this.agents.list();
+  }
+
+  /** Everything the router holds, as plain data (JSON-safe). */
+  snapshot(): RouterSnapshot {
+    return { agents: this.agents.snapshot(), conversations: [...this.#conversations.values()].map((c) => ({ ...c })), queue: [...this.#queue] };
+  }
+
+  /** A router holding what `snapshot()` returned: the same rules then apply to it. */
+  static fromSnapshot(snapshot: RouterSnapshot, options: RouterOptions & CapacityOptions): Router {
+    const router = new Router(AgentRegistry.fromSnapshot(options, snapshot.agents), options);
+    for (const record of snapshot.conversations) {
+      router.#conversations.set(record.id, { ...record });
+      if (record.status !== 'ended' && record.customerId !== '') router.#openByCustomer.set(record.customerId, record.id);
+    }
+    router.#queue.push(...snapshot.queue);
+    return router;
   }
 
   #drain(): void {

@@ -7,17 +7,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { createCallHooks } from './calls.js';
-import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
-import { ConversationRegistry } from './conversations.js';
 import { peerToPeerMedia, type MediaHandlerFactory } from './media-hooks.js';
-import { Router } from './routing.js';
 import { createRequestListener } from './http.js';
 import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
-import { PinService } from './visual-pins.js';
 import type { PinServiceOptions } from './visual-pins.js';
+import { createStores, type RedisStoreOptions } from './stores/stores.js';
+import type { RoutingStore } from './stores/routing-store.js';
 import type { ConnectionFilter } from './signaling.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
@@ -27,6 +25,11 @@ export type { MediaHandlerFactory, MediaRequestHandler, MediaReply, ServerMediaP
 /** Visual engagement: the PIN service's options (also read from `CCK_PIN_TTL_MS`, `CCK_PIN_LENGTH`). */
 export interface VisualServerOverrides {
   pins?: Partial<PinServiceOptions>;
+}
+
+/** Scale-out: keep the state in Redis (default from `CCK_REDIS_URL`; `null` keeps it in memory whatever the environment says). */
+export interface ClusterServerOverrides {
+  redis?: RedisStoreOptions | null;
 }
 
 /** Media: the server-side media session (an SFU) that answers `media-request`s. Default: peer-to-peer. */
@@ -42,8 +45,10 @@ export interface RunningServer {
   signalingUrl: string;
   /** The resolved options, including the signing secret (tests issue tokens with it). */
   options: ServerOptions;
-  /** Agents, conversations and the queue (what the REST API reads and changes). */
-  router: Router;
+  /** Agents, conversations and the queue (what the REST API reads and changes), in memory or in Redis. */
+  routing: RoutingStore;
+  /** `memory`, or `redis` when the state is shared with other nodes. */
+  readonly stores: 'memory' | 'redis';
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
@@ -52,19 +57,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(
+  overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides & ClusterServerOverrides = {},
+): Promise<RunningServer> {
   const options = resolveOptions(overrides);
-  const pins = new PinService(overrides.pins, process.env);
-  const agents = new AgentRegistry({
-    defaultCapacity: options.agentCapacity,
-    conversationUnits: options.conversationUnits,
-    presenceTimeoutMs: options.agentPresenceTimeoutMs,
-  });
-  const router = new Router(agents, { log: options.log });
-  const hooks = createCallHooks(router, options.deployment);
+  const stores = await createStores(options, { ...(overrides.redis === undefined ? {} : { redis: overrides.redis }), ...(overrides.pins ? { pins: overrides.pins } : {}) });
+  const { routing, pins } = stores;
+  const hooks = createCallHooks(routing, options.deployment, options.log);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
-  const registry = new ConversationRegistry({
+  const registry = stores.seats({
     resumeGraceMs: options.resumeGraceMs,
     log: options.log,
     onJoined: hooks.registry.onJoined,
@@ -79,7 +81,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
   });
   handlerRef.current = media;
   const api = createApiHandler({
-    router,
+    routing,
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
@@ -106,8 +108,8 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
   } catch (error) {
     await signaling.close();
     registry.dispose();
-    pins.dispose();
     await media.close?.();
+    await stores.close();
     throw error;
   }
   httpServer.on('error', (error) => options.log('http-error', { message: error.message }));
@@ -122,7 +124,8 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     port,
     signalingUrl: `ws://${host}:${port}${SIGNALING_PATH}`,
     options: { ...options, port },
-    router,
+    routing,
+    stores: stores.kind,
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
@@ -131,13 +134,13 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
       closing ??= (async () => {
         await signaling.close();
         registry.dispose();
-        pins.dispose();
         await media.close?.();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.
           httpServer.closeAllConnections();
         });
+        await stores.close();
       })();
       return closing;
     },

@@ -26,7 +26,7 @@ import type { ServerLog } from './config.js';
 import type { Member, MemberConnection, SeatRegistry } from './conversations.js';
 import type { MediaRequestHandler } from './media-hooks.js';
 import { handleVisualRequest, isVisualRequest } from './visual-signaling.js';
-import type { PinService } from './visual-pins.js';
+import type { PinStore } from './stores/pin-store.js';
 
 export const SIGNALING_PATH = '/signaling';
 
@@ -44,7 +44,7 @@ export interface SignalingOptions {
   log: ServerLog;
   hooks?: SignalingHooks;
   /** The visual-engagement PIN service (`ve-pin-*` requests); without it they are refused. */
-  pins?: PinService;
+  pins?: PinStore;
   /** Answers `media-request`s (an SFU). Without it they are refused with `media-unavailable`. */
   media?: MediaRequestHandler;
 }
@@ -305,7 +305,8 @@ class Connection implements MemberConnection {
         break;
     }
     if (isVisualRequest(message)) {
-      handleVisualRequest(message, {
+      // Later frames wait for the answer, like a join: PIN attempts are applied in the order sent.
+      return handleVisualRequest(message, {
         member,
         pins: this.#options.pins,
         reply: (reply) => this.sendText(JSON.stringify(reply)),
@@ -313,7 +314,6 @@ class Connection implements MemberConnection {
         refuse: (code, detail) => this.#refuse(code, detail, refs),
         log: this.#options.log,
       });
-      return undefined;
     }
     if (NOTICE_TYPES.has(message.type)) {
       const refusal = hooks?.notice?.(member, message) ?? null;
@@ -359,7 +359,11 @@ class Connection implements MemberConnection {
       this.#refuse('forbidden', `the token is for the ${claims.role} role`, refs);
       return;
     }
-    const outcome = this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
+    const outcome = await this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
+    if (this.#closed) {
+      if (outcome.ok) this.#options.registry.disconnect(outcome.member, this);
+      return;
+    }
     if (!outcome.ok) {
       this.#refuse('conversation-full', `the conversation already has another ${role}`, refs);
       return;
