@@ -1,0 +1,96 @@
+/**
+ * A real `redis-server` for a test: a free loopback port, its own temporary directory, append-only
+ * file on (fsync on every write, so a restart keeps everything acknowledged). Missing redis-server is
+ * a failure, not a skip. `stop()` (also on failure: call it from `after`) ends the process and
+ * removes the directory; `restart()` stops and starts it on the same port and directory.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../e2e/support/server-process.js';
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export function requireBinary(name: string, hint: string): void {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`${name} is not installed (${hint}); .ci/run installs it`);
+}
+
+export class RedisServer {
+  readonly port: number;
+  readonly dir: string;
+  #child: ChildProcess | null = null;
+  #output = '';
+
+  private constructor(port: number, dir: string) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  static async start(): Promise<RedisServer> {
+    requireBinary('redis-server', 'Debian package redis-server');
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'cck-redis-')));
+    await server.#spawn();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  /** SIGTERM (Redis flushes its append-only file), then the same port and directory again. */
+  async restart(): Promise<void> {
+    await this.#terminate();
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    await this.#terminate();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async #spawn(timeoutMs = 15_000): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'];
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${timeoutMs} ms:\n${this.#output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        this.#output += chunk.toString();
+        if (this.#output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          child.off('exit', onExit);
+          resolve();
+        }
+      };
+      const onExit = (code: number | null) => fail(new Error(`redis-server exited (${code}):\n${this.#output}`));
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(error);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
+      child.once('exit', onExit);
+    });
+  }
+
+  async #terminate(): Promise<void> {
+    const child = this.#child;
+    this.#child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
