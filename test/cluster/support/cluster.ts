@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { ServerProcess } from '../../e2e/support/server-process.js';
 import { Nginx } from './nginx.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../../support/redis-server.js';
 
 export interface Cluster {
   redis: RedisServer;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../e2e/support/server-process.js';
-import { requireBinary } from './redis-server.js';
+import { requireBinary } from '../../support/redis-server.js';
 
 export const NGINX_CONF = fileURLToPath(new URL('../../../deploy/nginx.conf', import.meta.url));
 const running = new Set<ChildProcess>();

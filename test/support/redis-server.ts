@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../e2e/support/server-process.js';
+import { freePort } from '../e2e/support/server-process.js';
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
