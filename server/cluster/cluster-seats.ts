@@ -16,6 +16,7 @@ import type { CallAnnouncement, MemberInfo, ParticipantRole, PayloadOf } from '.
 import type { JoinOutcome, JoinRequest, Member, MemberConnection, RegistryOptions, RemovalReason, SeatRegistry } from '../conversations.js';
 import type { DocumentStore } from '../stores/document-store.js';
 import type { Bus } from './bus.js';
+import { NodeRoster } from './node-roster.js';
 
 /** A seat as every node sees it. */
 interface SharedSeat {
@@ -47,6 +48,8 @@ export interface ClusterSeatOptions extends RegistryOptions {
   node: string;
   /** Prefix of the bus channels. */
   prefix: string;
+  /** How often this node says it is alive; a node silent for 3 of these is dead and its seats are adopted. Default 2 s. */
+  heartbeatMs?: number;
 }
 
 /** Bus messages: `f` a frame for every member but the sender, `t` a frame for one role, `k` a connection that lost its seat. */
@@ -60,10 +63,18 @@ export class ClusterSeatRegistry implements SeatRegistry {
   /** Joins in flight per conversation: its channel must stay subscribed for them. */
   readonly #joining = new Map<string, number>();
   readonly #subscribed = new Set<string>();
+  readonly #roster: NodeRoster;
   #disposed = false;
 
   constructor(options: ClusterSeatOptions) {
     this.#options = options;
+    this.#roster = new NodeRoster({
+      documents: options.documents,
+      node: options.node,
+      heartbeatMs: options.heartbeatMs ?? 2_000,
+      adopt: (deadNode, seats) => this.#adopt(deadNode, seats),
+      onError: (error) => this.#failed(error),
+    });
   }
 
   async join(request: JoinRequest, connection: MemberConnection): Promise<JoinOutcome> {
@@ -74,6 +85,7 @@ export class ClusterSeatRegistry implements SeatRegistry {
     try {
       // Subscribed before the seat is taken: nothing sent to the member after its join can be missed.
       await this.#subscribe(conversationId);
+      await this.#roster.seated(seatName(conversationId, role));
       const taken = await this.#options.documents.update<SeatsDocument, { ok: false } | { ok: true; previous: SharedSeat | undefined; members: MemberInfo[] }>(
         seatsKey(conversationId),
         (current) => {
@@ -84,7 +96,10 @@ export class ClusterSeatRegistry implements SeatRegistry {
           return { next: doc, result: { ok: true, previous: existing, members: membersOf(doc) } };
         },
       );
-      if (!taken.ok) return { ok: false, code: 'conversation-full' };
+      if (!taken.ok) {
+        this.#unindexUnlessHeld(conversationId, role);
+        return { ok: false, code: 'conversation-full' };
+      }
       const { previous } = taken;
       const resumed = previous !== undefined && previous.instance === instance;
       if (previous) this.#evict(conversationId, role, previous);
@@ -158,6 +173,7 @@ export class ClusterSeatRegistry implements SeatRegistry {
    */
   dispose(): void {
     this.#disposed = true;
+    this.#roster.stop();
     for (const seats of this.#local.values()) for (const seat of seats.values()) clearGrace(seat);
     this.#local.clear();
     for (const channel of this.#subscribed) void this.#options.bus.unsubscribe(channel).catch(() => {});
@@ -251,6 +267,43 @@ export class ClusterSeatRegistry implements SeatRegistry {
     if (seats?.get(record.role) !== record) return;
     seats.delete(record.role);
     if (seats.size === 0) this.#local.delete(record.conversationId);
+    if (!this.#disposed) this.#roster.unseated(seatName(record.conversationId, record.role));
+  }
+
+  /**
+   * A dead node's seats: each one still held by it becomes this node's, away, with a fresh grace
+   * period. A member that comes back within it resumes (on any node); otherwise it is removed and
+   * the others are told, as after any drop.
+   */
+  async #adopt(deadNode: string, seats: readonly string[]): Promise<void> {
+    for (const name of seats) {
+      const separator = name.lastIndexOf('|');
+      const conversationId = name.slice(0, separator);
+      const role = name.slice(separator + 1) as ParticipantRole;
+      const connectionId = `adopted-${randomUUID()}`;
+      await this.#roster.seated(name);
+      const adopted = await this.#options.documents.update<SeatsDocument, SharedSeat | undefined>(seatsKey(conversationId), (current) => {
+        const seat = current?.members[role];
+        if (!current || seat?.node !== deadNode) return { next: current, result: undefined };
+        const taken = { ...seat, node: this.#options.node, connection: connectionId, away: true };
+        current.members[role] = taken;
+        return { next: current, result: taken };
+      });
+      if (!adopted || this.#disposed || this.#local.get(conversationId)?.has(role)) {
+        this.#unindexUnlessHeld(conversationId, role);
+        continue;
+      }
+      const { subject, instance, call } = adopted;
+      const record: LocalSeat = { conversationId, role, subject, instance, call, connectionId, connection: null, graceTimer: null };
+      this.#seatsOf(conversationId).set(role, record);
+      this.#options.log('adopted', { conversationId, role, from: deadNode });
+      record.graceTimer = setTimeout(() => void this.#remove(record, 'grace-expired'), this.#options.resumeGraceMs);
+    }
+  }
+
+  /** The seat was indexed for a take that did not happen: drop the entry unless this node holds the seat anyway. */
+  #unindexUnlessHeld(conversationId: string, role: ParticipantRole): void {
+    if (!this.#disposed && !this.#local.get(conversationId)?.has(role)) this.#roster.unseated(seatName(conversationId, role));
   }
 
   async #subscribe(conversationId: string): Promise<void> {
@@ -274,6 +327,10 @@ export class ClusterSeatRegistry implements SeatRegistry {
   #failed(error: unknown): void {
     this.#options.log('internal-error', { message: error instanceof Error ? error.message : String(error) });
   }
+}
+
+function seatName(conversationId: string, role: ParticipantRole): string {
+  return `${conversationId}|${role}`;
 }
 
 function seatsKey(conversationId: string): string {

@@ -15,6 +15,7 @@ import { startCluster, type Cluster } from './support/cluster.js';
 const AGENTS = 20;
 const CAPACITY = 3;
 const REQUESTS = 200;
+const GRACE_MS = 3_000;
 
 describe('three nodes sharing their state in Redis, behind nginx', { timeout: 240_000 }, () => {
   let cluster: Cluster;
@@ -25,7 +26,7 @@ describe('three nodes sharing their state in Redis, behind nginx', { timeout: 24
   const queue = async (base: string) => (await apiCall<{ queue: ConversationView[] }>(base, 'GET', '/api/queue', supervisor)).body.queue;
 
   before(async () => {
-    cluster = await startCluster(3, { CCK_AGENT_CAPACITY: String(CAPACITY), CCK_AGENT_PRESENCE_TIMEOUT_MS: '0' });
+    cluster = await startCluster(3, { CCK_AGENT_CAPACITY: String(CAPACITY), CCK_AGENT_PRESENCE_TIMEOUT_MS: '0', CCK_RESUME_GRACE_MS: String(GRACE_MS) });
     supervisor = await apiTokenFor(cluster.signingSecret, 'supervisor', 'sup-1');
   });
   after(() => cluster?.stop());
@@ -148,5 +149,23 @@ describe('three nodes sharing their state in Redis, behind nginx', { timeout: 24
     assert.equal(message.type, 'chat-message');
     agent.client.close();
     back.client.close();
+  });
+
+  it('frees the seat of a member whose node died and who never came back: another node adopts it and its grace period runs out', async () => {
+    const conversationId = `gone-${Date.now()}`;
+    const secret = cluster.signingSecret;
+    const agent = await joinAt(cluster.nodes[0].signalingUrl, secret, conversationId, 'agent');
+    const customer = await joinAt(cluster.nodes[1].signalingUrl, secret, conversationId, 'customer');
+    await agent.client.expect('presence');
+    await cluster.nodes[1].kill();
+    await customer.client.closed;
+    // Nobody said goodbye: node 1's liveness expires (3 heartbeats), node 1 or 3 adopts its seats, the grace period runs.
+    const absent = await agent.client.expect('presence', 40_000);
+    assert.deepEqual(absent.payload, { role: 'customer', present: false, reason: 'timeout' });
+    // The seat is free: another customer identity may take it now.
+    const next = await joinAt(cluster.nodes[0].signalingUrl, secret, conversationId, 'customer', { subject: 'someone-else' });
+    assert.equal(next.joined.payload.resumed, false);
+    agent.client.close();
+    next.client.close();
   });
 });
