@@ -15,25 +15,29 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export function requireBinary(name: string, hint: string): void {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+/** The binary's path (also looked for in the sbin directories a non-root PATH may lack); throws when missing. */
+export function requireBinary(name: string, hint: string): string {
+  const found = spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin" command -v ${name}`], { encoding: 'utf8' });
   if (found.status !== 0) throw new Error(`${name} is not installed (${hint}); .ci/run installs it`);
+  return found.stdout.trim();
 }
 
 export class RedisServer {
   readonly port: number;
   readonly dir: string;
+  readonly #binary: string;
   #child: ChildProcess | null = null;
   #output = '';
 
-  private constructor(port: number, dir: string) {
+  private constructor(binary: string, port: number, dir: string) {
+    this.#binary = binary;
     this.port = port;
     this.dir = dir;
   }
 
   static async start(): Promise<RedisServer> {
-    requireBinary('redis-server', 'Debian package redis-server');
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'cck-redis-')));
+    const binary = requireBinary('redis-server', 'Debian package redis-server');
+    const server = new RedisServer(binary, await freePort(), mkdtempSync(join(tmpdir(), 'cck-redis-')));
     await server.#spawn();
     return server;
   }
@@ -59,7 +63,7 @@ export class RedisServer {
 
   async #spawn(timeoutMs = 15_000): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no'];
-    const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));

@@ -30,7 +30,7 @@ export class Nginx {
   }
 
   static async start(upstreamPorts: readonly number[]): Promise<Nginx> {
-    requireBinary('nginx', 'Debian package nginx');
+    const binary = requireBinary('nginx', 'Debian package nginx');
     const prefix = mkdtempSync(join(tmpdir(), 'cck-nginx-'));
     for (const dir of ['logs', 'tmp']) mkdirSync(join(prefix, dir));
     const port = await freePort();
@@ -39,7 +39,7 @@ export class Nginx {
     writeFileSync(join(prefix, 'cck-upstreams.conf'), upstreamPorts.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;\n`).join(''));
     // Running as root, nginx's workers would switch to `nobody`; the test's prefix is private to it.
     const globals = process.getuid?.() === 0 ? ['-g', 'user root;'] : [];
-    const child = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), ...globals], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), ...globals], { stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     child.once('exit', () => running.delete(child));
     let output = '';
