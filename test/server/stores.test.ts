@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryDocumentStore } from '../../server/stores/document-store.js';
-import { DocumentPinStore } from '../../server/stores/pin-store.js';
+import type { ConversationView } from '../../server/routing.js';
+import { DocumentPinStore, type RedeemResult } from '../../server/stores/pin-store.js';
 import { DocumentRoutingStore } from '../../server/stores/routing-store.js';
 
 const capabilities = { view: true, laserPointer: false, remoteControl: false, navigation: false };
@@ -31,7 +32,7 @@ describe('DocumentRoutingStore', () => {
     const { store } = routing();
     await store.change((r) => r.signIn('ana', {}));
     await store.change((r) => r.signIn('bo', {}));
-    const made = [];
+    const made: ConversationView[] = [];
     for (const customer of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']) made.push((await store.change((r) => r.request(customer))).conversation);
     assert.deepEqual(made.map((c) => c.agentId), ['ana', 'bo', 'ana', 'bo', null, null]);
     assert.deepEqual((await store.read((r) => r.queue())).map((c) => c.id), [made[4].id, made[5].id]);
@@ -81,7 +82,7 @@ describe('DocumentPinStore', () => {
     assert.equal((await pins.redeem('conv', pin)).ok, false, 'single use');
     const again = await pins.create('conv', session);
     const wrong = again.pin === '000000' ? '111111' : '000000';
-    const outcomes = [];
+    const outcomes: RedeemResult[] = [];
     for (let i = 0; i < 5; i += 1) outcomes.push(await pins.redeem('conv', wrong));
     assert.deepEqual(outcomes.map((o) => (o.ok ? 'ok' : o.code === 'pin-invalid' ? o.attemptsLeft : o.code)), [4, 3, 2, 1, 'pin-locked']);
     assert.deepEqual(await pins.redeem('conv', again.pin), { ok: false, code: 'pin-locked' });
