@@ -15,7 +15,8 @@ import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import { createStores, type RedisStoreOptions } from './stores/stores.js';
-import type { RoutingStore } from './stores/routing-store.js';
+import { LiveRoutingStore, type RoutingStore } from './stores/routing-store.js';
+import type { Router } from './routing.js';
 import type { ConnectionFilter } from './signaling.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
@@ -47,6 +48,11 @@ export interface RunningServer {
   options: ServerOptions;
   /** Agents, conversations and the queue (what the REST API reads and changes), in memory or in Redis. */
   routing: RoutingStore;
+  /**
+   * The live router when the state is in this process (tests read it synchronously). With Redis
+   * there is no live router: reading this throws; use `routing`.
+   */
+  readonly router: Router;
   /** `memory`, or `redis` when the state is shared with other nodes. */
   readonly stores: 'memory' | 'redis';
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
@@ -125,6 +131,10 @@ export async function startServer(
     signalingUrl: `ws://${host}:${port}${SIGNALING_PATH}`,
     options: { ...options, port },
     routing,
+    get router(): Router {
+      if (routing instanceof LiveRoutingStore) return routing.router;
+      throw new Error('the routing state is shared in Redis: read it through `routing`');
+    },
     stores: stores.kind,
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
