@@ -10,20 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../e2e/support/browser.js';
 import { uniqueConversation } from '../e2e/support/call-pair.js';
-import { closeAll, framesAdvance, inCall, openDemoPair, status, videoCall } from '../e2e/support/demo-pages.js';
+import { closeAll, framesAdvance, inCall, openDemoPair, shows, status, toggle, videoCall } from '../e2e/support/demo-pages.js';
 import type { ServerProcess } from '../e2e/support/server-process.js';
 import { eventually } from './support/cluster-api.js';
 import { Nginx } from './support/nginx.js';
 import { startCluster, type Cluster } from './support/cluster.js';
-
-async function toggle(page: Page, from: string, to: string): Promise<void> {
-  await page.getByRole('button', { name: from, exact: true }).click();
-  await page.getByRole('button', { name: to, exact: true }).waitFor();
-}
-
-async function shows(page: Page, text: string, present: boolean, timeoutMs = 10_000): Promise<void> {
-  await page.getByText(text).first().waitFor({ state: present ? 'visible' : 'detached', timeout: timeoutMs });
-}
 
 async function muteBothWays(agent: Page, customer: Page): Promise<void> {
   await toggle(agent, 'Mute', 'Unmute');

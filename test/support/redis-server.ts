@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../e2e/support/server-process.js';
+import { childReady } from './child-ready.js';
 
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -67,26 +68,7 @@ export class RedisServer {
     this.#child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`redis-server did not start within ${timeoutMs} ms:\n${this.#output}`)), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        this.#output += chunk.toString();
-        if (this.#output.includes('Ready to accept connections')) {
-          clearTimeout(timer);
-          child.off('exit', onExit);
-          resolve();
-        }
-      };
-      const onExit = (code: number | null) => fail(new Error(`redis-server exited (${code}):\n${this.#output}`));
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        reject(error);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
-      child.once('exit', onExit);
-    });
+    await childReady(child, 'Ready to accept connections', 'redis-server', timeoutMs, (text) => (this.#output += text));
   }
 
   async #terminate(): Promise<void> {
