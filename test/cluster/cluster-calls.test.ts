@@ -1,7 +1,7 @@
 /**
  * Calls across nodes in real Chromium with the demo's panels: redis-server, three reference-server
  * nodes, nginx in front (deploy/nginx.conf). The agent's page talks to one node and the customer's to
- * another; media flows, mute and end work both ways. Then the node of one member is SIGKILLed
+ * another; media flows, mute and end work both ways, also across a Redis restart mid-call. Then the node of one member is SIGKILLed
  * mid-call: that member's page reconnects through nginx to a surviving node and resumes, and the
  * call goes on (media, mute both ways, end).
  */
@@ -46,7 +46,7 @@ describe('calls between members on different nodes', { timeout: 300_000 }, () =>
     await cluster?.stop();
   });
 
-  it('agent on node 1, customer on node 2: media flows, mute both ways, the customer ends it; then the agent ends the next one', async () => {
+  it('agent on node 1, customer on node 2: media flows, mute both ways (also after a Redis restart), the customer ends it; then the agent ends the next one', async () => {
     const [one, two] = cluster.nodes;
     const pair = await openDemoPair(browser, { agent: one.url, customer: two.url }, uniqueConversation('cross-node'));
     try {
@@ -54,6 +54,9 @@ describe('calls between members on different nodes', { timeout: 300_000 }, () =>
       assert.equal(nodeSeating(cluster.nodes, pair.conversation, 'customer'), two);
       await videoCall(pair);
       await Promise.all([framesAdvance(pair.agent, 'Customer video'), framesAdvance(pair.customer, 'Agent video')]);
+      await muteBothWays(pair.agent, pair.customer);
+      // Redis restarts mid-call: the nodes reconnect and re-subscribe; what was lost meanwhile is re-sent end to end.
+      await cluster.redis.restart();
       await muteBothWays(pair.agent, pair.customer);
       await pair.customer.getByRole('button', { name: 'End call' }).click();
       await status(pair.agent, 'The other side ended the call');
