@@ -1,9 +1,9 @@
 /**
  * Calls across nodes in real Chromium with the demo's panels: redis-server, three reference-server
  * nodes, nginx in front (deploy/nginx.conf). The agent's page talks to one node and the customer's to
- * another; media flows, mute and end work both ways, also across a Redis restart mid-call. Then the node of one member is SIGKILLed
- * mid-call: that member's page reconnects through nginx to a surviving node and resumes, and the
- * call goes on (media, mute both ways, end).
+ * another; media flows, mute and end work both ways, also across a Redis restart mid-call. Then the
+ * node of one member is SIGKILLed mid-call: that member's page reconnects through nginx to a
+ * surviving node and resumes, and the call goes on (media, mute both ways, end).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
