@@ -49,6 +49,7 @@ function finish(code: number) {
 log('bench: building the peers (esbuild)…');
 const libs = await buildLibraries();
 const server = await startServer({
+  mode: 'development',
   port: 0,
   host: '127.0.0.1',
   staticMounts: {

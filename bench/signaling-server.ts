@@ -19,7 +19,14 @@ setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200)
 
 async function start(): Promise<number> {
   if (kind === 'cck') {
-    const server = await startServer({ port: 0, host: '127.0.0.1', signingSecret: process.env.BENCH_SECRET!, heartbeatIntervalMs: 30_000 });
+    // The load comes from one address: the per-address connection cap is raised, every other limit is the default.
+    const server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      signingSecret: process.env.BENCH_SECRET!,
+      heartbeatIntervalMs: 30_000,
+      limits: { maxConnectionsPerAddress: 10_000 },
+    });
     return server.port;
   }
   const http = createServer();

@@ -60,7 +60,8 @@ export async function openDesk(agentId, lang) {
     status.textContent = signedIn ? words.signedInAs(agent.name) : words.signedOut;
     load.textContent = agent ? words.capacity(agent.used, agent.capacity, agent.callState === 'in-call') : '';
     toggle.textContent = signedIn ? words.signOut : words.signIn;
-    const query = new URLSearchParams({ lang });
+    // The console joins as this agent: a routed conversation admits only the agent it is assigned to.
+    const query = new URLSearchParams({ lang, agent: agentId });
     const items = conversations.map((conversation) => {
       const item = document.createElement('li');
       const link = document.createElement('a');

@@ -152,8 +152,24 @@ async function deploymentConfig(token) {
   return response.ok ? response.json() : null;
 }
 
-/** Configures the panel for `id` with a conversation `token`; the panel makes its engine and joins. */
-async function joinConversation(id, token) {
+/**
+ * Fetches a fresh conversation token for this page's side of `id` (as `subject`, when given). The
+ * panel calls it before every rejoin: conversation tokens expire sooner than a page stays open.
+ */
+function freshToken(id, subject) {
+  const query = new URLSearchParams({ role, conversation: id, ...(subject ? { subject } : {}) });
+  return async () => {
+    const response = await fetch(`/api/demo-token?${query}`);
+    if (!response.ok) throw new Error(`no fresh token (${response.status})`);
+    return (await response.json()).token;
+  };
+}
+
+/**
+ * Configures the panel for `id` with a conversation `token`, and how to get a fresh one later
+ * (`refresh`); the panel makes its engine and joins.
+ */
+async function joinConversation(id, token, refresh) {
   if (conversationCode) conversationCode.textContent = id;
   const config = await deploymentConfig(token);
   await customElements.whenDefined('chat-call-panel');
@@ -169,6 +185,13 @@ async function joinConversation(id, token) {
   panel.setAttribute('allow-video', String(allowVideo && deploymentAllowsVideo));
   panel.setAttribute('conversation', id);
   panel.setAttribute('signaling-url', `${scheme}://${location.host}/signaling`);
+  // The first join uses the token in hand; every later one asks for a fresh token.
+  let initial = token;
+  panel.tokenProvider = () => {
+    const first = initial;
+    initial = undefined;
+    return first ?? refresh();
+  };
   panel.setAttribute('token', token);
   await panel.updateComplete;
   if (panel.engine) attachChat(panel.engine);
@@ -194,7 +217,7 @@ async function requestChat() {
       button.hidden = true;
       showRouting(requested, status);
       void followRouting(requested.id, token, status);
-      await joinConversation(requested.id, token);
+      await joinConversation(requested.id, token, freshToken(requested.id, identity.subject));
     } catch {
       status.textContent = words.requestFailed;
       button.disabled = false;
@@ -225,7 +248,8 @@ if (requestMode) {
   const { openDesk } = await import('./agent-desk.js');
   await openDesk(deskAgent, lang);
 } else {
-  const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
-  const { token } = await response.json();
-  await joinConversation(conversation, token);
+  // `agent=` / `customer=` name who joins (a desk's link names its agent): a routed conversation
+  // admits only its assigned agent and its customer.
+  const refresh = freshToken(conversation, params.get(role));
+  await joinConversation(conversation, await refresh(), refresh);
 }

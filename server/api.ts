@@ -7,17 +7,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import { issueToken, verifyApiToken, type ApiClaims, type ApiRole } from './auth.js';
-import { MAX_CAPACITY } from './config.js';
+import { DEFAULT_TOKEN_LIFETIMES, issueToken, verifyApiToken, type ApiClaims, type ApiRole, type TokenLifetimes } from './auth.js';
+import { MAX_CAPACITY, type TurnOptions } from './config.js';
+import { accessRefusal, type AccessRefusal } from './conversation-access.js';
 import { publicConfig, type DeploymentConfig } from './deployment.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
-import type { ConversationStatus, ConversationView, RoutingErrorCode, RoutingResult } from './routing.js';
+import { offsetPage, pageRequest } from './pagination.js';
+import type { ConversationStatus, ConversationView, Router, RoutingErrorCode, RoutingResult } from './routing.js';
+import { LocalRateLimitStore, type RateLimit, type RateLimitStore } from './stores/rate-limit-store.js';
 import type { RoutingStore } from './stores/routing-store.js';
+import { turnCredential } from './turn-credentials.js';
 
 export const API_PREFIX = '/api/';
 const MAX_BODY_BYTES = 16 * 1024;
-/** Conversation tokens handed out by the API live as long as the demo's: a member rejoins with them after a drop. */
-const CONVERSATION_TOKEN_LIFETIME = '12h';
 
 export interface ApiOptions {
   /** Agents, conversations and the queue (in this process, or shared by several nodes). */
@@ -26,10 +28,21 @@ export interface ApiOptions {
   signingSecret: string;
   /** Told to agents at sign-in: how often they must show signs of life (`GET /api/agents/me`). */
   agentPresenceTimeoutMs: number;
+  tokenLifetimes?: TokenLifetimes;
+  /** Lifetime of the conversation tokens the API issues, seconds; default 15 minutes. */
+  conversationTokenTtlS?: number;
+  /** Ephemeral TURN credentials for `GET /api/config` with a conversation token. */
+  turn?: TurnOptions;
+  /** Chat requests one customer may make: per minute, and in a burst. */
+  conversationRequests?: { perMinute: number; burst: number };
+  /** Where the chat-request buckets live (shared by every node with Redis); default in this process. */
+  rateLimits?: (name: string, limit: RateLimit) => RateLimitStore;
 }
 
 interface Context {
   claims: ApiClaims;
+  /** For a conversation token: why its conversation refuses it, if it does (see conversation-access.ts). */
+  access: AccessRefusal | null;
   params: string[];
   query: URLSearchParams;
   body: Record<string, unknown>;
@@ -64,6 +77,10 @@ export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pa
 
 export function createApiHandler(options: ApiOptions): ApiHandler {
   const { routing } = options;
+  const lifetimes = options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES;
+  const requests = options.conversationRequests ?? { perMinute: 6, burst: 3 };
+  const requestLimit = { ratePerSecond: requests.perMinute / 60, burst: requests.burst };
+  const requestLimiter = options.rateLimits?.('conversation-requests', requestLimit) ?? new LocalRateLimitStore(requestLimit);
   const ok = (body: unknown, status = 200) => ({ status, body });
   const conversationFor = async (claims: ApiClaims, id: string): Promise<ConversationView> => {
     const conversation = await routing.read((router) => router.get(id));
@@ -77,8 +94,19 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     if (!allowed) throw new HttpError(403, 'forbidden', `this token is not for conversation ${id}`);
     return conversation;
   };
-  const conversationToken = (role: 'agent' | 'customer', conversationId: string, subject: string) =>
-    issueToken({ role, conversationId, subject, expiresIn: CONVERSATION_TOKEN_LIFETIME }, options.signingSecret);
+  const conversationToken = async (role: 'agent' | 'customer', conversationId: string, subject: string) => {
+    const version = await routing.read((router) => router.tokenVersion(conversationId, role));
+    return issueToken(
+      { role, conversationId, subject, expiresIn: options.conversationTokenTtlS ?? 15 * 60, ...(version === undefined ? {} : { version }) },
+      options.signingSecret,
+    );
+  };
+  /** TURN credentials go only to a member of a live conversation, each its own, for minutes. */
+  const deploymentFor = ({ claims, access }: Context) => {
+    const turn = options.turn;
+    const member = claims.conversationId !== undefined && access === null && turn?.secret ? `${claims.conversationId}:${claims.role}` : undefined;
+    return publicConfig(options.deployment, member && turn?.secret ? turnCredential(turn.secret, member, turn.ttlS) : null);
+  };
 
   const routes: Route[] = [
     {
@@ -86,7 +114,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^config$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'any',
-      handle: () => ok(publicConfig(options.deployment)),
+      handle: (context) => ok(deploymentFor(context)),
     },
     {
       method: 'POST',
@@ -132,13 +160,19 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^agents$/,
       roles: ['supervisor'],
-      handle: async () => ok({ agents: await routing.change((router) => router.listAgents()) }),
+      handle: async ({ query }) => {
+        const { items, next } = offsetPage(await routing.change((router) => router.listAgents()), pageRequest(query));
+        return ok({ agents: items, next });
+      },
     },
     {
       method: 'GET',
       pattern: /^queue$/,
       roles: ['supervisor'],
-      handle: async () => ok({ queue: await routing.read((router) => router.queue()) }),
+      handle: async ({ query }) => {
+        const { items, next } = offsetPage(await routing.read((router) => router.queue()), pageRequest(query));
+        return ok({ queue: items, next });
+      },
     },
     {
       method: 'POST',
@@ -146,6 +180,13 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       roles: ['customer'],
       handle: async ({ claims, body }) => {
         parse(Empty, body);
+        if (!(await routing.read((router) => router.openConversationOf(claims.subject)))) {
+          const decision = await requestLimiter.take(claims.subject);
+          if (!decision.ok) {
+            const seconds = Math.ceil(decision.retryAfterMs / 1_000);
+            throw new HttpError(429, 'rate-limited', `too many chat requests; try again in ${seconds} s`, { 'Retry-After': String(seconds) });
+          }
+        }
         const { created, conversation } = await routing.change((router) => router.request(claims.subject));
         const token = await conversationToken('customer', conversation.id, claims.subject);
         return ok({ conversation, token }, created ? 201 : 200);
@@ -161,7 +202,9 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
           throw new HttpError(400, 'bad-request', `status must be one of ${STATUSES.join(', ')}`);
         }
         const filter = status === null ? {} : { status: status as ConversationStatus };
-        return ok({ conversations: await routing.read((router) => router.list(filter)) });
+        const request = pageRequest(query);
+        const { items, next } = await routing.read((router) => router.page(filter, request));
+        return ok({ conversations: items, next });
       },
     },
     {
@@ -207,10 +250,11 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       }
       const { route, match } = found;
       const params = match.slice(1).map((segment) => decodeSegment(segment));
-      const claims = await authenticate(request, options.signingSecret);
+      const claims = await authenticate(request, options.signingSecret, lifetimes);
       authorize(route, claims, params);
+      const access = await routing.read((router) => conversationAccess(claims, router));
       const body = route.method === 'POST' ? await readJsonBody(request, MAX_BODY_BYTES) : {};
-      const result = await route.handle({ claims, params, query, body });
+      const result = await route.handle({ claims, access, params, query, body });
       sendJson(response, result.status, result.body);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -219,12 +263,12 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
   };
 }
 
-async function authenticate(request: IncomingMessage, secret: string): Promise<ApiClaims> {
+async function authenticate(request: IncomingMessage, secret: string, lifetimes: TokenLifetimes): Promise<ApiClaims> {
   const challenge = { 'WWW-Authenticate': 'Bearer realm="chat-call-kit"' };
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match) throw new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token>', challenge);
-  const verified = await verifyApiToken(match[1], secret);
+  const verified = await verifyApiToken(match[1], secret, lifetimes);
   if (!verified.ok) throw new HttpError(401, verified.code, verified.detail, challenge);
   return verified.claims;
 }
@@ -237,6 +281,19 @@ function authorize(route: Route, claims: ApiClaims, params: string[]): void {
   const scope = route.conversationTokens;
   if (scope === 'any' || (scope === 'own' && params[0] === claims.conversationId)) return;
   throw new HttpError(403, 'forbidden', 'a conversation token only opens its own conversation; use an API token');
+}
+
+/**
+ * A revoked conversation token, or one of an agent the conversation is no longer assigned to, opens
+ * nothing. One of an ended conversation still reads it (a customer's page learns that it ended) but
+ * gets no TURN credentials.
+ */
+function conversationAccess(claims: ApiClaims, router: Router): AccessRefusal | null {
+  if (claims.conversationId === undefined || claims.role === 'supervisor') return null;
+  const refusal = accessRefusal({ role: claims.role, conversationId: claims.conversationId, subject: claims.subject, ...(claims.version === undefined ? {} : { version: claims.version }) }, router);
+  if (refusal?.code === 'token-revoked') throw new HttpError(401, refusal.code, refusal.detail, { 'WWW-Authenticate': 'Bearer realm="chat-call-kit"' });
+  if (refusal?.code === 'forbidden') throw new HttpError(403, refusal.code, refusal.detail);
+  return refusal;
 }
 
 function routingAnswer(result: RoutingResult): { status: number; body: unknown } {

@@ -20,6 +20,8 @@ export interface MemberConnection {
   sendText(frame: string | Uint8Array): void;
   /** The same identity took the seat from another connection; this one must close and not come back. */
   replaced(): void;
+  /** The member's access was revoked (reassigned, ended): tell it why and close. */
+  revoked?(code: 'token-revoked' | 'conversation-ended', detail: string): void;
 }
 
 /** A seated member. The record stays the same object while the seat is held (across resumes). */
@@ -47,7 +49,7 @@ export type JoinOutcome =
   | { ok: false; code: 'conversation-full' };
 
 /** Why a member lost its seat for good. */
-export type RemovalReason = 'leave' | 'grace-expired' | 'replaced';
+export type RemovalReason = 'leave' | 'grace-expired' | 'replaced' | 'token-revoked' | 'conversation-ended';
 
 export interface RegistryOptions {
   resumeGraceMs: number;
@@ -75,6 +77,8 @@ export interface SeatRegistry {
   leave(member: Member, connection: MemberConnection): void;
   disconnect(member: Member, connection: MemberConnection): void;
   presentRoles(conversationId: string): ParticipantRole[];
+  /** Takes the seats of `roles` away now (reassigned: the agent; ended: both), closing their connections. */
+  revoke(conversationId: string, roles: readonly ParticipantRole[], code: 'token-revoked' | 'conversation-ended', detail: string): void;
   dispose(): void;
 }
 
@@ -177,6 +181,22 @@ export class ConversationRegistry implements SeatRegistry {
     record.graceTimer = setTimeout(() => this.#remove(record, 'grace-expired', true), this.#options.resumeGraceMs);
   }
 
+  /**
+   * Takes the seats of `roles` away now (connected or within their grace period), telling each
+   * connection why: its access was revoked, it must not wait for its token to expire.
+   */
+  revoke(conversationId: string, roles: readonly ParticipantRole[], code: 'token-revoked' | 'conversation-ended', detail: string): void {
+    const conversation = this.#conversations.get(conversationId);
+    if (!conversation) return;
+    for (const role of roles) {
+      const member = conversation.members.get(role);
+      if (!member) continue;
+      const connection = member.connection;
+      this.#remove(member, code, true);
+      connection?.revoked?.(code, detail);
+    }
+  }
+
   /** Roles seated in a conversation (connected or within their grace period). */
   presentRoles(conversationId: string): ParticipantRole[] {
     return [...(this.#conversations.get(conversationId)?.members.keys() ?? [])];
@@ -208,7 +228,7 @@ export class ConversationRegistry implements SeatRegistry {
     conversation.members.delete(member.role);
     this.#options.log('removed', { conversationId: member.conversationId, role: member.role, reason });
     // A replaced member's successor announces itself (a new instance) right after; no absence in between.
-    if (tellOthers) this.#notifyOthers(conversation, member.role, { role: member.role, present: false, reason: reason === 'leave' ? 'left' : 'timeout' });
+    if (tellOthers) this.#notifyOthers(conversation, member.role, { role: member.role, present: false, reason: reason === 'grace-expired' ? 'timeout' : 'left' });
     this.#deleteIfEmpty(conversation);
     this.#options.onRemoved?.(member, reason, conversation.members.size === 0 && reason !== 'replaced');
   }

@@ -11,6 +11,7 @@ import { resolveMediaRegion, type MediaRegion, type MediaRegionMap } from '../sr
 import type { SignalingMessage } from '../src/signaling/protocol.js';
 import { ConfigError } from './config-error.js';
 import type { Refusal } from './signaling.js';
+import { withTurnCredential, type TurnCredential } from './turn-credentials.js';
 
 export const VISUAL_PROVIDERS = ['cobrowse', 'screen-share'] as const;
 export type VisualProvider = (typeof VISUAL_PROVIDERS)[number];
@@ -68,11 +69,16 @@ export function resolveDeployment(overrides: Partial<DeploymentConfig> = {}, env
   return { calling, visualProvider, region, regions };
 }
 
-export function publicConfig(deployment: DeploymentConfig): PublicDeploymentConfig {
+/**
+ * What a page is told. TURN servers come with `credential` (ephemeral, for one member) or not at all:
+ * static credentials of the region map are served only in development, where production refuses
+ * them at start (server/config.ts).
+ */
+export function publicConfig(deployment: DeploymentConfig, credential: TurnCredential | null = null): PublicDeploymentConfig {
   const resolved = resolveMediaRegion(deployment.region, deployment.regions);
   const entry: MediaRegion = {
     ...(resolved.label === undefined ? {} : { label: resolved.label }),
-    iceServers: resolved.iceServers,
+    iceServers: credential ? withTurnCredential(resolved.iceServers, credential) : resolved.iceServers.filter((server) => !needsCredential(server)),
     ...(resolved.sfuUrl === undefined ? {} : { sfuUrl: resolved.sfuUrl }),
   };
   const regions: Record<string, MediaRegion | string> = { [resolved.id]: entry };
@@ -100,6 +106,12 @@ export function callRefusal(calling: CallingOption, message: SignalingMessage): 
     return { code: 'video-not-allowed', detail: 'this deployment is voice-only: video calls are not allowed' };
   }
   return null;
+}
+
+/** A TURN server without credentials of its own: usable only with ephemeral ones. */
+function needsCredential(server: RTCIceServer): boolean {
+  const urls = Array.isArray(server.urls) ? server.urls : [server.urls];
+  return urls.some((url) => /^turns?:/i.test(url)) && (server.username === undefined || server.credential === undefined);
 }
 
 function pick<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {

@@ -5,17 +5,22 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { API_PREFIX, type ApiHandler } from './api.js';
-import { issueApiToken, issueToken } from './auth.js';
+import { DEFAULT_TOKEN_LIFETIMES, issueApiToken, issueToken, type TokenLifetimes } from './auth.js';
 import type { ServerLog, ServerMode } from './config.js';
 import { applyCors } from './cors.js';
+import { HOST_REFUSAL, isDevelopmentHost } from './host-check.js';
 import type { AllowedOrigins } from './origins.js';
-import { sendJson } from './json.js';
+import { sendError, sendJson } from './json.js';
 import { createStaticHandler, redirect, sendText } from './static.js';
 
 export const DEMO_TOKEN_PATH = '/api/demo-token';
 
-/** Long enough for a QA session: the SDK rejoins with the same token after a network drop. */
-const DEMO_TOKEN_LIFETIME = '12h';
+/**
+ * Demo tokens live as long as the server accepts (a QA session rejoins with the same token after a
+ * network drop): conversation tokens the longest conversation token lifetime, API tokens 12 hours
+ * at most.
+ */
+const DEMO_API_TOKEN_LIFETIME_S = 12 * 3_600;
 
 export interface HttpOptions {
   mode: ServerMode;
@@ -27,6 +32,9 @@ export interface HttpOptions {
   api?: ApiHandler;
   /** Other origins whose pages may call the API (`CCK_ALLOWED_ORIGINS`). */
   allowedOrigins: AllowedOrigins;
+  tokenLifetimes?: TokenLifetimes;
+  /** The token version a demo token of a routed conversation must carry to join it. */
+  tokenVersion?(conversationId: string, role: 'agent' | 'customer'): Promise<number | undefined>;
 }
 
 export function createRequestListener(options: HttpOptions): RequestListener {
@@ -37,6 +45,10 @@ export function createRequestListener(options: HttpOptions): RequestListener {
   });
 
   const route = async (request: IncomingMessage, response: ServerResponse) => {
+    if (options.mode === 'development' && !isDevelopmentHost(request.headers.host)) {
+      sendError(response, HOST_REFUSAL.status, HOST_REFUSAL.code, HOST_REFUSAL.message);
+      return;
+    }
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
@@ -111,7 +123,9 @@ async function demoToken(params: URLSearchParams, options: HttpOptions, response
       badRequest(`${role === 'agent' ? 'agent' : 'subject'} must be 1-256 characters`);
       return;
     }
-    const token = await issueApiToken({ role, subject, expiresIn: DEMO_TOKEN_LIFETIME }, options.signingSecret);
+    const lifetimes = options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES;
+    const expiresIn = Math.min(DEMO_API_TOKEN_LIFETIME_S, lifetimes.maxApiTokenS);
+    const token = await issueApiToken({ role, subject, expiresIn }, options.signingSecret);
     sendJson(response, 200, { token, subject });
     return;
   }
@@ -124,6 +138,8 @@ async function demoToken(params: URLSearchParams, options: HttpOptions, response
     badRequest('subject must be 1-256 characters');
     return;
   }
-  const token = await issueToken({ role, conversationId, subject, expiresIn: DEMO_TOKEN_LIFETIME }, options.signingSecret);
+  const version = await options.tokenVersion?.(conversationId, role);
+  const expiresIn = (options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES).maxConversationTokenS;
+  const token = await issueToken({ role, conversationId, subject, expiresIn, ...(version === undefined ? {} : { version }) }, options.signingSecret);
   sendJson(response, 200, { token });
 }

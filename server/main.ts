@@ -1,12 +1,13 @@
 /**
- * CLI entry: `tsx server/main.ts` (what `npm start` runs after building). Configuration comes from
- * the environment, see server/config.ts and docs/protocol.md. `CCK_LOG=debug` prints every server
- * event as a JSON line on stderr; otherwise only failures are printed.
+ * CLI entry: `tsx server/main.ts` (`npm run serve`), production unless told otherwise; `npm start`
+ * adds `--development` for the demo. Configuration comes from the environment, see server/config.ts
+ * and docs/security.md. `CCK_LOG=debug` prints every server event as a JSON line on stderr;
+ * otherwise only failures are printed.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config.js';
-import type { ServerLog } from './config.js';
+import type { ServerLog, ServerMode } from './config.js';
 import { publicConfig } from './deployment.js';
 import { startServer } from './server.js';
 
@@ -18,7 +19,8 @@ const log: ServerLog = (event, fields = {}) => {
 };
 
 try {
-  const server = await startServer({ log });
+  const requested = modeFromArguments(process.argv.slice(2), process.env);
+  const server = await startServer({ log, ...(requested === undefined ? {} : { mode: requested }) });
   const { port, mode, rootDir, deployment } = server.options;
   console.log(`chat-call-kit reference server on http://localhost:${port}/ (${mode} mode)`);
   const media = publicConfig(deployment);
@@ -44,4 +46,18 @@ try {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   console.error(`chat-call-kit reference server failed to start: ${message}`);
   process.exit(1);
+}
+
+/**
+ * `--development` (what `npm start` passes): the demo, explicitly. It refuses an environment that
+ * says production rather than quietly picking one of the two.
+ */
+function modeFromArguments(args: string[], env: NodeJS.ProcessEnv): ServerMode | undefined {
+  const unknown = args.filter((arg) => arg !== '--development');
+  if (unknown.length > 0) throw new ConfigError(`unknown argument ${unknown[0]} (the only one is --development; everything else is environment variables)`);
+  if (args.length === 0) return undefined;
+  if (env.CCK_MODE?.trim() === 'production' || env.NODE_ENV === 'production') {
+    throw new ConfigError('--development (npm start) contradicts CCK_MODE/NODE_ENV=production: use npm run serve for production');
+  }
+  return 'development';
 }

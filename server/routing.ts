@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { ParticipantRole } from '../src/signaling/protocol.js';
 import { AgentRegistry, type AgentRegistrySnapshot, type AgentView, type CapacityOptions } from './capacity.js';
 import type { ServerLog } from './config.js';
+import type { Page, PageRequest } from './pagination.js';
+import { MemoryTokenVersions, versionOf, type TokenVersions, type TokenVersionsSnapshot } from './token-versions.js';
 
 export type ConversationStatus = 'queued' | 'assigned' | 'ended';
 
@@ -36,14 +38,19 @@ export type RoutingResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: RoutingErrorCode; message: string };
 
-/** Agents, conversations and the queue as plain data: what a store shared by several nodes keeps. */
+/** Agents, conversations, the queue and token versions as plain data: what a store shared by several nodes keeps. */
 export interface RouterSnapshot {
   readonly agents: AgentRegistrySnapshot;
   readonly conversations: readonly ConversationRecord[];
   readonly queue: readonly string[];
+  /** The last conversation `seq` handed out. */
+  readonly seq: number;
+  readonly tokenVersions: TokenVersionsSnapshot;
 }
 
 export interface ConversationRecord {
+  /** Creation order: the cursor of paginated lists. */
+  readonly seq: number;
   readonly id: string;
   /** Empty for a conversation adopted after a restart until its customer joins. */
   customerId: string;
@@ -61,7 +68,22 @@ export interface ConversationRecord {
 export interface RouterOptions {
   log: ServerLog;
   now?: () => number;
+  /** Token versions of the routed conversations (revocation); in memory by default. */
+  tokenVersions?: TokenVersions;
+  /** How long an ended conversation stays readable before it is forgotten; default one hour. */
+  retentionMs?: number;
+  /** How long tokens of a conversation can outlive it (the longest conversation token lifetime); default one hour. */
+  tokenLifetimeMs?: number;
+  /**
+   * Access to a conversation was taken away from `roles`: its agent after a reassignment, everybody
+   * when it ended. Their seats must close now, not when their tokens expire.
+   */
+  onAccessRevoked?(conversationId: string, roles: readonly ParticipantRole[], reason: 'reassigned' | 'ended'): void;
 }
+
+const HOUR_MS = 60 * 60_000;
+/** Ended conversations are looked for at most this often. */
+const EVICTION_INTERVAL_MS = 1_000;
 
 export class Router {
   readonly agents: AgentRegistry;
@@ -72,11 +94,21 @@ export class Router {
   readonly #openByCustomer = new Map<string, string>();
   readonly #log: ServerLog;
   readonly #now: () => number;
+  readonly tokenVersions: TokenVersions;
+  readonly #retentionMs: number;
+  readonly #tokenLifetimeMs: number;
+  readonly #onAccessRevoked: RouterOptions['onAccessRevoked'];
+  #seq = 0;
+  #evictedAt = 0;
 
   constructor(agents: AgentRegistry, options: RouterOptions) {
     this.agents = agents;
     this.#log = options.log;
     this.#now = options.now ?? Date.now;
+    this.tokenVersions = options.tokenVersions ?? new MemoryTokenVersions(this.#now);
+    this.#retentionMs = options.retentionMs ?? HOUR_MS;
+    this.#tokenLifetimeMs = options.tokenLifetimeMs ?? HOUR_MS;
+    this.#onAccessRevoked = options.onAccessRevoked;
   }
 
   /**
@@ -85,10 +117,11 @@ export class Router {
    */
   request(customerId: string): { created: boolean; conversation: ConversationView } {
     this.#expireSilentAgents();
-    const openId = this.#openByCustomer.get(customerId);
-    const open = openId === undefined ? undefined : this.#conversations.get(openId);
-    if (open) return { created: false, conversation: this.#view(open) };
+    this.#evictEnded();
+    const open = this.openConversationOf(customerId);
+    if (open) return { created: false, conversation: open };
     const record: ConversationRecord = {
+      seq: ++this.#seq,
       id: `conv-${randomUUID()}`,
       customerId,
       status: 'queued',
@@ -101,6 +134,7 @@ export class Router {
       customerJoined: false,
     };
     this.#conversations.set(record.id, record);
+    this.tokenVersions.open(record.id);
     this.#openByCustomer.set(customerId, record.id);
     this.#queue.push(record.id);
     this.#log('conversation-requested', { conversationId: record.id });
@@ -126,8 +160,13 @@ export class Router {
       this.#dequeue(conversationId);
     }
     this.#assignTo(record, agentId, 'supervisor');
-    // The previous agent has a unit free now.
-    if (previous !== null) this.#drain();
+    if (previous !== null) {
+      // The previous agent's tokens and seat go now: it must not keep reading or acting on the chat.
+      this.tokenVersions.bump(conversationId, 'agent');
+      this.#onAccessRevoked?.(conversationId, ['agent'], 'reassigned');
+      // The previous agent has a unit free now.
+      this.#drain();
+    }
     return { ok: true, conversation: this.#view(record) };
   }
 
@@ -142,7 +181,9 @@ export class Router {
     this.#openByCustomer.delete(record.customerId);
     record.endedAt = this.#now();
     record.endReason = reason;
+    this.tokenVersions.close(conversationId, record.endedAt + this.#tokenLifetimeMs);
     this.#log('conversation-ended', { conversationId, reason });
+    this.#onAccessRevoked?.(conversationId, ['agent', 'customer'], 'ended');
     this.#drain();
     return { ok: true, conversation: this.#view(record) };
   }
@@ -219,6 +260,7 @@ export class Router {
     const now = this.#now();
     const record: ConversationRecord = {
       id: conversationId,
+      seq: ++this.#seq,
       customerId: '',
       status: 'queued',
       agentId: null,
@@ -243,26 +285,68 @@ export class Router {
     const record = this.#conversations.get(conversationId);
     if (!record) return;
     this.callEnded(conversationId, undefined, `${role}-${reason}`);
-    if (conversationEmpty && record.customerJoined) this.end(conversationId, 'members-left');
+    // A revoked seat (the conversation moved to another agent) is not the conversation being over.
+    if (conversationEmpty && record.customerJoined && reason !== 'token-revoked') this.end(conversationId, 'members-left');
   }
 
   get(conversationId: string): ConversationView | undefined {
+    this.#evictEnded();
     const record = this.#conversations.get(conversationId);
     return record && this.#view(record);
   }
 
+  /** The version new tokens of `role` for the conversation carry; undefined when the server does not route it. */
+  tokenVersion(conversationId: string, role: ParticipantRole): number | undefined {
+    const entry = this.tokenVersions.get(conversationId);
+    return entry ? versionOf(entry, role) : undefined;
+  }
+
+  /** The customer's conversation that has not ended, if any. */
+  openConversationOf(customerId: string): ConversationView | undefined {
+    const openId = this.#openByCustomer.get(customerId);
+    const open = openId === undefined ? undefined : this.#conversations.get(openId);
+    return open && this.#view(open);
+  }
+
   /** Conversations, oldest first, optionally of one status or one agent. */
   list(filter: { status?: ConversationStatus; agentId?: string } = {}): ConversationView[] {
+    return this.page(filter, { limit: Infinity }).items;
+  }
+
+  /** One page of `list`: at most `limit` conversations created after the cursor. */
+  page(filter: { status?: ConversationStatus; agentId?: string }, request: PageRequest): Page<ConversationView> {
+    this.#evictEnded();
+    const after = request.after === undefined ? 0 : Number(request.after);
     const positions = this.#positions();
-    return [...this.#conversations.values()]
-      .filter((c) => (filter.status === undefined || c.status === filter.status) && (filter.agentId === undefined || c.agentId === filter.agentId))
-      .map((c) => this.#view(c, positions));
+    const items: ConversationView[] = [];
+    let lastSeq = 0;
+    for (const c of this.#conversations.values()) {
+      if (c.seq <= after) continue;
+      if ((filter.status !== undefined && c.status !== filter.status) || (filter.agentId !== undefined && c.agentId !== filter.agentId)) continue;
+      if (items.length === request.limit) return { items, next: String(lastSeq) };
+      items.push(this.#view(c, positions));
+      lastSeq = c.seq;
+    }
+    return { items, next: null };
   }
 
   /** The queue, head first. */
   queue(): ConversationView[] {
     const positions = this.#positions();
     return this.#queue.map((id) => this.#view(this.#conversations.get(id)!, positions));
+  }
+
+  /** Ended conversations past their retention are forgotten (their tokens were revoked when they ended). */
+  #evictEnded(): void {
+    const now = this.#now();
+    if (now - this.#evictedAt < EVICTION_INTERVAL_MS) return;
+    this.#evictedAt = now;
+    for (const [id, record] of this.#conversations) {
+      if (record.status === 'ended' && record.endedAt !== null && record.endedAt + this.#retentionMs <= now) {
+        this.#conversations.delete(id);
+        this.#log('conversation-evicted', { conversationId: id });
+      }
+    }
   }
 
   listAgents(): AgentView[] {
@@ -272,12 +356,21 @@ export class Router {
 
   /** Everything the router holds, as plain data (JSON-safe). */
   snapshot(): RouterSnapshot {
-    return { agents: this.agents.snapshot(), conversations: [...this.#conversations.values()].map((c) => ({ ...c })), queue: [...this.#queue] };
+    if (!(this.tokenVersions instanceof MemoryTokenVersions)) throw new Error('only a router with in-memory token versions has a snapshot');
+    return {
+      agents: this.agents.snapshot(),
+      conversations: [...this.#conversations.values()].map((c) => ({ ...c })),
+      queue: [...this.#queue],
+      seq: this.#seq,
+      tokenVersions: this.tokenVersions.snapshot(),
+    };
   }
 
   /** A router holding what `snapshot()` returned: the same rules then apply to it. */
   static fromSnapshot(snapshot: RouterSnapshot, options: RouterOptions & CapacityOptions): Router {
-    const router = new Router(AgentRegistry.fromSnapshot(options, snapshot.agents), options);
+    const tokenVersions = MemoryTokenVersions.fromSnapshot(snapshot.tokenVersions, options.now);
+    const router = new Router(AgentRegistry.fromSnapshot(options, snapshot.agents), { ...options, tokenVersions });
+    router.#seq = snapshot.seq;
     for (const record of snapshot.conversations) {
       router.#conversations.set(record.id, { ...record });
       if (record.status !== 'ended' && record.customerId !== '') router.#openByCustomer.set(record.customerId, record.id);

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { createCallHooks } from './calls.js';
+import { accessRefusal } from './conversation-access.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
 import { peerToPeerMedia, type MediaHandlerFactory } from './media-hooks.js';
@@ -18,6 +19,7 @@ import { createStores, type RedisStoreOptions } from './stores/stores.js';
 import { LiveRoutingStore, type RoutingStore } from './stores/routing-store.js';
 import type { Router } from './routing.js';
 import type { ConnectionFilter } from './signaling.js';
+import { createUpgradeGuard } from './upgrade-guard.js';
 
 export type { ServerMode, ServerOptions, ServerOverrides, ServerLog } from './config.js';
 export type { ConnectionFilter } from './signaling.js';
@@ -59,6 +61,8 @@ export interface RunningServer {
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
   readonly acceptedConnections: number;
+  /** Open signaling connections, joined or not. */
+  readonly connectionCount: number;
   /** Closes every socket and timer; resolves when the port is free. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -67,7 +71,24 @@ export async function startServer(
   overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides & ClusterServerOverrides = {},
 ): Promise<RunningServer> {
   const options = resolveOptions(overrides);
-  const stores = await createStores(options, { ...(overrides.redis === undefined ? {} : { redis: overrides.redis }), ...(overrides.pins ? { pins: overrides.pins } : {}) });
+  const { limits } = options;
+  const stores = await createStores(options, {
+    ...(overrides.redis === undefined ? {} : { redis: overrides.redis }),
+    ...(overrides.pins ? { pins: overrides.pins } : {}),
+    routing: {
+      retentionMs: limits.conversationRetentionMs,
+      tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
+      // Revoked access closes the seats at once, it does not wait for the tokens to expire. (The
+      // registry is made below; the router only calls this once requests arrive.)
+      onAccessRevoked: (conversationId, roles, reason) =>
+        registry.revoke(
+          conversationId,
+          roles,
+          reason === 'ended' ? 'conversation-ended' : 'token-revoked',
+          reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
+        ),
+    },
+  });
   const { routing, pins } = stores;
   const hooks = createCallHooks(routing, options.deployment, options.log);
   // The media handler is made once the registry exists: it reaches members through it.
@@ -91,16 +112,32 @@ export async function startServer(
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
+    tokenLifetimes: options.tokenLifetimes,
+    conversationTokenTtlS: options.conversationTokenTtlS,
+    turn: options.turn,
+    conversationRequests: { perMinute: limits.conversationRequestsPerMinute, burst: limits.conversationRequestBurst },
+    rateLimits: stores.rateLimits,
   });
-  const httpServer = createServer(createRequestListener({ ...options, api }));
+  const httpServer = createServer(
+    createRequestListener({ ...options, api, tokenVersion: (conversationId, role) => routing.read((router) => router.tokenVersion(conversationId, role)) }),
+  );
   const signaling = attachSignaling(httpServer, {
     registry,
     signingSecret: options.signingSecret,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     log: options.log,
-    hooks: hooks.signaling,
+    hooks: { ...hooks.signaling, checkJoin: (claims) => routing.read((router) => accessRefusal(claims, router)) },
     pins,
     media,
+    limits,
+    tokenLifetimes: options.tokenLifetimes,
+    upgradeGuard: createUpgradeGuard({
+      mode: options.mode,
+      allowedOrigins: options.allowedOrigins,
+      trustedProxies: limits.trustedProxies,
+      maxConnections: limits.maxConnections,
+      maxConnectionsPerAddress: limits.maxConnectionsPerAddress,
+    }),
   });
 
   try {
@@ -139,6 +176,9 @@ export async function startServer(
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
+    },
+    get connectionCount() {
+      return signaling.connectionCount;
     },
     close() {
       closing ??= (async () => {

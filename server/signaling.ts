@@ -21,10 +21,12 @@ import {
   parseMessage,
 } from '../src/signaling/protocol.js';
 import type { MessageOf, ParticipantRole, ProtocolErrorCode, SignalingMessage } from '../src/signaling/protocol.js';
-import { verifyToken } from './auth.js';
+import { verifyToken, type TokenClaims, type TokenLifetimes } from './auth.js';
 import type { ServerLog } from './config.js';
 import type { Member, MemberConnection, SeatRegistry } from './conversations.js';
+import { ConnectionGuard, type ConnectionLimitOptions } from './limits/connection-guard.js';
 import type { MediaRequestHandler } from './media-hooks.js';
+import { refusalResponse, type UpgradeGuard } from './upgrade-guard.js';
 import { handleVisualRequest, isVisualRequest } from './visual-signaling.js';
 import type { PinStore } from './stores/pin-store.js';
 
@@ -47,6 +49,11 @@ export interface SignalingOptions {
   pins?: PinStore;
   /** Answers `media-request`s (an SFU). Without it they are refused with `media-unavailable`. */
   media?: MediaRequestHandler;
+  /** Per-connection limits (join deadline, rates, inbound queue, outbound backlog). */
+  limits: ConnectionLimitOptions;
+  /** Host, Origin and connection caps, checked before the handshake. */
+  upgradeGuard?: UpgradeGuard;
+  tokenLifetimes?: TokenLifetimes;
 }
 
 /** A message the server refuses, with the `error` reply's code and text. */
@@ -66,6 +73,8 @@ export interface SignalingHooks {
   relayed?(member: Member, message: SignalingMessage): void;
   /** A notice for the server itself (`NOTICE_TYPES`). A refusal answers it with an error. */
   notice?(member: Member, message: SignalingMessage): Refusal | null;
+  /** Checked after the token verified, before the seat is taken (revocation, assignment, ended). */
+  checkJoin?(claims: TokenClaims): Refusal | null | Promise<Refusal | null>;
 }
 
 export interface ConnectionFilter {
@@ -96,6 +105,12 @@ export function attachSignaling(server: Server, options: SignalingOptions): Sign
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    const admission = options.upgradeGuard?.admit(request);
+    if (admission && !admission.ok) {
+      socket.end(refusalResponse(admission.status, admission.code, admission.message));
+      return;
+    }
+    if (admission) socket.once('close', admission.release);
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection(ws, options);
       accepted += 1;
@@ -152,10 +167,15 @@ class Connection implements MemberConnection {
   #alive = true;
   /** Set while a join (token check) is in flight: later frames wait for it, in arrival order. */
   #busy: Promise<void> | null = null;
+  readonly #guard: ConnectionGuard;
 
   constructor(socket: WebSocket, options: SignalingOptions) {
     this.#socket = socket;
     this.#options = options;
+    this.#guard = new ConnectionGuard(socket, options.limits, {
+      refuse: (code, detail) => this.#refuse(code, detail),
+      log: options.log,
+    });
     socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     socket.on('pong', () => {
       this.#alive = true;
@@ -169,12 +189,18 @@ class Connection implements MemberConnection {
   }
 
   sendText(frame: string | Uint8Array): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(frame, { binary: false });
+    if (this.#socket.readyState === WebSocket.OPEN && this.#guard.canSend()) this.#socket.send(frame, { binary: false });
   }
 
   replaced(): void {
     this.#member = null;
     this.#socket.close(CLOSE_CODES.replaced, 'joined again from another connection');
+  }
+
+  revoked(code: 'token-revoked' | 'conversation-ended', detail: string): void {
+    this.#refuse(code, detail);
+    this.#member = null;
+    this.#socket.close(CLOSE_CODES.revoked, code);
   }
 
   terminate(): void {
@@ -194,12 +220,17 @@ class Connection implements MemberConnection {
   #onFrame(data: RawData, isBinary: boolean): void {
     // Any frame is a sign of life, as good as a pong.
     this.#alive = true;
+    // Counted while it waits (the guard stops reading the socket past its bounds).
+    const size = frameBytes(data);
+    this.#guard.frameQueued(size);
+    const done = () => this.#guard.frameDone(size);
     if (this.#busy) {
-      this.#track(this.#busy.then(() => this.#run(data, isBinary)));
+      this.#track(this.#busy.then(() => this.#run(data, isBinary)).finally(done));
       return;
     }
     const pending = this.#run(data, isBinary);
-    if (pending) this.#track(pending);
+    if (pending) this.#track(pending.finally(done));
+    else done();
   }
 
   /** Frames arriving while `pending` runs (a join's token check) wait for it, in arrival order. */
@@ -221,6 +252,7 @@ class Connection implements MemberConnection {
 
   #onClose(code: number): void {
     this.#closed = true;
+    this.#guard.dispose();
     const member = this.#member;
     this.#member = null;
     if (!member) return;
@@ -230,13 +262,14 @@ class Connection implements MemberConnection {
   }
 
   #handle(data: RawData, isBinary: boolean): Promise<void> | undefined {
-    if (this.#closed) return undefined;
+    if (this.#closed || this.#guard.closing) return undefined;
     if (isBinary) {
       this.#refuse('invalid-message', 'binary frames are not accepted; messages are JSON text');
       return undefined;
     }
     const bytes = toBuffer(data);
     if (bytes.length > MAX_MESSAGE_BYTES) {
+      if (this.#overLimit('', bytes.length)) return undefined;
       this.#refuse('message-too-large', `messages are limited to ${MAX_MESSAGE_BYTES} bytes`, refsOfOversized(bytes));
       return undefined;
     }
@@ -248,11 +281,30 @@ class Connection implements MemberConnection {
       return undefined;
     }
     const parsed = parseMessage(text);
+    const refs = parsed.ok ? { id: parsed.message.id, seq: parsed.message.seq } : parsed;
+    if (this.#overLimit(parsed.ok ? parsed.message.type : '', bytes.length, refs)) {
+      if (parsed.ok) this.#skipRefused(parsed.message);
+      return undefined;
+    }
     if (!parsed.ok) {
       this.#refuse(parsed.code, parsed.detail, parsed);
       return undefined;
     }
     return this.#dispatch(parsed.message, bytes);
+  }
+
+  /** Rate limits, checked for every frame, valid or not: true when it was refused (or the connection is closing). */
+  #overLimit(type: string, bytes: number, refs: { id?: number | undefined; seq?: number | undefined } = {}): boolean {
+    const verdict = this.#guard.admit(type, bytes);
+    if (verdict === 'refuse') this.#refuse('rate-limited', 'over the rate limit: slow down', refs);
+    return verdict !== 'ok';
+  }
+
+  /** A refused relayed message still takes its number: the other member gets a `skip`, so its sequence stays whole. */
+  #skipRefused(message: SignalingMessage): void {
+    const member = this.#member;
+    if (!member || message.seq === undefined || !RELAYED_TYPES.has(message.type)) return;
+    this.#options.registry.relay(member, this, skipFrame(message.seq, message.ack));
   }
 
   #dispatch(message: SignalingMessage, bytes: Buffer): Promise<void> | undefined {
@@ -285,7 +337,7 @@ class Connection implements MemberConnection {
       const refusal = message.type === 'ack' ? null : (hooks?.checkRelay?.(member, message) ?? null);
       if (refusal) {
         this.#refuse(refusal.code, refusal.detail, refs);
-        registry.relay(member, this, skipFrame(message.seq!, message.ack));
+        this.#skipRefused(message);
         return undefined;
       }
       registry.relay(member, this, bytes);
@@ -296,6 +348,7 @@ class Connection implements MemberConnection {
       case 'leave':
         this.#member = null;
         registry.leave(member, this);
+        this.#guard.left();
         return undefined;
       case 'media-request':
         // Answered whenever the handler is done; later frames do not wait for it.
@@ -344,21 +397,16 @@ class Connection implements MemberConnection {
       this.#refuse('forbidden', 'this connection already joined; send leave first', refs);
       return;
     }
-    const verified = await verifyToken(token, this.#options.signingSecret);
+    const verified = await verifyToken(token, this.#options.signingSecret, this.#options.tokenLifetimes);
     if (this.#closed) return;
-    if (!verified.ok) {
-      this.#refuse(verified.code, verified.detail, refs);
+    const refusal = verified.ok ? await this.#joinRefusal(verified.claims, message) : { code: verified.code, detail: verified.detail };
+    if (this.#closed) return;
+    if (refusal) {
+      this.#refuse(refusal.code, refusal.detail, refs);
+      this.#guard.joinFailed();
       return;
     }
-    const { claims } = verified;
-    if (claims.conversationId !== conversationId) {
-      this.#refuse('forbidden', 'the token is for another conversation', refs);
-      return;
-    }
-    if (claims.role !== role) {
-      this.#refuse('forbidden', `the token is for the ${claims.role} role`, refs);
-      return;
-    }
+    const { claims } = verified as { ok: true; claims: TokenClaims };
     const outcome = await this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
     if (this.#closed) {
       if (outcome.ok) this.#options.registry.disconnect(outcome.member, this);
@@ -366,12 +414,20 @@ class Connection implements MemberConnection {
     }
     if (!outcome.ok) {
       this.#refuse('conversation-full', `the conversation already has another ${role}`, refs);
+      this.#guard.joinFailed();
       return;
     }
+    this.#guard.joined();
     this.#member = outcome.member;
     const replyTo = message.id === undefined ? {} : { replyTo: message.id };
     const joined = createMessage('joined', { conversationId, role, members: outcome.members, resumed: outcome.resumed }, replyTo);
     this.sendText(JSON.stringify(joined));
+  }
+
+  async #joinRefusal(claims: TokenClaims, message: MessageOf<'join'>): Promise<Refusal | null> {
+    if (claims.conversationId !== message.payload.conversationId) return { code: 'forbidden', detail: 'the token is for another conversation' };
+    if (claims.role !== message.payload.role) return { code: 'forbidden', detail: `the token is for the ${claims.role} role` };
+    return this.#options.hooks?.checkJoin?.(claims) ?? null;
   }
 
   /** Answers a refused frame. The connection stays open: one bad message is not a reason to drop a call. */
@@ -397,6 +453,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Relayed in place of a refused message: the receiver's sequence stays whole, and the sender's `ack` still arrives. */
 function skipFrame(seq: number, ack: number | undefined): string {
   return `{"v":${PROTOCOL_VERSION},"type":"skip","seq":${seq}${ack === undefined ? '' : `,"ack":${ack}`},"payload":{}}`;
+}
+
+function frameBytes(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, part) => sum + part.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 function toBuffer(data: RawData): Buffer {

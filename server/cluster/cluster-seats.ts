@@ -52,10 +52,14 @@ export interface ClusterSeatOptions extends RegistryOptions {
   heartbeatMs?: number;
 }
 
-/** Bus messages: `f` a frame for every member but the sender, `t` a frame for one role, `k` a connection that lost its seat. */
+/**
+ * Bus messages: `f` a frame for every member but the sender, `t` a frame for one role, `k` a
+ * connection that lost its seat, `v` a role whose access was revoked (`code detail`).
+ */
 const FRAME = 'f';
 const TARGETED = 't';
 const KICK = 'k';
+const REVOKE = 'v';
 
 export class ClusterSeatRegistry implements SeatRegistry {
   readonly #options: ClusterSeatOptions;
@@ -162,6 +166,33 @@ export class ClusterSeatRegistry implements SeatRegistry {
     record.graceTimer = setTimeout(() => void this.#remove(record, 'grace-expired'), grace);
   }
 
+  /**
+   * Takes the seats of `roles` away now, wherever they are held: the seats leave the shared document
+   * (the others are told), and the node holding each connection closes it with `code`.
+   */
+  revoke(conversationId: string, roles: readonly ParticipantRole[], code: 'token-revoked' | 'conversation-ended', detail: string): void {
+    for (const role of roles) {
+      this.#revokeLocal(conversationId, role, code, detail);
+      this.#options.bus.publish(this.#channel(conversationId), `${REVOKE}|${this.#options.node}|${role}|${code} ${detail}`);
+      void this.#options.documents
+        .update<SeatsDocument, { seat: SharedSeat | undefined; empty: boolean }>(seatsKey(conversationId), (current) => {
+          const seat = current?.members[role];
+          if (!current || !seat) return { next: current, result: { seat: undefined, empty: false } };
+          delete current.members[role];
+          const empty = Object.keys(current.members).length === 0;
+          return { next: empty ? undefined : current, result: { seat, empty } };
+        })
+        .then(({ seat, empty }) => {
+          if (!seat || this.#disposed) return;
+          this.#options.log('removed', { conversationId, role, reason: code });
+          this.#broadcast(conversationId, role, presence({ role, present: false, reason: 'left' }));
+          const { subject, instance, call } = seat;
+          this.#options.onRemoved?.({ conversationId, role, subject, instance, call }, code, empty);
+        })
+        .catch((error: unknown) => this.#failed(error));
+    }
+  }
+
   /** Roles seated through this node (the shared document knows the others). */
   presentRoles(conversationId: string): ParticipantRole[] {
     return [...(this.#local.get(conversationId)?.keys() ?? [])];
@@ -200,6 +231,10 @@ export class ClusterSeatRegistry implements SeatRegistry {
       for (const [seatRole, seat] of seats) if (seatRole !== role) seat.connection?.sendText(body);
     } else if (kind === TARGETED) {
       seats.get(role as ParticipantRole)?.connection?.sendText(body);
+    } else if (kind === REVOKE) {
+      if (from === this.#options.node) return;
+      const space = body.indexOf(' ');
+      this.#revokeLocal(conversationId, role as ParticipantRole, body.slice(0, space) as 'token-revoked' | 'conversation-ended', body.slice(space + 1));
     } else if (kind === KICK) {
       const seat = seats.get(role as ParticipantRole);
       if (seat?.connectionId === body) this.#dropLocal(seat);
@@ -213,6 +248,18 @@ export class ClusterSeatRegistry implements SeatRegistry {
     else if (previous.node !== this.#options.node) {
       this.#options.bus.publish(this.#channel(conversationId), `${KICK}|${this.#options.node}|${role}|${previous.connection}`);
     }
+  }
+
+  /** The member's access was revoked: its connection here (if it is here) is told why and closed. */
+  #revokeLocal(conversationId: string, role: ParticipantRole, code: 'token-revoked' | 'conversation-ended', detail: string): void {
+    const seat = this.#local.get(conversationId)?.get(role);
+    if (!seat) return;
+    clearGrace(seat);
+    const connection = seat.connection;
+    seat.connection = null;
+    this.#forgetLocal(seat);
+    connection?.revoked?.(code, detail);
+    this.#unsubscribeIfIdle(conversationId);
   }
 
   /** A connection here lost its seat to another one: it closes and must not come back. */

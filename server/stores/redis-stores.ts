@@ -11,13 +11,15 @@ import { ClusterSeatRegistry } from '../cluster/cluster-seats.js';
 import type { ServerOptions } from '../config.js';
 import type { PinServiceOptions } from '../visual-pins.js';
 import { DocumentPinStore } from './pin-store.js';
+import { DocumentRateLimitStore } from './rate-limit-store.js';
 import { RedisDocumentStore } from './redis-document-store.js';
 import { DocumentRoutingStore } from './routing-store.js';
-import type { RedisStoreOptions, ServerStores } from './stores.js';
+import type { RedisStoreOptions, RoutingPolicy, ServerStores } from './stores.js';
 
 export async function redisStores(
   options: ServerOptions,
   redis: RedisStoreOptions,
+  policy: RoutingPolicy,
   pins: Partial<PinServiceOptions> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ServerStores> {
@@ -37,8 +39,10 @@ export async function redisStores(
       defaultCapacity: options.agentCapacity,
       conversationUnits: options.conversationUnits,
       presenceTimeoutMs: options.agentPresenceTimeoutMs,
+      ...policy,
     }),
     pins: new DocumentPinStore(documents, pins, env),
+    rateLimits: (name, limit) => new DocumentRateLimitStore(documents, name, limit),
     seats: (registryOptions) => new ClusterSeatRegistry({ ...registryOptions, documents, bus, node, prefix }),
     async close() {
       await documents.close();

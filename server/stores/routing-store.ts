@@ -44,41 +44,40 @@ export class LiveRoutingStore implements RoutingStore {
   }
 }
 
-export interface DocumentRoutingOptions extends CapacityOptions {
+export interface DocumentRoutingOptions extends CapacityOptions, Pick<RouterOptions, 'retentionMs' | 'tokenLifetimeMs' | 'onAccessRevoked'> {
   log: ServerLog;
-  /** Ended conversations are forgotten this long after they ended. Default one hour. */
-  endedRetentionMs?: number;
 }
 
 const ROUTING_KEY = 'routing';
-const HOUR_MS = 60 * 60_000;
 
 export class DocumentRoutingStore implements RoutingStore {
   readonly #documents: DocumentStore;
   readonly #options: DocumentRoutingOptions;
-  readonly #now: () => number;
 
   constructor(documents: DocumentStore, options: DocumentRoutingOptions) {
     this.#documents = documents;
     this.#options = options;
-    this.#now = options.now ?? Date.now;
   }
 
   async read<R>(query: (router: Router) => R): Promise<R> {
     const snapshot = await this.#documents.read<RouterSnapshot>(ROUTING_KEY);
-    return query(this.#router(snapshot, () => {}));
+    return query(this.#router(snapshot, { log: () => {} }));
   }
 
   async change<R>(change: (router: Router) => R): Promise<R> {
-    let events: [string, Record<string, unknown> | undefined][] = [];
+    let events: Array<() => void> = [];
     const result = await this.#documents.update<RouterSnapshot, R>(ROUTING_KEY, (snapshot) => {
-      // Only the run whose write goes in reports what happened.
+      // Only the run whose write goes in reports what happened (logs, revoked access).
       events = [];
-      const router = this.#router(snapshot, (event, fields) => events.push([event, fields]));
+      const { onAccessRevoked } = this.#options;
+      const router = this.#router(snapshot, {
+        log: (event, fields) => events.push(() => this.#options.log(event, fields)),
+        ...(onAccessRevoked ? { onAccessRevoked: (...args) => events.push(() => onAccessRevoked(...args)) } : {}),
+      });
       const outcome = change(router);
-      return { next: forgetEnded(router.snapshot(), this.#now() - (this.#options.endedRetentionMs ?? HOUR_MS)), result: outcome };
+      return { next: router.snapshot(), result: outcome };
     });
-    for (const [event, fields] of events) this.#options.log(event, fields);
+    for (const event of events) event();
     return result;
   }
 
@@ -86,19 +85,15 @@ export class DocumentRoutingStore implements RoutingStore {
     return Promise.resolve();
   }
 
-  #router(snapshot: RouterSnapshot | undefined, log: ServerLog): Router {
-    const options: RouterOptions & CapacityOptions = { ...this.#options, log };
+  #router(snapshot: RouterSnapshot | undefined, reports: Pick<RouterOptions, 'log' | 'onAccessRevoked'>): Router {
+    const options: RouterOptions & CapacityOptions = { ...this.#options, ...reports };
+    // Revocations are reported after the write went in, never from a run that may be retried.
+    if (!reports.onAccessRevoked) delete options.onAccessRevoked;
     return Router.fromSnapshot(snapshot ?? EMPTY, options);
   }
 }
 
-const EMPTY: RouterSnapshot = { agents: { seq: 0, assignments: 0, agents: [] }, conversations: [], queue: [] };
-
-/** Drops conversations that ended before `limit` (their agents and the queue no longer name them). */
-function forgetEnded(snapshot: RouterSnapshot, limit: number): RouterSnapshot {
-  const kept = snapshot.conversations.filter((c) => c.status !== 'ended' || (c.endedAt ?? 0) >= limit);
-  return kept.length === snapshot.conversations.length ? snapshot : { ...snapshot, conversations: kept };
-}
+const EMPTY: RouterSnapshot = { agents: { seq: 0, assignments: 0, agents: [] }, conversations: [], queue: [], seq: 0, tokenVersions: [] };
 
 function settle<R>(run: () => R): Promise<R> {
   try {

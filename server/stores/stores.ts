@@ -6,14 +6,17 @@
 import { AgentRegistry } from '../capacity.js';
 import type { ServerOptions } from '../config.js';
 import { ConversationRegistry, type RegistryOptions, type SeatRegistry } from '../conversations.js';
-import { Router } from '../routing.js';
+import { Router, type RouterOptions } from '../routing.js';
 import { PinService, type PinServiceOptions } from '../visual-pins.js';
 import { LivePinStore, type PinStore } from './pin-store.js';
+import { LocalRateLimitStore, type RateLimit, type RateLimitStore } from './rate-limit-store.js';
 import { LiveRoutingStore, type RoutingStore } from './routing-store.js';
 
 export interface ServerStores {
   routing: RoutingStore;
   pins: PinStore;
+  /** Rate limits that hold across nodes (a customer's chat requests). */
+  rateLimits(name: string, limit: RateLimit): RateLimitStore;
   /** The seat registry (in memory, or shared with the other nodes and relaying to them). */
   seats(options: RegistryOptions): SeatRegistry;
   /** `memory` or `redis`. */
@@ -28,7 +31,11 @@ export interface RedisStoreOptions {
   prefix?: string;
 }
 
+/** The router's policy options that do not depend on where its state is kept. */
+export type RoutingPolicy = Pick<RouterOptions, 'retentionMs' | 'tokenLifetimeMs' | 'onAccessRevoked'>;
+
 export interface StoreOverrides {
+  routing?: RoutingPolicy;
   /** Shares state through Redis; default from `CCK_REDIS_URL` / `CCK_REDIS_PREFIX`, else in memory. */
   redis?: RedisStoreOptions | null;
   pins?: Partial<PinServiceOptions>;
@@ -43,13 +50,18 @@ export function redisOptionsFrom(overrides: StoreOverrides, env: NodeJS.ProcessE
 
 export async function createStores(options: ServerOptions, overrides: StoreOverrides = {}, env: NodeJS.ProcessEnv = process.env): Promise<ServerStores> {
   const redis = redisOptionsFrom(overrides, env);
-  if (!redis) return memoryStores(options, overrides.pins, env);
+  if (!redis) return memoryStores(options, overrides.routing ?? {}, overrides.pins, env);
   // Loaded only when asked for: the embedded server does not need a Redis client.
   const { redisStores } = await import('./redis-stores.js');
-  return redisStores(options, redis, overrides.pins, env);
+  return redisStores(options, redis, overrides.routing ?? {}, overrides.pins, env);
 }
 
-export function memoryStores(options: ServerOptions, pins: Partial<PinServiceOptions> = {}, env: NodeJS.ProcessEnv = process.env): ServerStores {
+export function memoryStores(
+  options: ServerOptions,
+  policy: RoutingPolicy = {},
+  pins: Partial<PinServiceOptions> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServerStores {
   const agents = new AgentRegistry({
     defaultCapacity: options.agentCapacity,
     conversationUnits: options.conversationUnits,
@@ -58,8 +70,9 @@ export function memoryStores(options: ServerOptions, pins: Partial<PinServiceOpt
   const pinStore = new LivePinStore(new PinService(pins, env));
   return {
     kind: 'memory',
-    routing: new LiveRoutingStore(new Router(agents, { log: options.log })),
+    routing: new LiveRoutingStore(new Router(agents, { log: options.log, ...policy })),
     pins: pinStore,
+    rateLimits: (_name, limit) => new LocalRateLimitStore(limit),
     seats: (registryOptions) => new ConversationRegistry(registryOptions),
     close: () => pinStore.close(),
   };

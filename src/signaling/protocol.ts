@@ -45,6 +45,12 @@ export const PROTOCOL_ERROR_CODES = [
   'video-not-allowed',
   'calls-disabled',
   'media-unavailable',
+  // issue #10: stale access and limits (docs/security.md)
+  'token-revoked',
+  'conversation-ended',
+  'rate-limited',
+  'join-timeout',
+  'too-many-failed-joins',
 ] as const;
 export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
 
@@ -54,7 +60,18 @@ export type ProtocolErrorCode = (typeof PROTOCOL_ERROR_CODES)[number];
  * not reconnect (two tabs would otherwise keep kicking each other out). `goingAway` (1001, from the
  * browser when a page unloads) is taken by the server as a leave.
  */
-export const CLOSE_CODES = { goingAway: 1001, replaced: 4001 } as const;
+export const CLOSE_CODES = {
+  goingAway: 1001,
+  replaced: 4001,
+  /** The seat's access was revoked (conversation reassigned or ended): its token no longer joins. */
+  revoked: 4003,
+  /** The connection did not join in time. */
+  joinTimeout: 4008,
+  /** Too many refused joins on one connection. */
+  tooManyFailedJoins: 4009,
+  /** The client kept sending over its rate limits. */
+  rateLimited: 4029,
+} as const;
 
 /** A per-sender sequence number (relayed messages) or a cumulative acknowledgement of one. */
 const Seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentView } from '../../server/capacity.js';
 import type { ConversationView } from '../../server/routing.js';
 import { frame, relayed } from '../server/helpers.js';
-import { apiCall, apiTokenFor, eventually, joinAt } from './support/cluster-api.js';
+import { CLOSE_CODES } from '../../src/signaling/protocol.js';
+import { apiCall, apiTokenFor, eventually, joinAt, joinAtWithToken } from './support/cluster-api.js';
 import { startCluster, type Cluster } from './support/cluster.js';
 
 const AGENTS = 20;
@@ -21,9 +22,9 @@ describe('three nodes sharing their state in Redis, behind nginx', { timeout: 24
   let cluster: Cluster;
   let supervisor: string;
   const node = (i: number) => cluster.nodes[i % cluster.nodes.length].url;
-  const list = async (base: string) => (await apiCall<{ conversations: ConversationView[] }>(base, 'GET', '/api/conversations', supervisor)).body.conversations;
+  const list = async (base: string) => (await apiCall<{ conversations: ConversationView[] }>(base, 'GET', '/api/conversations?limit=500', supervisor)).body.conversations;
   const agents = async (base: string) => (await apiCall<{ agents: AgentView[] }>(base, 'GET', '/api/agents', supervisor)).body.agents;
-  const queue = async (base: string) => (await apiCall<{ queue: ConversationView[] }>(base, 'GET', '/api/queue', supervisor)).body.queue;
+  const queue = async (base: string) => (await apiCall<{ queue: ConversationView[] }>(base, 'GET', '/api/queue?limit=500', supervisor)).body.queue;
 
   before(async () => {
     cluster = await startCluster(3, { CCK_AGENT_CAPACITY: String(CAPACITY), CCK_AGENT_PRESENCE_TIMEOUT_MS: '0', CCK_RESUME_GRACE_MS: String(GRACE_MS) });
@@ -85,6 +86,33 @@ describe('three nodes sharing their state in Redis, behind nginx', { timeout: 24
     const created = await apiCall<{ conversation: ConversationView }>(node(2), 'POST', '/api/conversations', token, {});
     assert.equal(created.status, 201);
     assert.equal(created.body.conversation.queuePosition, before.queue.length + 1);
+  });
+
+  it('limits a customer\'s chat requests across nodes: the burst is shared, not one per node', async () => {
+    const token = await apiTokenFor(cluster.signingSecret, 'customer', 'eager-customer');
+    const statuses: number[] = [];
+    // Each request on another node; each conversation ended (on yet another) so the next is a new request.
+    for (let i = 0; i < 4; i += 1) {
+      const answer = await apiCall<{ conversation: ConversationView }>(node(i), 'POST', '/api/conversations', token, {});
+      statuses.push(answer.status);
+      if (answer.status === 201) await apiCall(node(i + 1), 'POST', `/api/conversations/${answer.body.conversation.id}/end`, supervisor, {});
+    }
+    assert.deepEqual(statuses, [201, 201, 201, 429], 'a burst of 3 (the default) for the whole deployment');
+  });
+
+  it('revokes across nodes: reassigning a conversation on one node closes the previous agent\'s seat held on another', async () => {
+    const [first, second] = await Promise.all(['rev-a', 'rev-b'].map((id) => apiTokenFor(cluster.signingSecret, 'agent', id)));
+    await apiCall(node(0), 'POST', '/api/agents/sign-in', first, {});
+    await apiCall(node(1), 'POST', '/api/agents/sign-in', second, {});
+    const mine = await apiCall<{ conversations: Array<ConversationView & { token: string }> }>(node(0), 'GET', '/api/agents/me', first);
+    const conversation = mine.body.conversations[0];
+    assert.ok(conversation, 'the new agent got a conversation from the queue');
+    const seat = await joinAtWithToken(cluster.nodes[0].signalingUrl, conversation.id, 'agent', conversation.token);
+    const moved = await apiCall(node(2), 'POST', `/api/conversations/${conversation.id}/assign`, supervisor, { agentId: 'rev-b' });
+    assert.equal(moved.status, 200);
+    const refusal = await seat.expect('error');
+    assert.equal(refusal.payload.code, 'token-revoked');
+    assert.equal((await seat.closed).code, CLOSE_CODES.revoked, 'the seat on node 1 closed when node 3 reassigned the conversation');
   });
 
   it('relays between members on different nodes, and through nginx', async () => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { AgentView } from '../../server/capacity.js';
+import type { ConversationView } from '../../server/routing.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { agent as agentView, api, apiToken, conversation, eventually, expectStatus, requestChat, signIn } from '../server/api-helpers.js';
 import { launchChromium } from './support/browser.js';
@@ -25,11 +26,12 @@ let browser: Browser;
 let supervisor: string;
 const open: Side[] = [];
 
-async function sides(conversationId: string, agentOptions: Record<string, unknown> = {}) {
+/** Both sides of a routed conversation, joined as its assigned agent and its customer (nobody else may). */
+async function sides(routed: ConversationView, agentOptions: Record<string, unknown> = {}) {
   const [agent, customer] = await Promise.all([openSide(browser, server.url), openSide(browser, server.url)]);
   open.push(agent, customer);
-  await customer.join({ role: 'customer', conversation: conversationId });
-  await agent.join({ role: 'agent', conversation: conversationId, ...agentOptions });
+  await customer.join({ role: 'customer', conversation: routed.id, subject: routed.customerId });
+  await agent.join({ role: 'agent', conversation: routed.id, subject: routed.agentId, ...agentOptions });
   return { agent, customer };
 }
 
@@ -47,7 +49,7 @@ const idle = (a: AgentView) => a.callState === 'idle';
 
 describe('agent capacity with real calls', { timeout: 120_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', resumeGraceMs: GRACE_MS, staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', resumeGraceMs: GRACE_MS, staticMounts: { '/test-harness/': harnessDir } });
     supervisor = await apiToken(server, 'supervisor', 'sup');
     browser = await launchChromium();
   });
@@ -64,7 +66,7 @@ describe('agent capacity with real calls', { timeout: 120_000 }, () => {
     assert.equal(c1.agentId, 'alice');
     await signIn(server, 'bob', { capacity: 1 });
 
-    const { agent, customer } = await sides(c1.id);
+    const { agent, customer } = await sides(c1);
     await connectedCall(agent, customer, true);
     const busy = await waitFor('alice', inCall, 'alice in a call');
     assert.deepEqual([busy.used, busy.available, busy.call?.conversationId], [3, 0, c1.id], 'the call takes all of alice\'s capacity');
@@ -95,7 +97,7 @@ describe('agent capacity with real calls', { timeout: 120_000 }, () => {
     await signIn(server, 'carol', { capacity: 2 });
     const routed = (await requestChat(server, 'customer-carol')).conversation;
     assert.equal(routed.agentId, 'carol');
-    const pages = await sides(routed.id, { ringTimeoutMs: 2_000 });
+    const pages = await sides(routed, { ringTimeoutMs: 2_000 });
     const customer = pages.customer;
     let agent = pages.agent;
     const ringing = async () => {
@@ -143,7 +145,7 @@ describe('agent capacity with real calls', { timeout: 120_000 }, () => {
         await customer.waitForPhase('ended');
         agent = await openSide(browser, server.url);
         open.push(agent);
-        await agent.join({ role: 'agent', conversation: routed.id, ringTimeoutMs: 2_000 });
+        await agent.join({ role: 'agent', conversation: routed.id, subject: routed.agentId, ringTimeoutMs: 2_000 });
       }
     }
 

@@ -67,7 +67,7 @@ async function undrawnShapes(page: Page): Promise<{ checked: number; undrawn: st
 
 describe('the demo: accessible, at home on a phone, its icons drawn', { timeout: 300_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
   });
 

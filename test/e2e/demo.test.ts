@@ -49,7 +49,7 @@ async function closeAll(...pages: Page[]) {
 
 describe('the demo, as a QA tester uses it', { timeout: 180_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
   });
 

@@ -23,7 +23,7 @@ const servers: RunningServer[] = [];
 const open: Side[] = [];
 
 async function deployment(config: Partial<DeploymentConfig>): Promise<RunningServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: config });
+  const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, deployment: config });
   servers.push(server);
   return server;
 }

@@ -56,15 +56,16 @@ describe('half-open signaling sockets (black-holed, not closed)', { timeout: 240
   let conversationId: string;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', log: logs.log });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', log: logs.log });
     supervisor = await apiToken(server, 'supervisor', 'sup');
     await signIn(server, 'alice', { capacity: 2 });
-    conversationId = (await requestChat(server, 'half-open-customer')).conversation.id;
+    const routed = (await requestChat(server, 'half-open-customer')).conversation;
+    conversationId = routed.id;
     agentNet = await TcpProxy.start({ port: server.port });
     customerNet = await TcpProxy.start({ port: server.port });
     proxies.push(agentNet, customerNet);
     browser = await launchChromium();
-    pair = await openDemoPair(browser, { agent: agentNet.url, customer: customerNet.url }, conversationId);
+    pair = await openDemoPair(browser, { agent: agentNet.url, customer: customerNet.url }, conversationId, { agent: routed.agentId, customer: routed.customerId });
   });
 
   after(async () => {

@@ -27,7 +27,7 @@ async function callOf(agentId: string): Promise<DemoPair & { agentId: string }> 
   await signIn(server, agentId, { capacity: 2 });
   const { conversation } = await requestChat(server, `customer-of-${agentId}`);
   assert.equal(conversation.agentId, agentId);
-  const pair = await openDemoPair(browser, { agent: server.url, customer: server.url }, conversation.id);
+  const pair = await openDemoPair(browser, { agent: server.url, customer: server.url }, conversation.id, { agent: conversation.agentId, customer: conversation.customerId });
   open.push(pair.agent, pair.customer);
   await videoCall(pair);
   await eventually(() => agentView(server, supervisor, agentId), isInCall, `${agentId} in the call`);
@@ -44,7 +44,7 @@ async function endedWithin(other: Page, agentId: string, since: number, t: { dia
 
 describe('a reloaded or closed tab leaves at once', { timeout: 180_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1' });
     assert.equal(server.options.resumeGraceMs, 15_000, 'the default grace period: leaving must not wait for it');
     supervisor = await apiToken(server, 'supervisor', 'sup');
     browser = await launchChromium();

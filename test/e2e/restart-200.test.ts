@@ -71,7 +71,8 @@ describe(`${CONVERSATIONS} conversations with live calls through a server restar
   });
 
   it('every call is still active on both sides afterwards, and mute and end still reach the other side', async (t) => {
-    server = await ServerProcess.start({ CCK_SIGNING_SECRET: SECRET, XDG_CACHE_HOME: cache });
+    // Production (a configured secret is never used by development); all 400 sockets come from one address.
+    server = await ServerProcess.start({ CCK_MODE: 'production', CCK_SIGNING_SECRET: SECRET, CCK_MAX_CONNECTIONS_PER_IP: '1000', XDG_CACHE_HOME: cache });
     const calls: Array<{ agent: CallEngine; customer: CallEngine }> = [];
     const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `load-${process.pid}-${i}`);
     await inBatches(ids, 25, async (conversationId) => {

@@ -16,7 +16,7 @@ let browser: Browser;
 
 describe('dist/chat-call-kit.min.js by script tag', { timeout: 60_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
     browser = await launchChromium();
   });
 

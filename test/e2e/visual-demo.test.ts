@@ -24,7 +24,7 @@ async function open(path: string): Promise<Page> {
 
 describe('demo: visual engagement', { timeout: 60_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1' });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
   });
 

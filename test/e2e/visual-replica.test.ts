@@ -59,7 +59,7 @@ async function replicaMatches(agent: VisualSide, customer: VisualSide, expected:
 
 describe('the agent sees the customer page as the customer sees it, and can enlarge it', { timeout: 120_000 }, () => {
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
     browser = await launchChromium();
   });
 

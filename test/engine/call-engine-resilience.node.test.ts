@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { issueToken } from '../../server/auth.js';
+import type { ConversationView } from '../../server/routing.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { CallEngine, type CallEngineOptions } from '../../src/engine/call-engine.js';
 import type { CallMemoryStorage } from '../../src/engine/call-memory.js';
@@ -68,9 +69,17 @@ async function side(
   role: ParticipantRole,
   conversationId: string,
   url: string,
-  options: { subject?: string; storage?: CallMemoryStorage; transport?: Partial<WebSocketTransportOptions>; engine?: Partial<CallEngineOptions>; autoConnect?: boolean } = {},
+  options: {
+    subject?: string;
+    /** The conversation's token version, for a routed conversation (server/token-versions.ts). */
+    version?: number;
+    storage?: CallMemoryStorage;
+    transport?: Partial<WebSocketTransportOptions>;
+    engine?: Partial<CallEngineOptions>;
+    autoConnect?: boolean;
+  } = {},
 ): Promise<Side> {
-  const token = await issueToken({ role, conversationId, subject: options.subject ?? `${role}-of-${conversationId}` }, SECRET);
+  const token = await issueToken({ role, conversationId, subject: options.subject ?? `${role}-of-${conversationId}`, version: options.version }, SECRET);
   const transport = new WebSocketTransport({ url, conversationId, role, token, WebSocket, reconnectPolicy: { nextRetryDelayMs: () => 50 }, ...options.transport });
   const fakes = createFakeMediaSessions({ autoConnect: options.autoConnect ?? true });
   const engine = new CallEngine({
@@ -90,9 +99,10 @@ async function side(
   return { engine, transport, sessions: fakes.sessions, errors, signaling };
 }
 
-async function inCall(url: string, conversationId = freshConversation('engine'), options: { agentSubject?: string } = {}) {
-  const customer = await side('customer', conversationId, url);
-  const agent = await side('agent', conversationId, url, options.agentSubject ? { subject: options.agentSubject } : {});
+/** A call in `conversationId`; a routed one is joined as its assigned agent and its customer, with current tokens. */
+async function inCall(url: string, conversationId = freshConversation('engine'), routed?: ConversationView) {
+  const customer = await side('customer', conversationId, url, routed ? { subject: routed.customerId, version: 1 } : {});
+  const agent = await side('agent', conversationId, url, routed?.agentId ? { subject: routed.agentId, version: 1 } : {});
   await agent.engine.startCall({ video: true });
   await waitFor(() => customer.engine.state.phase === 'incoming', 'ringing');
   await customer.engine.accept({ video: true });
@@ -180,7 +190,7 @@ describe('CallEngine in Node: signaling faults during a call', { timeout: 60_000
       let srv = await server();
       await signIn(srv, 'alice', { capacity: 2 });
       const routed = (await requestChat(srv, `customer-${downMs}`)).conversation;
-      const { agent, customer } = await inCall(srv.signalingUrl, routed.id, { agentSubject: 'alice' });
+      const { agent, customer } = await inCall(srv.signalingUrl, routed.id, routed);
 
       const restarted = restart(srv, downMs);
       await waitFor(() => agent.engine.signalingState === 'reconnecting', 'the agent sees signaling trouble');

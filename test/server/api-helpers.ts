@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { issueApiToken, type ApiRole } from '../../server/auth.js';
 import type { AgentView } from '../../server/capacity.js';
 import type { ConversationView } from '../../server/routing.js';
-import type { RunningServer } from '../../server/server.js';
+import { startServer, type RunningServer, type ServerOverrides } from '../../server/server.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -73,7 +73,7 @@ export async function requestChat(server: RunningServer, customerId: string): Pr
 }
 
 export async function agents(server: RunningServer, supervisorToken: string): Promise<Map<string, AgentView>> {
-  const body = expectStatus(await api<{ agents: AgentView[] }>(server, 'GET', '/api/agents', { token: supervisorToken }), 200, 'GET /api/agents');
+  const body = expectStatus(await api<{ agents: AgentView[] }>(server, 'GET', '/api/agents?limit=500', { token: supervisorToken }), 200, 'GET /api/agents');
   return new Map(body.agents.map((agent) => [agent.id, agent]));
 }
 
@@ -84,7 +84,7 @@ export async function agent(server: RunningServer, supervisorToken: string, id: 
 }
 
 export async function queue(server: RunningServer, supervisorToken: string): Promise<ConversationView[]> {
-  return expectStatus(await api<{ queue: ConversationView[] }>(server, 'GET', '/api/queue', { token: supervisorToken }), 200, 'GET /api/queue').queue;
+  return expectStatus(await api<{ queue: ConversationView[] }>(server, 'GET', '/api/queue?limit=500', { token: supervisorToken }), 200, 'GET /api/queue').queue;
 }
 
 export async function conversation(server: RunningServer, supervisorToken: string, id: string): Promise<ConversationView> {
@@ -101,4 +101,10 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     value = await read();
   }
   return value;
+}
+
+/** A development server on a free loopback port, and a supervisor's API token for it. */
+export async function startWithSupervisor(overrides: ServerOverrides = {}): Promise<{ server: RunningServer; supervisor: string }> {
+  const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, ...overrides });
+  return { server, supervisor: await apiToken(server, 'supervisor', 'sup') };
 }

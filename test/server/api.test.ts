@@ -32,7 +32,7 @@ describe('REST API: authentication and roles', { timeout: SUITE_TIMEOUT_MS }, ()
   let server: RunningServer;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling: 'video-and-voice', region: 'na', regions: {} } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling: 'video-and-voice', region: 'na', regions: {} } });
   });
   after(() => server.close());
 
@@ -124,7 +124,7 @@ describe('REST API: the routing flow', { timeout: SUITE_TIMEOUT_MS }, () => {
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, agentCapacity: 2 });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, agentCapacity: 2 });
     supervisor = await apiToken(server, 'supervisor', 'sup');
   });
   after(() => server.close());
@@ -192,6 +192,7 @@ describe('GET /api/config and the demo tokens', { timeout: SUITE_TIMEOUT_MS }, (
 
   before(async () => {
     server = await startServer({
+      mode: 'development',
       port: 0,
       host: '127.0.0.1',
       heartbeatIntervalMs: 0,
@@ -242,7 +243,7 @@ describe('GET /api/config and the demo tokens', { timeout: SUITE_TIMEOUT_MS }, (
 
 describe('the API in production mode', { timeout: SUITE_TIMEOUT_MS }, () => {
   it('works with tokens from the host backend, while the demo tokens are gone', async () => {
-    const server = await startServer({ port: 0, host: '127.0.0.1', mode: 'production', signingSecret: 's'.repeat(40), heartbeatIntervalMs: 0 });
+    const server = await startServer({ port: 0, host: '127.0.0.1', mode: 'production', signingSecret: 'api-Production-secret/0123456789+abcdefXYZ', heartbeatIntervalMs: 0 });
     try {
       assert.equal((await httpGet(server, '/api/demo-token?role=supervisor')).status, 404);
       const supervisor = await apiToken(server, 'supervisor', 'boss');

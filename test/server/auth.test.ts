@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { issueToken, verifyToken } from '../../server/auth.js';
+import { issueApiToken, issueToken, verifyApiToken, verifyToken } from '../../server/auth.js';
 import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
 import { SUITE_TIMEOUT_MS, TestClient, freshConversation, joinFrame, relayed } from './helpers.js';
@@ -18,7 +18,8 @@ describe('issueToken / verifyToken', { timeout: SUITE_TIMEOUT_MS }, () => {
     const token = await issueToken({ role: 'agent', conversationId: 'c-1', subject: 'alice', expiresIn: 60 }, SECRET);
     const result = await verifyToken(token, SECRET);
     assert.ok(result.ok, 'the token verifies');
-    assert.deepEqual({ ...result.claims, expiresAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined });
+    assert.deepEqual({ ...result.claims, expiresAt: undefined, issuedAt: undefined }, { role: 'agent', conversationId: 'c-1', subject: 'alice', expiresAt: undefined, issuedAt: undefined });
+    assert.ok(result.claims.issuedAt >= before && result.claims.issuedAt <= before + 1, 'iat is now');
     assert.ok(result.claims.expiresAt >= before + 60 && result.claims.expiresAt <= before + 61, 'exp is 60 s from now');
   });
 
@@ -62,6 +63,39 @@ describe('issueToken / verifyToken', { timeout: SUITE_TIMEOUT_MS }, () => {
   });
 });
 
+const nowS = () => Math.floor(Date.now() / 1000);
+/** A token with exactly these claims, signed with the server's secret. */
+const signed = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+
+describe('token lifetimes (iat required, a maximum lifetime)', { timeout: SUITE_TIMEOUT_MS }, () => {
+  it('accepts conversation tokens up to an hour and API tokens up to 12 hours, by default', async () => {
+    assert.ok((await verifyToken(await issueToken({ role: 'agent', conversationId: 'c', expiresIn: 3_600 }, SECRET), SECRET)).ok);
+    const tooLong = await verifyToken(await issueToken({ role: 'agent', conversationId: 'c', expiresIn: 3_601 }, SECRET), SECRET);
+    assert.deepEqual([tooLong.ok, !tooLong.ok && tooLong.code], [false, 'token-invalid']);
+    assert.match(!tooLong.ok ? tooLong.detail : '', /lives longer than the 3600 s/);
+    assert.ok((await verifyApiToken(await issueApiToken({ role: 'supervisor', subject: 's', expiresIn: 12 * 3_600 }, SECRET), SECRET)).ok);
+    assert.equal((await verifyApiToken(await issueApiToken({ role: 'supervisor', subject: 's', expiresIn: 12 * 3_600 + 1 }, SECRET), SECRET)).ok, false);
+    const conversationAsApi = await issueToken({ role: 'agent', conversationId: 'c', expiresIn: 2 * 3_600 }, SECRET);
+    assert.equal((await verifyApiToken(conversationAsApi, SECRET)).ok, false, 'a conversation token gets the conversation maximum on the API too');
+  });
+
+  it('takes the maximum from the policy', async () => {
+    const day = await issueApiToken({ role: 'agent', subject: 'a', expiresIn: 24 * 3_600 }, SECRET);
+    assert.ok((await verifyApiToken(day, SECRET, { maxConversationTokenS: 60, maxApiTokenS: 24 * 3_600 })).ok);
+    const minute = await issueToken({ role: 'agent', conversationId: 'c', expiresIn: 120 }, SECRET);
+    assert.equal((await verifyToken(minute, SECRET, { maxConversationTokenS: 60, maxApiTokenS: 60 })).ok, false);
+  });
+
+  it('refuses tokens without iat, or issued in the future, on both kinds', async () => {
+    for (const claims of [
+      { role: 'supervisor', sub: 's', exp: nowS() + 60 },
+      { role: 'supervisor', sub: 's', iat: nowS() + 600, exp: nowS() + 700 },
+    ]) {
+      assert.equal((await verifyApiToken(await signed(claims), SECRET)).ok, false, JSON.stringify(claims));
+    }
+  });
+});
+
 describe('join: token checks on the signaling endpoint', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
 
@@ -93,6 +127,18 @@ describe('join: token checks on the signaling endpoint', { timeout: SUITE_TIMEOU
       token: (conversationId) => issueToken({ role: 'agent', conversationId }, 'not-the-server-secret-not-the-server-secret'),
     },
     { name: 'a garbage token', code: 'token-invalid', token: async () => 'not.a.jwt' },
+    // issue #10, row 18: a year-33658 expiry, no iat, an iat in the future.
+    {
+      name: 'a token that expires in the year 33658',
+      code: 'token-invalid',
+      token: (conversationId) => issueToken({ role: 'agent', conversationId, expiresIn: 1_000_000_000_000 - Math.floor(Date.now() / 1000) }, SECRET),
+    },
+    { name: 'a token without iat', code: 'token-invalid', token: (conversationId) => signed({ role: 'agent', cid: conversationId, sub: 'x', exp: nowS() + 60 }) },
+    {
+      name: 'a token issued in the future',
+      code: 'token-invalid',
+      token: (conversationId) => signed({ role: 'agent', cid: conversationId, sub: 'x', iat: nowS() + 3_600, exp: nowS() + 3_700 }),
+    },
   ];
 
   for (const refusal of refusals) {

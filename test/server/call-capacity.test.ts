@@ -15,7 +15,8 @@ const GRACE_MS = 300;
 
 async function routedPair(server: RunningServer, customerId: string) {
   const { conversation: routed } = await requestChat(server, customerId);
-  const agentSide = await join(server, routed.id, 'agent', { subject: `agent-of-${customerId}` });
+  // The assigned agent: no other agent's token joins a routed conversation.
+  const agentSide = await join(server, routed.id, 'agent', { subject: routed.agentId ?? 'unassigned' });
   const customerSide = await join(server, routed.id, 'customer', { subject: customerId });
   await agentSide.client.expect('presence');
   return { id: routed.id, agentId: routed.agentId, agent: agentSide.client, customer: customerSide.client, agentToken: agentSide.token };
@@ -31,7 +32,7 @@ describe('agent capacity during calls, over signaling', { timeout: SUITE_TIMEOUT
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: GRACE_MS });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: GRACE_MS });
     supervisor = await apiToken(server, 'supervisor', 'sup');
     await signIn(server, 'ana', { capacity: 20 });
   });
@@ -149,7 +150,7 @@ describe('the calling option on the wire', { timeout: SUITE_TIMEOUT_MS }, () => 
   after(() => Promise.all(servers.map((s) => s.close())));
 
   async function deployment(calling: CallingOption) {
-    const server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling } });
+    const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling } });
     servers.push(server);
     await signIn(server, 'ana');
     const supervisor = await apiToken(server, 'supervisor', 'sup');

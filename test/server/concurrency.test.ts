@@ -19,14 +19,14 @@ describe('routing under concurrent requests', { timeout: 60_000 }, () => {
   let supervisor: string;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, agentCapacity: CAPACITY });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, agentCapacity: CAPACITY });
     supervisor = await apiToken(server, 'supervisor', 'sup');
     await Promise.all(Array.from({ length: AGENTS }, (_, i) => signIn(server, `agent-${i}`)));
   });
   after(() => server.close());
 
   const allConversations = async () =>
-    expectStatus(await api<{ conversations: ConversationView[] }>(server, 'GET', '/api/conversations', { token: supervisor }), 200).conversations;
+    expectStatus(await api<{ conversations: ConversationView[] }>(server, 'GET', '/api/conversations?limit=500', { token: supervisor }), 200).conversations;
 
   function assertNobodyOverAssigned(list: Map<string, AgentView>, label: string): void {
     assert.equal(list.size, AGENTS);

@@ -17,7 +17,7 @@ describe('conversations: relay and membership', { timeout: SUITE_TIMEOUT_MS }, (
   let server: RunningServer;
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000 });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000 });
   });
 
   after(() => server.close());
@@ -132,7 +132,7 @@ describe('conversations: resuming after a dropped connection', { timeout: SUITE_
   const logs = new LogWatcher();
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000, log: logs.log });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000, log: logs.log });
   });
 
   after(() => server.close());
@@ -179,7 +179,7 @@ describe('conversations: grace period expiry', { timeout: SUITE_TIMEOUT_MS }, ()
   const logs = new LogWatcher();
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 100, log: logs.log });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 100, log: logs.log });
   });
 
   after(() => server.close());

@@ -16,7 +16,7 @@ const APP = 'http://app.example.test:5173';
 
 describe('CCK_ALLOWED_ORIGINS', () => {
   it('is a comma- or space-separated list of origins, normalised', () => {
-    const origins = resolveOptions({}, { CCK_ALLOWED_ORIGINS: 'https://Desk.Example.com:443, http://shop.example.test:8080/  https://desk.example.com' }).allowedOrigins;
+    const origins = resolveOptions({ mode: 'development' }, { CCK_ALLOWED_ORIGINS: 'https://Desk.Example.com:443, http://shop.example.test:8080/  https://desk.example.com' }).allowedOrigins;
     assert.deepEqual(origins.list, ['https://desk.example.com', 'http://shop.example.test:8080']);
     assert.equal(origins.allows('https://desk.example.com'), true);
     assert.equal(origins.allows('https://evil.example.com'), false);
@@ -24,11 +24,15 @@ describe('CCK_ALLOWED_ORIGINS', () => {
   });
 
   it('is empty by default: no other origin is allowed', () => {
-    assert.deepEqual(resolveOptions({}, {}).allowedOrigins.list, []);
+    assert.deepEqual(resolveOptions({ mode: 'development' }, {}).allowedOrigins.list, []);
   });
 
-  it('allows any origin with *', () => {
+  it('allows any origin with *, in development only', () => {
     assert.equal(parseAllowedOrigins('*').allows('https://anything.example'), true);
+    assert.throws(
+      () => resolveOptions({ mode: 'production' }, { CCK_ALLOWED_ORIGINS: '*', CCK_SIGNING_SECRET: 'cors-test/Production-0123456789+abcdefXYZ' }),
+      ConfigError,
+    );
   });
 
   for (const bad of ['desk.example.com', 'https://desk.example.com/app', 'ftp://files.example.com', 'https://desk.example.com?x=1']) {

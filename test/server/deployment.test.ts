@@ -86,7 +86,7 @@ describe('deployment configuration from the environment', () => {
   });
 
   it('defaults to video-and-voice, cobrowse, region na, capacity 3, 1 unit per conversation, 60 s presence', () => {
-    const options = resolveOptions({}, {});
+    const options = resolveOptions({ mode: 'development' }, {});
     assert.deepEqual(options.deployment, { calling: 'video-and-voice', visualProvider: 'cobrowse', region: 'na', regions: {} });
     assert.deepEqual([options.agentCapacity, options.conversationUnits, options.agentPresenceTimeoutMs], [3, 1, 60_000]);
   });
@@ -102,7 +102,7 @@ describe('deployment configuration from the environment', () => {
       CCK_CONVERSATION_UNITS: '2',
       CCK_AGENT_PRESENCE_TIMEOUT_MS: '0',
     };
-    const options = resolveOptions({}, env);
+    const options = resolveOptions({ mode: 'development' }, env);
     assert.deepEqual(options.deployment, { calling: 'voice-only', visualProvider: 'screen-share', region: 'gcc', regions });
     assert.deepEqual([options.agentCapacity, options.conversationUnits, options.agentPresenceTimeoutMs], [5, 2, 0]);
     assert.equal(publicConfig(options.deployment).mediaRegion, 'na');
@@ -126,11 +126,11 @@ describe('deployment configuration from the environment', () => {
       [{ CCK_AGENT_CAPACITY: '0' }, /agentCapacity/],
       [{ CCK_CONVERSATION_UNITS: 'one' }, /CCK_CONVERSATION_UNITS/],
     ];
-    for (const [env, message] of bad) assert.throws(() => resolveOptions({}, env), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env));
+    for (const [env, message] of bad) assert.throws(() => resolveOptions({ mode: 'development' }, env), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(env));
   });
 
   it('lets explicit deployment options win over the environment, part by part', () => {
-    const options = resolveOptions({ deployment: { calling: 'off' } }, { CCK_CALLING: 'voice-only', CCK_REGION: 'eu' });
+    const options = resolveOptions({ mode: 'development', deployment: { calling: 'off' } }, { CCK_CALLING: 'voice-only', CCK_REGION: 'eu' });
     assert.deepEqual([options.deployment.calling, options.deployment.region], ['off', 'eu']);
   });
 });

@@ -25,16 +25,18 @@ afterEach(() => {
   }
 });
 
+const PRODUCTION_SECRET = 'dev-secret-test/Prod-0123456789+abcdefXYZ';
+
 describe('the development signing secret', () => {
   it('is created once under $XDG_CACHE_HOME/chat-call-kit/dev-secret with mode 0600 and read back by every later start', () => {
     const env = { XDG_CACHE_HOME: cacheDir() };
     const path = developmentSecretPath(env);
     assert.equal(path, join(env.XDG_CACHE_HOME, 'chat-call-kit', 'dev-secret'));
-    const first = resolveOptions({}, env).signingSecret;
+    const first = resolveOptions({ mode: 'development' }, env).signingSecret;
     assert.ok(first.length >= 32);
     assert.equal(readFileSync(path, 'utf8').trim(), first);
     assert.equal(statSync(path).mode & 0o777, 0o600, 'readable by the user only');
-    assert.equal(resolveOptions({}, env).signingSecret, first, 'a restarted server has the same secret');
+    assert.equal(resolveOptions({ mode: 'development' }, env).signingSecret, first, 'a restarted server has the same secret');
   });
 
   it('falls back to ~/.cache without XDG_CACHE_HOME', () => {
@@ -63,8 +65,8 @@ describe('the development signing secret', () => {
   });
 
   it('is never used in production: no file is read or written', () => {
-    const env = { XDG_CACHE_HOME: cacheDir(), CCK_MODE: 'production', CCK_SIGNING_SECRET: 'p'.repeat(40) };
-    assert.equal(resolveOptions({}, env).signingSecret, 'p'.repeat(40));
+    const env = { XDG_CACHE_HOME: cacheDir(), CCK_MODE: 'production', CCK_SIGNING_SECRET: PRODUCTION_SECRET };
+    assert.equal(resolveOptions({}, env).signingSecret, PRODUCTION_SECRET);
     assert.equal(existsSync(developmentSecretPath(env)), false);
     assert.throws(() => resolveOptions({}, { XDG_CACHE_HOME: env.XDG_CACHE_HOME, CCK_MODE: 'production' }), /CCK_SIGNING_SECRET/);
     assert.equal(existsSync(developmentSecretPath(env)), false);

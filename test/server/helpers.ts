@@ -136,8 +136,10 @@ export function joinFrame(
   return createMessage('join', payload, { id: options.id ?? joinIds++ });
 }
 
+/** A conversation token as the server's API would issue it: for a routed conversation, of its current version. */
 export function token(server: RunningServer, request: TokenRequest): Promise<string> {
-  return issueToken(request, server.options.signingSecret);
+  const version = request.version ?? server.router.tokenVersion(request.conversationId, request.role);
+  return issueToken({ ...request, ...(version === undefined ? {} : { version }) }, server.options.signingSecret);
 }
 
 /** Opens a socket and joins; resolves with the client and the `joined` reply. */

@@ -14,7 +14,7 @@ import { startServer } from '../../server/server.js';
 import type { RunningServer } from '../../server/server.js';
 import { SUITE_TIMEOUT_MS, freshConversation, httpGet, join } from './helpers.js';
 
-const PRODUCTION_SECRET = 'p'.repeat(40);
+const PRODUCTION_SECRET = 'Prod-secret-0123456789-abcdefghij-KLMNOP';
 
 describe('GET /api/demo-token in development mode', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
@@ -106,6 +106,7 @@ describe('static files', { timeout: SUITE_TIMEOUT_MS }, () => {
     harness = mkdtempSync(joinPath(tmpdir(), 'cck-harness-'));
     writeFileSync(joinPath(harness, 'page.html'), 'harness page');
     server = await startServer({
+      mode: 'development',
       port: 0,
       host: '127.0.0.1',
       rootDir: root,
@@ -213,16 +214,22 @@ describe('static files', { timeout: SUITE_TIMEOUT_MS }, () => {
 });
 
 describe('configuration from the environment', { timeout: SUITE_TIMEOUT_MS }, () => {
-  it('defaults to development on 0.0.0.0:8080 with the persisted development secret and a 15 s grace period', () => {
+  it('defaults to production on 0.0.0.0:8080 with a 15 s grace period', () => {
+    const options = resolveOptions({}, { CCK_SIGNING_SECRET: PRODUCTION_SECRET });
+    assert.equal(options.mode, 'production');
+    assert.equal(options.port, 8080);
+    assert.equal(options.host, '0.0.0.0');
+    assert.equal(options.resumeGraceMs, 15_000);
+  });
+
+  it('runs development, when asked for, on loopback with the persisted development secret', () => {
     const cache = mkdtempSync(joinPath(tmpdir(), 'cck-cache-'));
     try {
-      const options = resolveOptions({}, { XDG_CACHE_HOME: cache });
+      const options = resolveOptions({}, { CCK_MODE: 'development', XDG_CACHE_HOME: cache });
       assert.equal(options.mode, 'development');
-      assert.equal(options.port, 8080);
-      assert.equal(options.host, '0.0.0.0');
-      assert.equal(options.resumeGraceMs, 15_000);
+      assert.equal(options.host, '127.0.0.1');
       assert.ok(options.signingSecret.length >= 32, 'a random secret of at least 32 characters');
-      assert.equal(resolveOptions({}, { XDG_CACHE_HOME: cache }).signingSecret, options.signingSecret, 'the same secret after a restart');
+      assert.equal(resolveOptions({ mode: 'development' }, { XDG_CACHE_HOME: cache }).signingSecret, options.signingSecret, 'the same secret after a restart');
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
@@ -242,8 +249,8 @@ describe('configuration from the environment', { timeout: SUITE_TIMEOUT_MS }, ()
   });
 
   it('refuses a PORT that is not an integer in range', () => {
-    assert.throws(() => resolveOptions({}, { PORT: 'eighty' }), ConfigError);
-    assert.throws(() => resolveOptions({}, { PORT: '70000' }), ConfigError);
+    assert.throws(() => resolveOptions({ mode: 'development' }, { PORT: 'eighty' }), ConfigError);
+    assert.throws(() => resolveOptions({ mode: 'development' }, { PORT: '70000' }), ConfigError);
   });
 
   it('lets explicit options win over the environment', () => {

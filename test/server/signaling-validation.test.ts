@@ -18,7 +18,7 @@ import type { TestClient as Client } from './helpers.js';
 let server: RunningServer;
 
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
+  server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
 });
 
 after(() => server.close());

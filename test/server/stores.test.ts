@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { MemoryDocumentStore } from '../../server/stores/document-store.js';
 import type { ConversationView } from '../../server/routing.js';
 import { DocumentPinStore, type RedeemResult } from '../../server/stores/pin-store.js';
+import { DocumentRateLimitStore } from '../../server/stores/rate-limit-store.js';
 import { DocumentRoutingStore } from '../../server/stores/routing-store.js';
 
 const capabilities = { view: true, laserPointer: false, remoteControl: false, navigation: false };
@@ -22,7 +23,7 @@ function routing(clock = { now: 0 }, documents = new MemoryDocumentStore(() => c
     conversationUnits: 1,
     presenceTimeoutMs: 0,
     now: () => clock.now,
-    endedRetentionMs: 60_000,
+    retentionMs: 60_000,
   });
   return { store, events, documents };
 }
@@ -98,5 +99,21 @@ describe('DocumentPinStore', () => {
     assert.equal(documents.size, 1);
     clock.now = 30_001;
     assert.equal(await documents.read('pins:conv'), undefined, 'the attempt counter expired with it');
+  });
+});
+
+describe('DocumentRateLimitStore', () => {
+  it('is a token bucket: a burst, then one take per refill interval, and the bucket is forgotten once full again', async () => {
+    const clock = { now: 0 };
+    const documents = new MemoryDocumentStore(() => clock.now);
+    const limit = new DocumentRateLimitStore(documents, 'requests', { ratePerSecond: 1, burst: 2 }, () => clock.now);
+    assert.deepEqual([await limit.take('c'), await limit.take('c')], [{ ok: true }, { ok: true }]);
+    assert.deepEqual(await limit.take('c'), { ok: false, retryAfterMs: 1_000 });
+    clock.now = 1_000;
+    assert.deepEqual(await limit.take('c'), { ok: true });
+    assert.deepEqual(await limit.take('other'), { ok: true }, 'one bucket per key');
+    clock.now = 3_001;
+    assert.equal(await documents.read('rate:requests:c'), undefined, 'full buckets expire');
+    assert.equal(await documents.read('rate:requests:other'), undefined);
   });
 });

@@ -175,7 +175,7 @@ describe('PinService', { timeout: SUITE_TIMEOUT_MS }, () => {
 describe('PIN service over signaling', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server: RunningServer;
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, pins: { ttlMs: 60_000 } });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, pins: { ttlMs: 60_000 } });
   });
   after(() => server.close());
 

@@ -19,20 +19,21 @@ describe('notifyServer over WebSocketTransport', { timeout: SUITE_TIMEOUT_MS }, 
   const open: WebSocketTransport[] = [];
 
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
+    server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0 });
   });
   after(async () => {
     for (const transport of open) transport.close();
     await server.close();
   });
 
-  const transport = async (role: 'agent' | 'customer', conversationId: string) => {
+  /** `subject`: the routed conversation's assigned agent or its customer (nobody else's token joins it). */
+  const transport = async (role: 'agent' | 'customer', conversationId: string, subject = `${role}-s`) => {
     const created = new WebSocketTransport({
       url: server.signalingUrl,
       conversationId,
       role,
       WebSocket,
-      token: await issueToken({ role, conversationId, subject: `${role}-s` }, server.options.signingSecret),
+      token: await issueToken({ role, conversationId, subject, version: server.router.tokenVersion(conversationId, role) }, server.options.signingSecret),
     });
     open.push(created);
     return created;
@@ -42,11 +43,11 @@ describe('notifyServer over WebSocketTransport', { timeout: SUITE_TIMEOUT_MS }, 
     await signIn(server, 'ana');
     const supervisor = await apiToken(server, 'supervisor', 'sup');
     const { conversation } = await requestChat(server, 'customer-n');
-    const customer = await transport('customer', conversation.id);
+    const customer = await transport('customer', conversation.id, 'customer-n');
     const received: SignalingMessage[] = [];
     customer.on('message', (message) => received.push(message));
     await customer.connect();
-    const agentSide = await transport('agent', conversation.id);
+    const agentSide = await transport('agent', conversation.id, 'ana');
     agentSide.notifyServer({ type: 'call-started', payload: { callId: 'n-1', video: false } });
     const errors: unknown[] = [];
     agentSide.on('error', (error) => errors.push(error));

@@ -23,7 +23,7 @@ let server: RunningServer;
 const transports: WebSocketTransport[] = [];
 
 before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000 });
+  server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, resumeGraceMs: 10_000 });
 });
 
 afterEach(() => {
@@ -317,7 +317,7 @@ describe('WebSocketTransport: send() refuses what the server would refuse', { ti
   });
 
   it('reports a refusal of a relayed message as an error event carrying its seq (voice-only server)', async () => {
-    const voiceOnly = await startServer({ port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling: 'voice-only' } });
+    const voiceOnly = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', heartbeatIntervalMs: 0, deployment: { calling: 'voice-only' } });
     try {
       const conversationId = freshConversation('ws-refused-send');
       const agent = await transport('agent', conversationId, { url: voiceOnly.signalingUrl, token: await tokenFor('agent', conversationId, 'agent-1', voiceOnly) });

@@ -40,8 +40,9 @@ const booleanDefaultTrue = {
  *
  * @description Give it an engine through the `engine` property, or let it make one from the
  * `conversation`, `signaling-url` and `token` attributes (it then owns that engine and disposes of
- * it when removed from the document). However it is configured (markup before or after the element
- * is defined, attributes, properties, a framework), it makes one engine and opens one connection,
+ * it when removed from the document); pages that stay open longer than a token lives give it a
+ * `tokenProvider` function instead, which it calls before every (re)join. However it is configured
+ * (markup before or after the element is defined, attributes, properties, a framework), it makes one engine and opens one connection,
  * and replaces them only when that configuration really changes. Elements inside it (a slotted
  * `<cobrowse-launcher>`, a nested `<call-controls>`) get its engine without host code. The agent gets a **More commands** menu with **Voice call**
  * and **Video call**; the customer is rung with **Accept with audio**, **Accept with video** and
@@ -158,6 +159,14 @@ export class ChatCallPanel extends CallKitElement {
   @property({ attribute: 'signaling-url' }) signalingUrl = '';
   /** The signed token that admits this side to the conversation, when the panel makes its own engine. */
   @property() token = '';
+  /**
+   * A function returning a fresh signed token (or a promise of one), when the panel makes its own
+   * engine. It is called before every join and rejoin and wins over `token`: conversation tokens
+   * expire (15 minutes on the reference server), pages stay open longer, and a rejoin after a network
+   * drop needs a token that is still valid. Replacing the function does not reconnect: the next
+   * rejoin calls the new one. Property only (a function is no attribute).
+   */
+  @property({ attribute: false }) tokenProvider: (() => string | Promise<string>) | undefined = undefined;
   /** `false` for a voice-only deployment (when the panel makes its own engine). */
   @property({ attribute: 'allow-video', converter: booleanDefaultTrue }) allowVideo = true;
   /**
@@ -293,7 +302,8 @@ export class ChatCallPanel extends CallKitElement {
 
   /** The configuration an owned engine is made from, or undefined while it is incomplete. */
   #ownedEngineConfig() {
-    if (!this.conversation || !this.signalingUrl || !this.token) return undefined;
+    // The token provider is left out of the configuration on purpose: a new function is no reason to reconnect.
+    if (!this.conversation || !this.signalingUrl || (!this.token && !this.tokenProvider)) return undefined;
     const { conversation, signalingUrl, token, participant, allowVideo, calling, region, displayName } = this;
     return { conversation, signalingUrl, token, participant, allowVideo, calling, region, displayName };
   }
@@ -314,7 +324,8 @@ export class ChatCallPanel extends CallKitElement {
       url: config.signalingUrl,
       conversationId: config.conversation,
       role: config.participant,
-      token: config.token,
+      // Read at every (re)join, so the current provider (or token) is the one used.
+      token: () => this.tokenProvider?.() ?? config.token,
     });
     let engine: CallEngine;
     try {

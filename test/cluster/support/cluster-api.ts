@@ -17,6 +17,16 @@ export function apiTokenFor(secret: string, role: ApiRole, subject: string): Pro
   return issueApiToken({ role, subject }, secret);
 }
 
+/** Opens a socket to `signalingUrl` and joins with `token` (one the API handed out); resolves with the joined client. */
+export async function joinAtWithToken(signalingUrl: string, conversationId: string, role: ParticipantRole, token: string): Promise<TestClient> {
+  const client = await TestClient.open(signalingUrl);
+  const sent = joinFrame(conversationId, role, token);
+  client.send(sent);
+  const joined = await client.expect('joined');
+  assert.equal(joined.replyTo, sent.id);
+  return client;
+}
+
 /** Opens a socket to `signalingUrl` and joins; resolves with the client and its `joined` reply. */
 export async function joinAt(
   signalingUrl: string,

@@ -47,8 +47,10 @@ window.harness = {
    * `fromServerConfig: true` configures the engine as a host page would from `GET /api/config`: the
    * deployment's calling option, region and region map. Other options go to the engine as given.
    */
-  async join({ role, conversation, fromServerConfig, ...options }) {
-    const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}`);
+  async join({ role, conversation, subject, fromServerConfig, ...options }) {
+    // `subject`: who joins (a routed conversation admits only its assigned agent and its customer).
+    const as = subject ? `&subject=${encodeURIComponent(subject)}` : '';
+    const response = await fetch(`/api/demo-token?role=${role}&conversation=${encodeURIComponent(conversation)}${as}`);
     const { token } = await response.json();
     let deployment = {};
     if (fromServerConfig) {

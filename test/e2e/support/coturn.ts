@@ -1,7 +1,8 @@
 /**
  * A real TURN server for the tests: Debian's coturn (`apt-get install coturn`) started on loopback
- * with a random port, long-term credentials and a throw-away database, ready once it answers a STUN
- * Binding request. `.ci/run` installs coturn; on a developer machine without it the TURN tests skip
+ * with a random port, a throw-away database and either a fixed long-term user or, with `authSecret`,
+ * the TURN REST scheme (`use-auth-secret`: ephemeral credentials signed with the shared secret),
+ * ready once it answers a STUN Binding request. `.ci/run` installs coturn; on a developer machine without it the TURN tests skip
  * with a message saying how to get it (and fail instead when CI or CCK_REQUIRE_TURN is set).
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +11,13 @@ import { createSocket } from 'node:dgram';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+
+export interface CoturnOptions {
+  /** coturn's `static-auth-secret`: credentials are the server's ephemeral ones, no fixed user. */
+  authSecret?: string;
+  /** `denied-peer-ip` ranges (`from-to`), as production should configure for private networks. */
+  deniedPeerIps?: string[];
+}
 
 export interface Coturn {
   port: number;
@@ -45,7 +53,7 @@ export function turnUnavailableReason(): string | undefined {
   return reason;
 }
 
-export async function startCoturn(): Promise<Coturn> {
+export async function startCoturn(options: CoturnOptions = {}): Promise<Coturn> {
   const binary = turnserverPath();
   if (!binary) throw new Error('turnserver not found');
   const port = await freeUdpPort();
@@ -61,9 +69,9 @@ export async function startCoturn(): Promise<Coturn> {
     `--listening-ip=127.0.0.1`,
     `--relay-ip=127.0.0.1`,
     `--listening-port=${port}`,
-    '--lt-cred-mech',
-    `--user=${username}:${credential}`,
+    ...(options.authSecret ? ['--use-auth-secret', `--static-auth-secret=${options.authSecret}`] : ['--lt-cred-mech', `--user=${username}:${credential}`]),
     `--realm=${realm}`,
+    ...(options.deniedPeerIps ?? []).map((range) => `--denied-peer-ip=${range}`),
     // Both browsers' relayed addresses are on loopback; coturn refuses loopback peers by default.
     '--allow-loopback-peers',
     `--userdb=${join(dir, 'turndb')}`,

@@ -21,11 +21,20 @@ export async function newPage(browser: Browser): Promise<Page> {
 }
 
 /** Opens both sides of `conversation` (QA mode); `agentBase` / `customerBase` are the origins each side uses. */
-export async function openDemoPair(browser: Browser, bases: { agent: string; customer: string }, conversation: string): Promise<DemoPair> {
+/** `members`: who joins a routed conversation (its assigned agent and its customer); QA mode needs none. */
+export async function openDemoPair(
+  browser: Browser,
+  bases: { agent: string; customer: string },
+  conversation: string,
+  members: { agent?: string | null; customer?: string } = {},
+): Promise<DemoPair> {
   const [agent, customer] = await Promise.all([newPage(browser), newPage(browser)]);
-  const search = new URLSearchParams({ conversation }).toString();
-  await customer.goto(`${bases.customer}/demo/customer.html?${search}`);
-  await agent.goto(`${bases.agent}/demo/agent.html?${search}`);
+  const search = (role: 'agent' | 'customer') => {
+    const name = members[role];
+    return new URLSearchParams({ conversation, ...(name ? { [role]: name } : {}) }).toString();
+  };
+  await customer.goto(`${bases.customer}/demo/customer.html?${search('customer')}`);
+  await agent.goto(`${bases.agent}/demo/agent.html?${search('agent')}`);
   await agent.getByText('Customer joined the chat').waitFor();
   return { agent, customer, conversation };
 }

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { after, afterEach, before } from 'node:test';
+import type { LimitOptions } from '../../../server/limits/options.js';
 import { startServer, type RunningServer } from '../../../server/server.js';
 import { Browsers } from './browser.js';
 
@@ -20,10 +21,11 @@ export interface HarnessSuite<Opened> {
 
 /**
  * `closeAfterEach`: every test's pages are closed when it ends (a suite whose tests share pages
- * leaves it off); otherwise they are closed after the suite.
+ * leaves it off); otherwise they are closed after the suite. `limits`: the server's, where a suite
+ * measures something the rate limits would otherwise cut off first.
  */
 export function harnessSuite<Opened extends { close(): Promise<void> }>(
-  options: { screens?: boolean; closeAfterEach?: boolean } = {},
+  options: { screens?: boolean; closeAfterEach?: boolean; limits?: Partial<LimitOptions> } = {},
 ): HarnessSuite<Opened> {
   let server: RunningServer | undefined;
   const browsers = new Browsers({ screens: options.screens ?? false });
@@ -32,7 +34,13 @@ export function harnessSuite<Opened extends { close(): Promise<void> }>(
   // Idle pages of finished calls would only compete for the two cores with the next test.
   if (options.closeAfterEach) afterEach(closeOpened);
   before(async () => {
-    server = await startServer({ port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir } });
+    server = await startServer({
+      mode: 'development',
+      port: 0,
+      host: '127.0.0.1',
+      staticMounts: { '/test-harness/': harnessDir },
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
   });
   after(async () => {
     await closeOpened();
