@@ -66,7 +66,8 @@ export class ClusterSeatRegistry implements SeatRegistry {
   readonly #local = new Map<string, Map<ParticipantRole, LocalSeat>>();
   /** Joins in flight per conversation: its channel must stay subscribed for them. */
   readonly #joining = new Map<string, number>();
-  readonly #subscribed = new Set<string>();
+  /** Channels subscribed (or being subscribed) by this node. */
+  readonly #subscribed = new Map<string, Promise<void>>();
   readonly #roster: NodeRoster;
   #disposed = false;
 
@@ -207,7 +208,7 @@ export class ClusterSeatRegistry implements SeatRegistry {
     this.#roster.stop();
     for (const seats of this.#local.values()) for (const seat of seats.values()) clearGrace(seat);
     this.#local.clear();
-    for (const channel of this.#subscribed) void this.#options.bus.unsubscribe(channel).catch(() => {});
+    for (const channel of this.#subscribed.keys()) void this.#options.bus.unsubscribe(channel).catch(() => {});
     this.#subscribed.clear();
   }
 
@@ -353,11 +354,19 @@ export class ClusterSeatRegistry implements SeatRegistry {
     if (!this.#disposed && !this.#local.get(conversationId)?.has(role)) this.#roster.unseated(seatName(conversationId, role));
   }
 
-  async #subscribe(conversationId: string): Promise<void> {
+  /** Resolves once the channel is subscribed (a second join in the same conversation waits for the first one's subscription). */
+  #subscribe(conversationId: string): Promise<void> {
     const channel = this.#channel(conversationId);
-    if (this.#subscribed.has(channel)) return;
-    this.#subscribed.add(channel);
-    await this.#options.bus.subscribe(channel, (message) => this.#onBusMessage(conversationId, message));
+    let subscribed = this.#subscribed.get(channel);
+    if (!subscribed) {
+      subscribed = this.#options.bus.subscribe(channel, (message) => this.#onBusMessage(conversationId, message)).catch((error: unknown) => {
+        // A failed subscription is tried again by the next join.
+        this.#subscribed.delete(channel);
+        throw error;
+      });
+      this.#subscribed.set(channel, subscribed);
+    }
+    return subscribed;
   }
 
   #unsubscribeIfIdle(conversationId: string): void {
