@@ -4,12 +4,15 @@
 // - dist/chat-call-kit.esm.js: the same as one ES module (`<script type="module">`, CDN use).
 // Code most pages never run is left out and fetched, from next to the bundle, on first use:
 // - dist/chat-call-kit-providers.js: the built-in co-browse and screen-share providers;
-// - dist/chat-call-kit-rrweb.js: rrweb, fetched by the co-browse provider when a session starts.
+// - dist/chat-call-kit-rrweb.js: rrweb, fetched by the co-browse provider when a session starts;
+// - dist/chat-call-kit-sfu.js: the SFU media session with mediasoup-client, fetched when a call goes
+//   through an SFU (mediasoup-client is CommonJS, hence the commonjs plugin).
 // An IIFE cannot share modules with a chunk, so each lazy file is self-contained; they talk to the
 // core only through plain interfaces (the provider adapter contract), never through instanceof.
 // Each bundle keeps its licence comments and a banner naming dist/THIRD-PARTY-NOTICES.txt, which lists
 // every bundled package with its licence. Source maps lead back to the TypeScript in the package's src/.
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
+import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const lazyBoundaries = new Map([
   [dist('providers/builtin-loader.js'), ['importBuiltinProviders', 'chat-call-kit-providers.js']],
   [dist('providers/cobrowse/rrweb-import.js'), ['importRrweb', 'chat-call-kit-rrweb.js']],
+  [dist('media/sfu/sfu-loader.js'), ['importSfuSession', 'chat-call-kit-sfu.js']],
 ]);
 
 function lazyFiles() {
@@ -56,7 +60,7 @@ function tscSourceMaps() {
   };
 }
 
-/** Third-party packages of all four bundles, by name@version: one notices file covers them all. */
+/** Third-party packages of every bundle, by name@version: one notices file covers them all. */
 const bundledPackages = new Map();
 
 function notices() {
@@ -81,7 +85,7 @@ function notices() {
 // `<rect>` without it stays open and swallows the next shape (the icon is then not drawn).
 const minifyTemplates = () => minifyHTML({ options: { minifyOptions: { keepClosingSlash: true } } });
 // terser keeps `@license` / `@preserve` / `/*!` comments (`some`): licences must travel with the code.
-const plugins = (module) => [lazyFiles(), tscSourceMaps(), minifyTemplates(), nodeResolve({ browser: true }), notices(), terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: 'some' } })];
+const plugins = (module) => [lazyFiles(), tscSourceMaps(), minifyTemplates(), nodeResolve({ browser: true }), commonjs(), notices(), terser({ ecma: 2020, module, compress: { passes: 3 }, format: { comments: 'some' } })];
 const esm = (input, file) => ({ input, output: { file, format: 'es', sourcemap: true }, plugins: plugins(true) });
 
 export default [
@@ -93,4 +97,5 @@ export default [
   esm('dist/bundles/script-tag.js', 'dist/chat-call-kit.esm.js'),
   esm('dist/providers/builtin-providers.js', 'dist/chat-call-kit-providers.js'),
   esm('dist/bundles/rrweb-chunk.js', 'dist/chat-call-kit-rrweb.js'),
+  esm('dist/media/sfu/sfu-chunk.js', 'dist/chat-call-kit-sfu.js'),
 ];

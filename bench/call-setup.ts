@@ -1,7 +1,8 @@
 /**
  * Benchmark 1: call setup between two headless Chromium pages (fake devices, loopback), for
  * chat-call-kit, the floor (hand-written RTCPeerConnection exchange over the same relay), simple-peer
- * (same relay) and PeerJS (its own `peer` server on loopback). Metrics (see bench/README.md):
+ * (same relay) and PeerJS (its own `peer` server on loopback), and chat-call-kit with its media through
+ * the reference server's SFU (a second server, in SFU mode). Metrics (see bench/README.md):
  * click-to-ring, accept-to-first-remote-frame and accept-to-first-audio, both ways.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -11,9 +12,15 @@ import type { Server as HttpServer } from 'node:http';
 import { closePage, openPage } from './browser.js';
 import { delay, ratio, summarize, withTimeout, type Summary } from './stats.js';
 
-export const CONTENDERS = ['floor', 'cck', 'simple-peer', 'peerjs'] as const;
+export const CONTENDERS = ['floor', 'cck', 'cck-sfu', 'simple-peer', 'peerjs'] as const;
 export type Contender = (typeof CONTENDERS)[number];
-export const LABELS: Record<Contender, string> = { floor: 'floor (raw RTCPeerConnection)', cck: 'chat-call-kit', 'simple-peer': 'simple-peer', peerjs: 'PeerJS' };
+export const LABELS: Record<Contender, string> = {
+  floor: 'floor (raw RTCPeerConnection)',
+  cck: 'chat-call-kit',
+  'cck-sfu': 'chat-call-kit via SFU',
+  'simple-peer': 'simple-peer',
+  peerjs: 'PeerJS',
+};
 
 interface Marks {
   clickAt?: number;
@@ -63,6 +70,8 @@ export interface ContenderResult {
 export interface CallSetupOptions {
   browser: Browser;
   baseUrl: string;
+  /** The reference server in SFU mode (the `cck-sfu` contender's), or why there is none. */
+  sfu: { baseUrl: string } | { unavailable: string };
   calls: number;
   contenders?: readonly Contender[];
   log: (line: string) => void;
@@ -89,8 +98,10 @@ let conversationCounter = 0;
 
 /** Opens a pair for one contender, runs `warmup + calls` calls, returns the measured ones. */
 export async function runContender(options: CallSetupOptions & { contender: Contender; peerServer?: { port: number; path: string } }): Promise<ContenderResult> {
-  const { browser, baseUrl, contender, calls, log } = options;
+  const { browser, contender, calls, log } = options;
   const result: ContenderResult = { contender, label: LABELS[contender], ok: false, calls: 0, failures: 0 };
+  if (contender === 'cck-sfu' && 'unavailable' in options.sfu) return { ...result, error: `no SFU: ${options.sfu.unavailable}` };
+  const baseUrl = contender === 'cck-sfu' && 'baseUrl' in options.sfu ? options.sfu.baseUrl : options.baseUrl;
   const url = `${baseUrl}/bench/call/call.html?c=${contender}`;
   const pages: Page[] = [];
   try {
@@ -128,7 +139,7 @@ export async function runContender(options: CallSetupOptions & { contender: Cont
   return result;
 }
 
-async function oneCall(agent: Page, customer: Page): Promise<CallSample> {
+export async function oneCall(agent: Page, customer: Page): Promise<CallSample> {
   await Promise.all([agent.evaluate(() => window.bench.clearMarks()), customer.evaluate(() => window.bench.clearMarks())]);
   await agent.evaluate(() => window.bench.start());
   await customer.waitForFunction(() => window.bench.marks().rungAt !== undefined, undefined, { timeout: 10_000, polling: 10 });
@@ -159,7 +170,7 @@ async function oneCall(agent: Page, customer: Page): Promise<CallSample> {
   };
 }
 
-async function hangup(agent: Page, customer: Page): Promise<void> {
+export async function hangup(agent: Page, customer: Page): Promise<void> {
   await Promise.all([agent.evaluate(() => window.bench.stopWatching()), customer.evaluate(() => window.bench.stopWatching())]);
   await agent.evaluate(() => window.bench.hangup()).catch(() => {});
   await customer.evaluate(() => window.bench.hangup()).catch(() => {});
@@ -195,6 +206,7 @@ export async function benchCallSetup(options: CallSetupOptions): Promise<{ calls
     await peerServer?.close().catch(() => {});
   }
   const floor = results.find((r) => r.contender === 'floor' && r.ok);
+  const p2p = results.find((r) => r.contender === 'cck' && r.ok);
   for (const r of results) {
     if (!r.ok || !floor) continue;
     r.ratios = {
@@ -204,6 +216,16 @@ export async function benchCallSetup(options: CallSetupOptions): Promise<{ calls
       firstFrameP95: ratio(r.acceptToFirstFrame!.p95, floor.acceptToFirstFrame!.p95),
       firstAudioP50: ratio(r.acceptToFirstAudio!.p50, floor.acceptToFirstAudio!.p50),
       firstAudioP95: ratio(r.acceptToFirstAudio!.p95, floor.acceptToFirstAudio!.p95),
+    };
+  }
+  const viaSfu = results.find((r) => r.contender === 'cck-sfu' && r.ok);
+  if (viaSfu && p2p) {
+    // The SFU's own target: through the SFU vs chat-call-kit peer-to-peer, same machine, same run.
+    viaSfu.ratios = {
+      ...viaSfu.ratios,
+      sfuVsP2pFrameP50: ratio(viaSfu.acceptToFirstFrame!.p50, p2p.acceptToFirstFrame!.p50),
+      sfuVsP2pFrameP95: ratio(viaSfu.acceptToFirstFrame!.p95, p2p.acceptToFirstFrame!.p95),
+      sfuVsP2pAudioP50: ratio(viaSfu.acceptToFirstAudio!.p50, p2p.acceptToFirstAudio!.p50),
     };
   }
   return { calls: options.calls, results };

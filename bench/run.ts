@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: runs the five benchmarks in one process on this machine, writes
- * bench/results.json and prints a table. Nothing here is asserted; see bench/README.md.
- * BENCH_ONLY=call-setup,bundle-size,cobrowse,cobrowse-pages,signaling,hygiene picks some; BENCH_CALLS,
- * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look.
+ * `npm run bench`: runs the benchmarks in one process on this machine, writes bench/results.json
+ * and prints a table. Nothing here is asserted; see bench/README.md.
+ * BENCH_ONLY=call-setup,bundle-size,cobrowse,cobrowse-pages,signaling,hygiene,sfu picks some; BENCH_CALLS,
+ * BENCH_CONVERSATIONS and BENCH_CYCLES scale the runs down for a quick look; BENCH_CONTENDERS=cck,cck-sfu
+ * picks call-setup contenders.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
@@ -10,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '../server/server.js';
 import { launchBrowser } from './browser.js';
 import { buildLibraries } from './libs.js';
-import { benchCallSetup } from './call-setup.js';
+import { benchCallSetup, type Contender } from './call-setup.js';
 import { benchBundleSize } from './bundle-size.js';
 import { benchCobrowse } from './cobrowse.js';
 import { benchCobrowsePages, type FixturePage } from './cobrowse-pages.js';
 import { benchSignaling } from './signaling.js';
 import { benchCrossNode } from './cross-node.js';
 import { benchHygiene } from './hygiene.js';
+import { benchSfuForwarding } from './sfu-forwarding.js';
 import { fmt, table } from './stats.js';
 
 const started = Date.now();
@@ -48,18 +50,20 @@ function finish(code: number) {
 
 log('bench: building the peers (esbuild)…');
 const libs = await buildLibraries();
-const server = await startServer({
-  mode: 'development',
-  port: 0,
-  host: '127.0.0.1',
-  staticMounts: {
-    '/bench/': fileURLToPath(new URL('./pages/', import.meta.url)),
-    '/bench-lib/': libs.dir,
-    '/test-harness/': fileURLToPath(new URL('../test/e2e/harness/', import.meta.url)),
-    // The real-page fixtures' packages (dev dependencies), as installed.
-    '/bench-deps/': fileURLToPath(new URL('../node_modules/', import.meta.url)),
-  },
-});
+const staticMounts = {
+  '/bench/': fileURLToPath(new URL('./pages/', import.meta.url)),
+  '/bench-lib/': libs.dir,
+  '/test-harness/': fileURLToPath(new URL('../test/e2e/harness/', import.meta.url)),
+  // The real-page fixtures' packages (dev dependencies), as installed.
+  '/bench-deps/': fileURLToPath(new URL('../node_modules/', import.meta.url)),
+};
+const server = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts });
+// The same server in SFU mode, for the SFU rows (it needs Node 22, mediasoup and its worker).
+const sfuServer = await startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts, deployment: { media: 'sfu' } }).then(
+  (running) => ({ running }),
+  (error: unknown) => ({ unavailable: (error as Error).message }),
+);
+const sfuTarget = 'running' in sfuServer ? { baseUrl: sfuServer.running.url } : { unavailable: sfuServer.unavailable };
 const browser = await launchBrowser();
 results.chromium = browser.version();
 const errors: string[] = [];
@@ -91,7 +95,8 @@ await section('bundle-size', async () => {
 });
 
 await section('call-setup', async () => {
-  const r = await benchCallSetup({ browser, baseUrl: server.url, calls: int('BENCH_CALLS', 20), log });
+  const contenders = process.env.BENCH_CONTENDERS?.split(',').map((name) => name.trim()) as Contender[] | undefined;
+  const r = await benchCallSetup({ browser, baseUrl: server.url, sfu: sfuTarget, calls: int('BENCH_CALLS', 20), log, ...(contenders ? { contenders } : {}) });
   results['call-setup'] = r;
   sections.push(
     `## 1. Call setup (${r.calls} calls each, ms; ratio = contender / floor)\n` +
@@ -195,8 +200,32 @@ await section('hygiene', async () => {
   );
 });
 
+await section('sfu', async () => {
+  if (!('running' in sfuServer) || !sfuServer.running.sfu) throw new Error(`no SFU: ${'unavailable' in sfuServer ? sfuServer.unavailable : 'not started'}`);
+  const forwarding = await benchSfuForwarding({ browser, baseUrl: sfuServer.running.url, sfu: sfuServer.running.sfu, calls: int('BENCH_SFU_CALLS', 2), seconds: int('BENCH_SFU_SECONDS', 10), log });
+  const setup = (results['call-setup'] as { results?: Array<{ contender: string; ok: boolean; ratios?: Record<string, number>; acceptToFirstFrame?: { p50: number; p95: number } }> } | undefined)?.results;
+  const viaSfu = setup?.find((r) => r.contender === 'cck-sfu');
+  const chunk = (results['bundle-size'] as { rows?: Array<{ file?: string; minBytes?: number; gzipBytes?: number }> } | undefined)?.rows?.find((row) => row.file === 'dist/chat-call-kit-sfu.js');
+  const target = 1.3;
+  const frameRatio = viaSfu?.ratios?.sfuVsP2pFrameP50;
+  results.sfu = { forwarding, firstFrameRatioTarget: target, firstFrameRatioP50: frameRatio ?? null, firstFrameRatioP95: viaSfu?.ratios?.sfuVsP2pFrameP95 ?? null, chunk: chunk ?? null };
+  sections.push(
+    `## 6. SFU (mediasoup; target: accept-to-first-frame via SFU <= ${target}x peer-to-peer: ${frameRatio === undefined ? 'not measured (run call-setup)' : frameRatio <= target ? 'met' : 'NOT met'})\n` +
+      table(
+        ['measure', 'value', 'note'],
+        [
+          ['accept-to-first-frame p50, SFU / p2p', frameRatio ?? NaN, viaSfu?.acceptToFirstFrame ? `${fmt(viaSfu.acceptToFirstFrame.p50)} ms via SFU` : 'from call-setup'],
+          ['accept-to-first-frame p95, SFU / p2p', viaSfu?.ratios?.sfuVsP2pFrameP95 ?? NaN, ''],
+          ['mediasoup-client chunk, gzip KiB', chunk?.gzipBytes === undefined ? NaN : chunk.gzipBytes / 1024, chunk?.minBytes === undefined ? '' : `${fmt(chunk.minBytes / 1024)} KiB minified, fetched on the first SFU call`],
+          ['worker CPU per forwarded stream, % of a core', forwarding.perStreamCpuPercent, `${forwarding.streams} streams (${forwarding.calls} video calls), ${fmt(forwarding.workerCpuPercent)} % in all over ${forwarding.seconds} s`],
+        ],
+      ),
+  );
+});
+
 await browser.close().catch(() => {});
 await server.close().catch(() => {});
+if ('running' in sfuServer) await sfuServer.running.close().catch(() => {});
 
 await section('signaling', async () => {
   const r = await benchSignaling({ conversations: int('BENCH_CONVERSATIONS', 2_000), rounds: int('BENCH_ROUNDS', 3), repeats: int('BENCH_SIGNALING_REPEATS', 5), timeLimitMs: 60_000, log });

@@ -1,6 +1,9 @@
 // The supervisor's view: agents with their capacity and call state, the queue, and explicit
 // assignment (which ignores capacity: an agent in a call can still be given a conversation).
 // Everything comes from the reference server's REST API with a supervisor token, polled every second.
+// Calls in progress, with Monitor / Barge in / Leave, are in supervisor-calls.js.
+import { renderCalls } from './supervisor-calls.js';
+
 const agentsBody = document.getElementById('agents');
 const queueList = document.getElementById('queue');
 const form = document.getElementById('assign');
@@ -81,12 +84,14 @@ function render(agents, queue, assigned) {
 }
 
 async function refresh() {
-  const [agents, queue, assigned] = await Promise.all([
+  const [agents, queue, assigned, calls] = await Promise.all([
     api('GET', '/api/agents'),
     api('GET', '/api/queue'),
     api('GET', '/api/conversations?status=assigned'),
+    api('GET', '/api/calls'),
   ]);
   if (agents.ok && queue.ok && assigned.ok) render(agents.body.agents, queue.body.queue, assigned.body.conversations);
+  if (calls.ok) renderCalls(calls.body, api);
 }
 
 form.addEventListener('submit', async (event) => {

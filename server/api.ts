@@ -1,6 +1,6 @@
 /**
  * The REST API under `/api/`: deployment configuration, agent sign-in and capacity, conversation
- * requests, routing and supervisor assignment. Every endpoint needs `Authorization: Bearer <token>`
+ * requests, routing and supervisor assignment, and the supervisor's calls in progress and monitoring. Every endpoint needs `Authorization: Bearer <token>`
  * with a role it allows (see server/auth.ts); every refusal is a JSON error with a stable code.
  * The demo-token endpoint is not here (server/http.ts): it is the one unauthenticated endpoint, and
  * only in development mode.
@@ -12,10 +12,12 @@ import { MAX_CAPACITY, type TurnOptions } from './config.js';
 import { accessRefusal, type AccessRefusal } from './conversation-access.js';
 import { publicConfig, type DeploymentConfig } from './deployment.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
+import type { ParticipantRole } from '../src/signaling/protocol.js';
 import { offsetPage, pageRequest } from './pagination.js';
 import type { ConversationStatus, ConversationView, Router, RoutingErrorCode, RoutingResult } from './routing.js';
 import { LocalRateLimitStore, type RateLimit, type RateLimitStore } from './stores/rate-limit-store.js';
 import type { RoutingStore } from './stores/routing-store.js';
+import type { Supervision } from './supervision.js';
 import { turnCredential } from './turn-credentials.js';
 
 export const API_PREFIX = '/api/';
@@ -24,6 +26,8 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface ApiOptions {
   /** Agents, conversations and the queue (in this process, or shared by several nodes). */
   routing: RoutingStore;
+  /** Calls in progress and supervisors on them. */
+  supervision: Supervision;
   deployment: DeploymentConfig;
   signingSecret: string;
   /** Told to agents at sign-in: how often they must show signs of life (`GET /api/agents/me`). */
@@ -94,7 +98,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     if (!allowed) throw new HttpError(403, 'forbidden', `this token is not for conversation ${id}`);
     return conversation;
   };
-  const conversationToken = async (role: 'agent' | 'customer', conversationId: string, subject: string) => {
+  const conversationToken = async (role: ParticipantRole, conversationId: string, subject: string) => {
     const version = await routing.read((router) => router.tokenVersion(conversationId, role));
     return issueToken(
       { role, conversationId, subject, expiresIn: options.conversationTokenTtlS ?? 15 * 60, ...(version === undefined ? {} : { version }) },
@@ -221,6 +225,28 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       handle: async ({ params, body }) => {
         const { agentId } = parse(AssignBody, body);
         return routingAnswer(await routing.change((router) => router.assign(params[0], agentId)));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^calls$/,
+      roles: ['supervisor'],
+      // `monitoring`: whether a supervisor can monitor them (only calls through the SFU can be).
+      handle: () => ok({ calls: options.supervision.calls(), monitoring: options.deployment.media === 'sfu' }),
+    },
+    {
+      method: 'POST',
+      pattern: /^conversations\/([^/]+)\/monitor$/,
+      roles: ['supervisor'],
+      handle: async ({ claims, params, body }) => {
+        parse(Empty, body);
+        if (options.deployment.media !== 'sfu') {
+          throw new HttpError(409, 'monitoring-unavailable', 'calls are peer-to-peer in this deployment: only calls through the SFU (CCK_MEDIA=sfu) can be monitored');
+        }
+        const call = options.supervision.callOf(params[0]);
+        if (!call) throw new HttpError(404, 'no-call', `conversation ${params[0]} has no call in progress`);
+        // The supervisor joins the conversation's signaling with this token, as its `supervisor` member.
+        return ok({ call, token: await conversationToken('supervisor', params[0], claims.subject) });
       },
     },
     {

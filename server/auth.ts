@@ -1,9 +1,11 @@
 /**
  * Tokens: HS256 JWTs signed with the server's secret. Two kinds, told apart by the `cid` claim:
- * - conversation tokens (`role` agent | customer, `cid`, `sub`, `iat`, `exp`, optional `ver`) say who
- *   may join which conversation in which role; `sub` is the member identity, the key for resuming a
- *   dropped connection; `ver` is the conversation's token version when it was issued (routed
- *   conversations: reassigning or ending one bumps it, which revokes every older token);
+ * - conversation tokens (`role` agent | customer | supervisor, `cid`, `sub`, `iat`, `exp`, optional
+ *   `ver`) say who may join which conversation in which role; `sub` is the member identity, the key
+ *   for resuming a dropped connection; `ver` is the conversation's token version when it was issued
+ *   (routed conversations: reassigning or ending one bumps it, which revokes every older token).
+ *   Supervisor ones come only from `POST /api/conversations/:id/monitor` (a supervisor's API token);
+ *   nothing else issues them;
  * - API tokens (`role` agent | customer | supervisor, `sub`, `iat`, `exp`, no `cid`) authenticate the
  *   REST API (`Authorization: Bearer`): an agent's `sub` is its agent id, a customer's its customer id.
  * Every token needs `iat`, and no token lives longer than the policy's maximum (`exp - iat`), so a
@@ -12,7 +14,7 @@
  */
 import { SignJWT, errors, jwtVerify } from 'jose';
 import * as v from 'valibot';
-import type { ParticipantRole } from '../src/signaling/protocol.js';
+import { PARTICIPANT_ROLES, type ParticipantRole } from '../src/signaling/protocol.js';
 
 export interface TokenRequest {
   role: ParticipantRole;
@@ -65,7 +67,7 @@ const TimeClaims = {
 };
 
 const Claims = v.object({
-  role: v.picklist(['agent', 'customer']),
+  role: v.picklist(PARTICIPANT_ROLES),
   cid: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
   sub: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
   ver: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),

@@ -5,12 +5,12 @@
  * customer the one who asked. Conversations the server does not route (QA mode, a host's own routing)
  * are the token issuer's business. Used by the join and by the REST API alike.
  */
-import type { ProtocolErrorCode } from '../src/signaling/protocol.js';
+import type { ParticipantRole, ProtocolErrorCode } from '../src/signaling/protocol.js';
 import type { Router } from './routing.js';
 import { versionOf } from './token-versions.js';
 
 export interface ConversationGrant {
-  role: 'agent' | 'customer';
+  role: ParticipantRole;
   conversationId: string;
   subject: string;
   version?: number;

@@ -8,8 +8,11 @@
  * is away is simply not delivered and its sender sends it again when the member is back. That is
  * what lets a restarted server (or another node, see `SeatRegistry`) carry on with empty memory.
  *
- * Seats are keyed by role; relaying and presence go to every other seated member, so a third role
- * (a supervisor) is an additive change.
+ * Seats are keyed by role; relaying and presence go to every other seated member of the call's
+ * stream. A `supervisor` is seated too (for its media requests and the server's signals) but is no
+ * part of that stream: it relays nothing, receives nothing relayed, and the agent and the customer
+ * never see it in `presence` or `joined` (the server tells them with `supervisor` messages instead,
+ * see server/supervision.ts).
  */
 import { createMessage } from '../src/signaling/protocol.js';
 import type { CallAnnouncement, MemberInfo, ParticipantRole, PayloadOf } from '../src/signaling/protocol.js';
@@ -145,14 +148,14 @@ export class ConversationRegistry implements SeatRegistry {
     }
     this.#notifyOthers(conversation, role, { role, present: true, instance, ...(call ? { call } : {}) });
     this.#options.onJoined?.(record, resumed);
-    return { ok: true, member: record, resumed, members: this.#membersOf(conversation) };
+    return { ok: true, member: record, resumed, members: this.#membersOf(conversation, role) };
   }
 
   relay(member: Member, connection: MemberConnection, frame: string | Uint8Array): void {
     const record = this.#current(member, connection);
-    if (!record) return;
+    if (!record || !inStream(record.role)) return;
     for (const other of this.#conversations.get(member.conversationId)!.members.values()) {
-      if (other !== record) other.connection?.sendText(frame);
+      if (other !== record && inStream(other.role)) other.connection?.sendText(frame);
     }
   }
 
@@ -230,18 +233,24 @@ export class ConversationRegistry implements SeatRegistry {
     // A replaced member's successor announces itself (a new instance) right after; no absence in between.
     if (tellOthers) this.#notifyOthers(conversation, member.role, { role: member.role, present: false, reason: reason === 'grace-expired' ? 'timeout' : 'left' });
     this.#deleteIfEmpty(conversation);
-    this.#options.onRemoved?.(member, reason, conversation.members.size === 0 && reason !== 'replaced');
+    // A supervisor still seated does not keep a conversation its agent and customer both left going.
+    const empty = ![...conversation.members.keys()].some(inStream);
+    this.#options.onRemoved?.(member, reason, empty && inStream(member.role) && reason !== 'replaced');
   }
 
   #notifyOthers(conversation: Conversation, role: ParticipantRole, payload: PayloadOf<'presence'>): void {
+    if (!inStream(role)) return;
     const text = JSON.stringify(createMessage('presence', payload));
     for (const [otherRole, other] of conversation.members) {
       if (otherRole !== role) other.connection?.sendText(text);
     }
   }
 
-  #membersOf(conversation: Conversation): MemberInfo[] {
-    return [...conversation.members.values()].map((m) => ({ role: m.role, instance: m.instance, ...(m.call ? { call: m.call } : {}) }));
+  /** The seated members `viewer` may know of: a supervisor sees everyone, the call's sides not the supervisor. */
+  #membersOf(conversation: Conversation, viewer: ParticipantRole): MemberInfo[] {
+    return [...conversation.members.values()]
+      .filter((m) => m.role === viewer || !inStream(viewer) || inStream(m.role))
+      .map((m) => ({ role: m.role, instance: m.instance, ...(m.call ? { call: m.call } : {}) }));
   }
 
   #clearGrace(member: MemberRecord): void {
@@ -252,4 +261,9 @@ export class ConversationRegistry implements SeatRegistry {
   #deleteIfEmpty(conversation: Conversation): void {
     if (conversation.members.size === 0) this.#conversations.delete(conversation.id);
   }
+}
+
+/** Whether a role takes part in the members' relayed stream (the call's two sides; not a supervisor). */
+function inStream(role: ParticipantRole): boolean {
+  return role !== 'supervisor';
 }

@@ -1,13 +1,14 @@
 /**
  * The deployment's configuration, decided by its admin: which calls are allowed, which
- * visual-engagement provider is configured, and which media region relays the calls (with the
- * region map that says which ICE/TURN servers each region uses). Served at `GET /api/config` and
- * enforced on the signaling wire (`callRefusal`).
+ * visual-engagement provider is configured, which media region relays the calls (with the region
+ * map that says which ICE/TURN servers and SFU each region uses) and whether calls are peer-to-peer
+ * or carried through the SFU. Served at `GET /api/config` and enforced on the signaling wire
+ * (`callRefusal`).
  */
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { CALLING_OPTIONS, type CallingOption } from '../src/engine/calling.js';
-import { resolveMediaRegion, type MediaRegion, type MediaRegionMap } from '../src/media/regions.js';
+import { resolveMediaRegion, type MediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../src/media/regions.js';
 import type { SignalingMessage } from '../src/signaling/protocol.js';
 import { ConfigError } from './config-error.js';
 import type { Refusal } from './signaling.js';
@@ -15,6 +16,17 @@ import { withTurnCredential, type TurnCredential } from './turn-credentials.js';
 
 export const VISUAL_PROVIDERS = ['cobrowse', 'screen-share'] as const;
 export type VisualProvider = (typeof VISUAL_PROVIDERS)[number];
+
+/** `p2p`: browsers send media to each other. `sfu`: through the server's SFU (mediasoup). */
+export const MEDIA_MODES = ['p2p', 'sfu'] as const;
+export type MediaMode = (typeof MEDIA_MODES)[number];
+
+/**
+ * The `sfuUrl` the public configuration gives a region carried by the reference server's own SFU
+ * when the region map names none: the session reaches that SFU through the conversation's signaling,
+ * so the URL only says that there is one.
+ */
+export const EMBEDDED_SFU_URL = 'sfu:embedded';
 
 export interface DeploymentConfig {
   /** `video-and-voice`, `voice-only` or `off`. */
@@ -25,6 +37,8 @@ export interface DeploymentConfig {
   region: string;
   /** Regions added to or replacing the SDK's built-in map (`DEFAULT_MEDIA_REGIONS`). */
   regions: MediaRegionMap;
+  /** `CCK_MEDIA`; default `sfu` when the media region has an `sfuUrl`, else `p2p`. */
+  media: MediaMode;
 }
 
 /** What `GET /api/config` answers: enough for a page to configure its engine and elements. */
@@ -35,8 +49,14 @@ export interface PublicDeploymentConfig {
   region: string;
   /** The region that relays the media, e.g. `na` for `gcc`. */
   mediaRegion: string;
-  /** The region map entries from `region` to `mediaRegion` (aliases, then the servers). */
+  /**
+   * The region map entries from `region` to `mediaRegion` (aliases, then the servers). In SFU mode
+   * the media region has an `sfuUrl` (`EMBEDDED_SFU_URL` for the server's own SFU), which is what
+   * makes an engine's default media session an SFU one; in peer-to-peer mode it has none.
+   */
   regions: Record<string, MediaRegion | string>;
+  /** How calls carry their media. */
+  media: MediaMode;
 }
 
 const IceServerSchema = v.strictObject({
@@ -61,12 +81,17 @@ export function resolveDeployment(overrides: Partial<DeploymentConfig> = {}, env
   }
   const regions = validateRegions(overrides.regions ?? regionsFromEnv(env.CCK_REGIONS));
   const region = (overrides.region ?? (env.CCK_REGION?.trim() || 'na')).toLowerCase();
+  let resolved: ResolvedMediaRegion;
   try {
-    resolveMediaRegion(region, regions);
+    resolved = resolveMediaRegion(region, regions);
   } catch (error) {
     throw new ConfigError(`CCK_REGION: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { calling, visualProvider, region, regions };
+  const media = overrides.media ?? pick(env, 'CCK_MEDIA', MEDIA_MODES, resolved.sfuUrl === undefined ? 'p2p' : 'sfu');
+  if (!(MEDIA_MODES as readonly string[]).includes(media)) {
+    throw new ConfigError(`media must be one of ${MEDIA_MODES.join(', ')}, got ${JSON.stringify(media)}`);
+  }
+  return { calling, visualProvider, region, regions, media };
 }
 
 /**
@@ -76,10 +101,11 @@ export function resolveDeployment(overrides: Partial<DeploymentConfig> = {}, env
  */
 export function publicConfig(deployment: DeploymentConfig, credential: TurnCredential | null = null): PublicDeploymentConfig {
   const resolved = resolveMediaRegion(deployment.region, deployment.regions);
+  const sfuUrl = deployment.media === 'sfu' ? (resolved.sfuUrl ?? EMBEDDED_SFU_URL) : undefined;
   const entry: MediaRegion = {
     ...(resolved.label === undefined ? {} : { label: resolved.label }),
     iceServers: credential ? withTurnCredential(resolved.iceServers, credential) : resolved.iceServers.filter((server) => !needsCredential(server)),
-    ...(resolved.sfuUrl === undefined ? {} : { sfuUrl: resolved.sfuUrl }),
+    ...(sfuUrl === undefined ? {} : { sfuUrl }),
   };
   const regions: Record<string, MediaRegion | string> = { [resolved.id]: entry };
   if (resolved.requested !== resolved.id) regions[resolved.requested] = resolved.id;
@@ -89,6 +115,7 @@ export function publicConfig(deployment: DeploymentConfig, credential: TurnCrede
     region: deployment.region,
     mediaRegion: resolved.id,
     regions,
+    media: deployment.media,
   };
 }
 

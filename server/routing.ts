@@ -183,7 +183,7 @@ export class Router {
     record.endReason = reason;
     this.tokenVersions.close(conversationId, record.endedAt + this.#tokenLifetimeMs);
     this.#log('conversation-ended', { conversationId, reason });
-    this.#onAccessRevoked?.(conversationId, ['agent', 'customer'], 'ended');
+    this.#onAccessRevoked?.(conversationId, ['agent', 'customer', 'supervisor'], 'ended');
     this.#drain();
     return { ok: true, conversation: this.#view(record) };
   }

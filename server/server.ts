@@ -14,6 +14,10 @@ import { peerToPeerMedia, type MediaHandlerFactory } from './media-hooks.js';
 import { createRequestListener } from './http.js';
 import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
+import { resolveSfuOptions, type SfuOverrides } from './sfu/sfu-options.js';
+import { SfuService } from './sfu/sfu-service.js';
+import { sfuMedia } from './sfu/sfu-media.js';
+import { Supervision, withSupervision } from './supervision.js';
 import type { PinServiceOptions } from './visual-pins.js';
 import { createStores, type RedisStoreOptions } from './stores/stores.js';
 import { LiveRoutingStore, type RoutingStore } from './stores/routing-store.js';
@@ -38,6 +42,8 @@ export interface ClusterServerOverrides {
 /** Media: the server-side media session (an SFU) that answers `media-request`s. Default: peer-to-peer. */
 export interface MediaServerOverrides {
   media?: MediaHandlerFactory;
+  /** SFU mode (`CCK_MEDIA=sfu`): the SFU's options (also read from `CCK_SFU_*`, see server/sfu/sfu-options.ts). */
+  sfu?: SfuOverrides;
 }
 
 export interface RunningServer {
@@ -57,6 +63,8 @@ export interface RunningServer {
   readonly router: Router;
   /** `memory`, or `redis` when the state is shared with other nodes. */
   readonly stores: 'memory' | 'redis';
+  /** The SFU carrying the calls' media in SFU mode; undefined in peer-to-peer mode. */
+  sfu: SfuService | undefined;
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
   dropConnections(filter?: ConnectionFilter): number;
   /** Signaling WebSocket connections accepted since start (tests count a page's sockets with it). */
@@ -71,6 +79,9 @@ export async function startServer(
   overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides & ClusterServerOverrides = {},
 ): Promise<RunningServer> {
   const options = resolveOptions(overrides);
+  const sfuOptions = options.deployment.media === 'sfu' ? resolveSfuOptions(options.deployment, options.mode === 'production', overrides.sfu) : undefined;
+  // Before listening: a server that cannot carry its calls (mediasoup or its worker missing) does not start.
+  const sfu = sfuOptions ? await SfuService.start({ ...sfuOptions, log: options.log, notify: () => {} }) : undefined;
   const { limits } = options;
   const stores = await createStores(options, {
     ...(overrides.redis === undefined ? {} : { redis: overrides.redis }),
@@ -88,9 +99,14 @@ export async function startServer(
           reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
         ),
     },
+  }).catch(async (error: unknown) => {
+    await sfu?.close();
+    throw error;
   });
   const { routing, pins } = stores;
-  const hooks = createCallHooks(routing, options.deployment, options.log);
+  // Supervision reaches members through the registry, which exists by the time anything is told.
+  const supervision = new Supervision({ registry: { sendTo: (...target) => registry.sendTo(...target) }, log: options.log });
+  const hooks = withSupervision(createCallHooks(routing, options.deployment, options.log), supervision);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
   const registry = stores.seats({
@@ -102,13 +118,14 @@ export async function startServer(
       handlerRef.current?.memberRemoved?.(member);
     },
   });
-  const media = (overrides.media ?? peerToPeerMedia)({
+  const media = (overrides.media ?? (sfu ? sfuMedia(sfu, { onBargeIn: (conversationId) => supervision.bargedIn(conversationId) }) : peerToPeerMedia))({
     signal: (target, callId, payload) =>
       registry.sendTo(target.conversationId, target.role, JSON.stringify(createMessage('media-signal', { callId, payload }))),
   });
   handlerRef.current = media;
   const api = createApiHandler({
     routing,
+    supervision,
     deployment: options.deployment,
     signingSecret: options.signingSecret,
     agentPresenceTimeoutMs: options.agentPresenceTimeoutMs,
@@ -152,6 +169,7 @@ export async function startServer(
     await signaling.close();
     registry.dispose();
     await media.close?.();
+    await sfu?.close();
     await stores.close();
     throw error;
   }
@@ -173,6 +191,7 @@ export async function startServer(
       throw new Error('the routing state is shared in Redis: read it through `routing`');
     },
     stores: stores.kind,
+    sfu,
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
       return signaling.acceptedConnections;
@@ -185,6 +204,7 @@ export async function startServer(
         await signaling.close();
         registry.dispose();
         await media.close?.();
+        await sfu?.close();
         await new Promise<void>((resolve) => {
           httpServer.close(() => resolve());
           // Keep-alive HTTP connections would otherwise hold close() open.

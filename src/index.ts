@@ -2,7 +2,7 @@
 export { CallEngine, type CallEngineOptions } from './engine/call-engine.js';
 export { type CallState, type CallPhase, type EndReason } from './engine/call-state.js';
 export { CallError, CALL_ERROR_CODES, type CallErrorCode, type MediaDeviceRole } from './engine/errors.js';
-export type { CallEngineEvents, MediaState, IncomingCall, SignalingState } from './engine/events.js';
+export type { CallEngineEvents, MediaState, IncomingCall, SignalingState, SupervisorPresence } from './engine/events.js';
 export type { CallMemoryStorage } from './engine/call-memory.js';
 export type { DeviceInfo, DeviceList } from './engine/devices.js';
 export type { NetworkQuality } from './engine/network-quality.js';
@@ -19,6 +19,11 @@ export type {
 } from './media/media-session.js';
 export { PeerSession, createPeerSession } from './media/peer-session.js';
 export { createTrackStream } from './media/track-stream.js';
+// SFU media (the session's code is the lazy chunk dist/chat-call-kit-sfu.js) and the supervisor's monitor.
+export { createMediaSession } from './media/default-session.js';
+export { LazySfuSession, createSfuSession } from './media/sfu/lazy-sfu-session.js';
+export { openSupervisorMonitor, type OpenSupervisorMonitorOptions } from './media/sfu/open-supervisor-monitor.js';
+export type { SupervisorMonitor, SupervisorMonitorEvents, SupervisorState } from './media/sfu/supervisor-monitor.js';
 export { FakeMediaSession, createFakeMediaSessions, type FakeMediaSessionOptions } from './media/fake-media-session.js';
 export {
   TransportError,
@@ -52,6 +57,7 @@ export {
   type MessageOf,
   type PayloadOf,
   type ParticipantRole,
+  type CallParticipantRole,
   type ProtocolErrorCode,
 } from './signaling/protocol.js';
 export { TypedEmitter, type EventMap, type Listener } from './internal/typed-emitter.js';

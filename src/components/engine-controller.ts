@@ -24,6 +24,7 @@ const RENDERED_EVENTS: Array<keyof CallEngineEvents> = [
   'devicechange',
   'audiooutputchange',
   'presence',
+  'supervisor',
 ];
 
 export class EngineController extends SubscriptionController<CallEngine> {

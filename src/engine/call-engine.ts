@@ -10,7 +10,7 @@
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
 import type { MediaConnectionState, MediaSession, MediaSessionFactory, MediaSignalingPort } from '../media/media-session.js';
-import { createPeerSession } from '../media/peer-session.js';
+import { createMediaSession, isWebRtcSessionFactory } from '../media/default-session.js';
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { CallAnnouncement, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
@@ -21,7 +21,7 @@ import { resolveCalling, type CallingOption } from './calling.js';
 import { reportCalls, SignalingCapacityReporter, type CapacityReporter } from './capacity-reporter.js';
 import { LocalMedia, type DeviceList } from './devices.js';
 import { CallError } from './errors.js';
-import type { CallEngineEvents, MediaState, SignalingState } from './events.js';
+import type { CallEngineEvents, SupervisorPresence, MediaState, SignalingState } from './events.js';
 import { NetworkQualityMonitor, type NetworkQuality } from './network-quality.js';
 import { onPageExit } from './page-exit.js';
 import { RemoteVideoMonitor } from './remote-video-monitor.js';
@@ -58,7 +58,7 @@ export interface CallEngineOptions {
   connectTimeoutMs?: number;
   /** Shown to the customer while ringing. */
   displayName?: string;
-  /** The media strategy. Default: peer-to-peer. */
+  /** The media strategy. Default: through the SFU when the region has one (`sfuUrl`), else peer-to-peer. */
   mediaSessionFactory?: MediaSessionFactory;
   /** Where devices come from. Default: `navigator.mediaDevices`. */
   mediaDevices?: () => MediaDevices;
@@ -93,6 +93,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   #session: MediaSession | undefined;
   #localMediaState: MediaState = MEDIA_OFF;
   #remoteMediaState: MediaState | null = null;
+  #supervisor: SupervisorPresence = null;
   /** Both sides agreed to the call: local tracks are attached and media may flow. */
   #accepted = false;
   #ringTimer: ReturnType<typeof setTimeout> | undefined;
@@ -123,6 +124,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     super();
     const { transport, calling, allowVideo, regions, capacityReporter, iceServers, callMemory, ...rest } = options;
     this.#transport = transport;
+    if (transport.role === 'supervisor') throw new CallError('invalid-state', 'a supervisor monitors calls with openSupervisorMonitor(), not a CallEngine');
     this.role = transport.role;
     this.conversationId = transport.conversationId;
     try {
@@ -134,7 +136,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     this.options = Object.freeze({
       ringTimeoutMs: 45_000,
       connectTimeoutMs: 20_000,
-      mediaSessionFactory: createPeerSession,
+      mediaSessionFactory: createMediaSession,
       mediaDevices: () => navigator.mediaDevices,
       leaveOnPageHide: true,
       ...stripUndefined(rest),
@@ -143,7 +145,7 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       // Explicit servers win over the region's.
       iceServers: iceServers ?? [...(this.#mediaRegion?.iceServers ?? [])],
     });
-    this.#media = new LocalMedia(this.options.mediaDevices, this.options.mediaSessionFactory === createPeerSession);
+    this.#media = new LocalMedia(this.options.mediaDevices, isWebRtcSessionFactory(this.options.mediaSessionFactory));
     this.#callMemory = new CallMemory(callMemory, this.conversationId, this.role);
     this.#unsubscribe.push(
       transport.on('message', (message) => this.#onMessage(message)),
@@ -188,6 +190,11 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   /** `null` until the other side reported its state in this call. */
   get remoteMediaState(): MediaState | null {
     return this.#remoteMediaState;
+  }
+
+  /** A supervisor on this conversation's call, as the server told this side (see the `supervisor` event). */
+  get supervisor(): SupervisorPresence {
+    return this.#supervisor;
   }
 
   get connectionState(): MediaConnectionState {
@@ -449,9 +456,19 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
       case 'media-signal':
         if (this.#isCurrent(message.payload.callId)) void this.#session?.handleSignal(message.payload.payload, message.from ?? 'server');
         return;
+      case 'supervisor':
+        return this.#onSupervisor(message.payload.state);
       default:
         return;
     }
+  }
+
+  /** The server speaks for the supervisor (which relays nothing): what it says is the truth. */
+  #onSupervisor(state: PayloadOf<'supervisor'>['state']): void {
+    const next: SupervisorPresence = state === 'left' ? null : state;
+    if (next === this.#supervisor) return;
+    this.#supervisor = next;
+    this.emit('supervisor', next);
   }
 
   #onInvite({ callId, video, callerName }: PayloadOf<'call-invite'>): void {
@@ -617,7 +634,9 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
     const session = this.#session;
     if (!session) return;
     await session.setTrack('audio', this.#localMediaState.muted ? null : this.#media.audioTrack);
-    if (this.#media.videoTrack) await session.setTrack('video', this.#media.videoTrack);
+    // Video too when there is none: a session that prepared a slot while ringing (the SFU's
+    // placeholder producer) then holds it back instead of leaving it open.
+    await session.setTrack('video', this.#media.videoTrack);
   }
 
   #markAccepted(): void {

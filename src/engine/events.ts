@@ -25,6 +25,12 @@ export interface IncomingCall {
  */
 export type SignalingState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
+/**
+ * A supervisor on the call: `monitoring` (listening, only the agent is told), `barged-in` (speaking,
+ * both sides hear it), or `null` (none, or it left).
+ */
+export type SupervisorPresence = 'monitoring' | 'barged-in' | null;
+
 export type CallEngineEvents = {
   /** Every phase change: `(state, previous)`. */
   statechange: [CallState, CallState];
@@ -54,6 +60,8 @@ export type CallEngineEvents = {
   devicechange: [];
   /** The chosen speaker; renderers apply it with `HTMLMediaElement.setSinkId`. */
   audiooutputchange: [string];
+  /** A supervisor started monitoring the call, barged in, or left (as the server tells this side). */
+  supervisor: [SupervisorPresence];
   /** The other member of the conversation connected or left. */
   presence: [{ readonly role: ParticipantRole; readonly present: boolean }];
 };

@@ -25,6 +25,8 @@ const en = {
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   reconnectingSignaling: 'Reconnecting to the call service…',
+  supervisorListening: 'A supervisor is listening',
+  supervisorJoined: 'A supervisor joined the call',
   poorNetwork: 'Poor network connection',
   inCall: 'In a call',
   callDuration: 'Call duration',

@@ -21,6 +21,8 @@ const ptBR: Translation = {
   connecting: 'Conectando…',
   reconnecting: 'Reconectando…',
   reconnectingSignaling: 'Reconectando ao serviço de chamadas…',
+  supervisorListening: 'Um supervisor está ouvindo',
+  supervisorJoined: 'Um supervisor entrou na chamada',
   poorNetwork: 'Conexão de rede ruim',
   inCall: 'Em chamada',
   callDuration: 'Duração da chamada',

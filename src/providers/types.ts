@@ -5,7 +5,7 @@
  * controller drives an adapter through this interface only. See docs/providers.md.
  */
 import type { TypedEmitter } from '../internal/typed-emitter.js';
-import type { ParticipantRole } from '../signaling/protocol.js';
+import type { CallParticipantRole } from '../signaling/protocol.js';
 import type { SignalingTransport } from '../signaling/transport.js';
 import type { VisualError } from './errors.js';
 
@@ -41,7 +41,7 @@ export type VisualEndReason =
 
 /** What an adapter gets to work with. Built-in providers use the conversation's signaling. */
 export interface ProviderContext {
-  readonly role: ParticipantRole;
+  readonly role: CallParticipantRole;
   readonly conversationId: string;
   /** The conversation's signaling transport (not owned: adapters never close it). */
   readonly transport: SignalingTransport;

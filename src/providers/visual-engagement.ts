@@ -14,7 +14,7 @@
  * customer's state then has `offered`, so a UI shows the PIN entry only once there is a PIN to enter.
  */
 import { TypedEmitter } from '../internal/typed-emitter.js';
-import type { ParticipantRole } from '../signaling/protocol.js';
+import type { CallParticipantRole } from '../signaling/protocol.js';
 import type { SignalingTransport } from '../signaling/transport.js';
 import { VisualError } from './errors.js';
 import type { ProviderRegistry } from './registry.js';
@@ -36,7 +36,7 @@ export type VisualPhase = 'idle' | 'starting' | 'waiting' | 'joining' | 'invited
 
 export interface VisualState {
   readonly phase: VisualPhase;
-  readonly role: ParticipantRole;
+  readonly role: CallParticipantRole;
   /** The configured provider's id. */
   readonly provider: string;
   /** The provider's kind (for the customer during a session: the session's). */
@@ -97,7 +97,7 @@ type SharedSessionEvents = Pick<AgentSessionEvents & CustomerSessionEvents, 'con
 const NO_CAPABILITIES: VisualCapabilities = Object.freeze({ view: false, laserPointer: false, remoteControl: false, navigation: false });
 
 export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
-  readonly role: ParticipantRole;
+  readonly role: CallParticipantRole;
   readonly conversationId: string;
   readonly transport: SignalingTransport;
   readonly #adapter: VisualProviderAdapter | undefined;
@@ -118,6 +118,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     super();
     const { transport } = options;
     this.transport = transport;
+    if (transport.role === 'supervisor') throw new VisualError('invalid-state', 'visual engagement is between the agent and the customer, not a supervisor');
     this.role = transport.role;
     this.conversationId = transport.conversationId;
     const registry = options.registry ?? visualProviders;
@@ -498,7 +499,7 @@ export class VisualEngagement extends TypedEmitter<VisualEngagementEvents> {
     throw error;
   }
 
-  #assertRole(role: ParticipantRole, action: string): void {
+  #assertRole(role: CallParticipantRole, action: string): void {
     if (this.role !== role) throw new VisualError('invalid-state', `cannot ${action} as the ${this.role}`);
   }
 

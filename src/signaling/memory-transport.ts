@@ -134,6 +134,17 @@ export class MemoryHub {
     return true;
   }
 
+  /**
+   * Delivers a message as the server would push it to one seated, connected member (a server-side
+   * media session's `media-signal`, a `supervisor` notice). Returns whether it was delivered.
+   */
+  push(conversationId: string, role: ParticipantRole, message: SignalingMessage): boolean {
+    const seat = this.#conversations.get(conversationId)?.get(role);
+    if (!seat?.connected) return false;
+    this.#reply(seat.entry, message);
+    return true;
+  }
+
   /** Simulates a server restart: every connection drops and every seat is forgotten, with no word to anyone. */
   restart(): void {
     for (const seats of this.#conversations.values()) for (const seat of seats.values()) clearTimeout(seat.graceTimer);

@@ -19,11 +19,17 @@ export const PROTOCOL_VERSION = 2;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-/** Conversation roles. Seats are keyed by role, so a third role (a supervisor) is an additive change. */
-export const PARTICIPANT_ROLES = ['agent', 'customer'] as const;
+/**
+ * Conversation roles. Seats are keyed by role. The `supervisor` is the optional third member of an
+ * SFU deployment: it monitors (and may barge into) the agent's call through the SFU, and takes no
+ * part in the members' relayed stream (see docs/protocol.md, "Supervisor").
+ */
+export const PARTICIPANT_ROLES = ['agent', 'customer', 'supervisor'] as const;
 const Role = v.picklist(PARTICIPANT_ROLES);
 
 export type ParticipantRole = v.InferOutput<typeof Role>;
+/** The two sides of a call (what the elements' `participant` attribute takes): every role but the supervisor. */
+export type CallParticipantRole = Exclude<ParticipantRole, 'supervisor'>;
 /** Who sent a message as its receiver sees it: a member, or the server (`from` absent on the wire). */
 export type Sender = ParticipantRole | 'server';
 
@@ -45,6 +51,7 @@ export const PROTOCOL_ERROR_CODES = [
   'video-not-allowed',
   'calls-disabled',
   'media-unavailable',
+  'media-not-found',
   // issue #10: stale access and limits (docs/security.md)
   'token-revoked',
   'conversation-ended',
@@ -222,6 +229,11 @@ const payloads = {
   'media-request': v.strictObject({ callId: Id, payload: MediaPayload }),
   /** Server -> client: the answer to a `media-request`. */
   'media-response': v.strictObject({ callId: Id, payload: MediaPayload }),
+  /**
+   * Server -> agent (and -> customer once the supervisor speaks): a supervisor is `monitoring` the
+   * conversation's call (the agent only is told), has `barged-in` (both hear it), or has `left`.
+   */
+  supervisor: v.strictObject({ state: v.picklist(['monitoring', 'barged-in', 'left']) }),
   // visual engagement (docs/providers.md). PIN service: client -> server, answered by the server.
   /** Agent -> server (a request, answered by `ve-pin`): create the PIN of a new visual-engagement session, bound to this conversation. */
   've-pin-create': v.strictObject({
@@ -403,7 +415,7 @@ export const SERVER_REPLY_TYPES: ReadonlySet<MessageType> = new Set<MessageType>
  * Server-originated messages a transport hands to its `message` listeners (with `from: 'server'`):
  * PIN status, and media signals from a server-side media session.
  */
-export const SERVER_PUSH_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['media-signal', ...VISUAL_PUSH_TYPES]);
+export const SERVER_PUSH_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['media-signal', 'supervisor', ...VISUAL_PUSH_TYPES]);
 
 /** Types only the server may send. (`media-signal` is not one: members relay it too.) */
 export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
@@ -411,6 +423,7 @@ export const SERVER_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
   'presence',
   'pong',
   'error',
+  'supervisor',
   ...SERVER_REPLY_TYPES,
   ...VISUAL_PUSH_TYPES,
 ]);

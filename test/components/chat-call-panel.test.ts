@@ -9,6 +9,7 @@ import type { ChatCallPanel } from '../../src/components/chat-call-panel/chat-ca
 import { CallEngine } from '../../src/engine/call-engine.js';
 import { MemoryHub } from '../../src/signaling/memory-transport.js';
 import type { CallSummary } from '../../src/events/call-summary.js';
+import { createMessage } from '../../src/signaling/protocol.js';
 import { accessibleName } from './support/a11y.js';
 import { $, byText, denyingDevices, disposeEngines, engines2, openMenuAndPick, panels, track } from './support/panels.js';
 
@@ -388,6 +389,27 @@ describe('<chat-call-panel>', () => {
   });
 
   describe('lifecycle', () => {
+    it('tells the agent a supervisor is listening, the customer only once it speaks, in both locales', async () => {
+      const { agent, customer, hub, agentPanel, customerPanel } = await panels();
+      await agent.startCall({ video: false });
+      await waitUntil(() => customer.state.phase === 'incoming');
+      await customer.accept({ video: false });
+      await waitUntil(() => agent.state.phase === 'active' && customer.state.phase === 'active', 'call active', { timeout: 10_000 });
+      const line = (panel: ChatCallPanel) => $(panel, '[part~="supervisor"]')?.textContent?.trim();
+      hub.push(agent.conversationId, 'agent', createMessage('supervisor', { state: 'monitoring' }));
+      await waitUntil(() => line(agentPanel) === 'A supervisor is listening', 'agent told');
+      expect(line(customerPanel)).to.equal(undefined);
+      expect($(agentPanel, '[part~="supervisor"]')!.getAttribute('role')).to.equal('status');
+      await expect(agentPanel).to.be.accessible();
+      for (const role of ['agent', 'customer'] as const) hub.push(agent.conversationId, role, createMessage('supervisor', { state: 'barged-in' }));
+      await waitUntil(() => line(agentPanel) === 'A supervisor joined the call' && line(customerPanel) === 'A supervisor joined the call', 'both told');
+      customerPanel.lang = 'pt-BR';
+      await waitUntil(() => line(customerPanel) === 'Um supervisor entrou na chamada', 'pt-BR');
+      for (const role of ['agent', 'customer'] as const) hub.push(agent.conversationId, role, createMessage('supervisor', { state: 'left' }));
+      await waitUntil(() => line(agentPanel) === undefined && line(customerPanel) === undefined, 'gone');
+      agent.end();
+    });
+
     it('stops listening to the engine when removed from the document', async () => {
       const { agent } = engines2();
       const events = ['statechange', 'error', 'localstream', 'remotemediastate'] as const;

@@ -218,6 +218,7 @@ describe('GET /api/config and the demo tokens', { timeout: SUITE_TIMEOUT_MS }, (
         gcc: 'na',
         na: { label: 'North America', iceServers: [{ urls: 'turn:turn-na.example.test:3478', username: 'u', credential: 'p' }] },
       },
+      media: 'p2p',
     });
   });
 

@@ -87,7 +87,7 @@ describe('deployment configuration from the environment', () => {
 
   it('defaults to video-and-voice, cobrowse, region na, capacity 3, 1 unit per conversation, 60 s presence', () => {
     const options = resolveOptions({ mode: 'development' }, {});
-    assert.deepEqual(options.deployment, { calling: 'video-and-voice', visualProvider: 'cobrowse', region: 'na', regions: {} });
+    assert.deepEqual(options.deployment, { calling: 'video-and-voice', visualProvider: 'cobrowse', region: 'na', regions: {}, media: 'p2p' });
     assert.deepEqual([options.agentCapacity, options.conversationUnits, options.agentPresenceTimeoutMs], [3, 1, 60_000]);
   });
 
@@ -103,7 +103,7 @@ describe('deployment configuration from the environment', () => {
       CCK_AGENT_PRESENCE_TIMEOUT_MS: '0',
     };
     const options = resolveOptions({ mode: 'development' }, env);
-    assert.deepEqual(options.deployment, { calling: 'voice-only', visualProvider: 'screen-share', region: 'gcc', regions });
+    assert.deepEqual(options.deployment, { calling: 'voice-only', visualProvider: 'screen-share', region: 'gcc', regions, media: 'p2p' });
     assert.deepEqual([options.agentCapacity, options.conversationUnits, options.agentPresenceTimeoutMs], [5, 2, 0]);
     assert.equal(publicConfig(options.deployment).mediaRegion, 'na');
     assert.deepEqual(publicConfig(options.deployment).regions, { gcc: 'na', na: { label: 'North America', iceServers: [TURN_NA] } });

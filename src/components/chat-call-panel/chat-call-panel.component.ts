@@ -7,7 +7,7 @@ import type { CallingOption } from '../../engine/calling.js';
 import type { CallError } from '../../engine/errors.js';
 import { LocalizeController } from '../../i18n/localize.js';
 import { CallKitElement } from '../../internal/call-kit-element.js';
-import type { ParticipantRole } from '../../signaling/protocol.js';
+import type { CallParticipantRole } from '../../signaling/protocol.js';
 import { WebSocketTransport } from '../../signaling/websocket-transport.js';
 import '../call-controls/call-controls.js';
 import buttonStyles from '../buttons.styles.js';
@@ -89,6 +89,7 @@ const booleanDefaultTrue = {
  * @csspart status - The call status line (calling, connecting, reconnecting to the call service or the other side, ended).
  * @csspart timer - The call timer.
  * @csspart clear-notice-button - Clears the end notice.
+ * @csspart supervisor - "A supervisor is listening" (agent only) / "A supervisor joined the call", in SFU deployments.
  * @csspart videos - The area holding the video tiles (a video call).
  * @csspart audio-call - The compact row of a voice call: the other side's initials and name.
  * @csspart remote-video - The other side's video.
@@ -152,7 +153,7 @@ export class ChatCallPanel extends CallKitElement {
    * Which side of the conversation this panel is: `agent` or `customer`. (Not `role`: that is ARIA's
    * attribute, and a host carrying `role="agent"` fails every accessibility audit.)
    */
-  @property({ reflect: true }) participant: ParticipantRole = 'customer';
+  @property({ reflect: true }) participant: CallParticipantRole = 'customer';
   /** The conversation to join when the panel makes its own engine. */
   @property() conversation = '';
   /** WebSocket URL of the signaling server (e.g. `wss://host/signaling`), when the panel makes its own engine. */
@@ -510,6 +511,12 @@ export class ChatCallPanel extends CallKitElement {
     `;
   }
 
+  /** What the server says about a supervisor on the call (the customer only hears of one that speaks). */
+  #renderSupervisor(supervisor: 'monitoring' | 'barged-in'): TemplateResult {
+    const strings = this.localize.strings;
+    return html`<p part="supervisor" class="notice" role="status">${supervisor === 'monitoring' ? strings.supervisorListening : strings.supervisorJoined}</p>`;
+  }
+
   #renderCall(engine: CallEngine): TemplateResult {
     const strings = this.localize.strings;
     const name = this.#otherSide();
@@ -600,6 +607,7 @@ export class ChatCallPanel extends CallKitElement {
         ${this.#renderRingingText(engine)}
         ${engine && phase === 'incoming' ? this.#renderRinging(engine) : nothing}
         ${this.#renderStatus(engine)}
+        ${engine && live && engine.supervisor ? this.#renderSupervisor(engine.supervisor) : nothing}
         ${engine && live ? this.#renderCall(engine) : nothing}
         ${engine && live
           ? html`<call-controls
@@ -620,7 +628,7 @@ const NOTICE_MS = 30_000;
 type FocusName = 'accept' | 'controls' | 'menu' | 'notice';
 
 /** Where focus goes after each transition (when focus was in the panel; for ringing, see above). */
-const FOCUS_BY_PHASE: Record<ParticipantRole, Partial<Record<CallState['phase'], FocusName>>> = {
+const FOCUS_BY_PHASE: Record<CallParticipantRole, Partial<Record<CallState['phase'], FocusName>>> = {
   agent: { outgoing: 'controls', ended: 'menu' },
   customer: { incoming: 'accept', connecting: 'controls', ended: 'notice' },
 };

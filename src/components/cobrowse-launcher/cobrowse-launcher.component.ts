@@ -7,7 +7,7 @@ import type { VisualError } from '../../providers/errors.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import type { VisualKind } from '../../providers/types.js';
 import { VisualEngagement, type VisualState } from '../../providers/visual-engagement.js';
-import type { ParticipantRole } from '../../signaling/protocol.js';
+import type { CallParticipantRole } from '../../signaling/protocol.js';
 import type { SignalingTransport } from '../../signaling/transport.js';
 import buttonStyles from '../buttons.styles.js';
 import { FocusFollowController } from '../focus-follow-controller.js';
@@ -114,7 +114,7 @@ export class CobrowseLauncher extends CallKitElement {
    * Which side of the conversation this launcher is: `agent` or `customer`. (Not `role`: that is
    * ARIA's attribute.) Follows the controller's side once the launcher has one.
    */
-  @property({ reflect: true }) participant: ParticipantRole = 'agent';
+  @property({ reflect: true }) participant: CallParticipantRole = 'agent';
   /**
    * The configured provider's id in the registry (`cobrowse`, `screen-share`, or a vendor's), when
    * the launcher makes its own controller. Empty: the built-in provider of `kind`.
@@ -566,7 +566,7 @@ const FOCUS_SELECTORS: Record<Exclude<FocusName, 'pin'>, string> = {
 };
 
 /** Where focus goes when the phase changes (only while the person works in the launcher). */
-const FOCUS_BY_PHASE: Record<ParticipantRole, Partial<Record<VisualState['phase'], FocusName>>> = {
+const FOCUS_BY_PHASE: Record<CallParticipantRole, Partial<Record<VisualState['phase'], FocusName>>> = {
   agent: {
     idle: 'start',
     waiting: 'send-pin',

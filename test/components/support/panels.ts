@@ -51,7 +51,7 @@ export function engines2(options: Partial<CallEngineOptions> = {}, refuseMicroph
 
 /** `lang: null` leaves the language to the document (`<html lang>`), so a test can switch it. */
 export async function panels(options: Partial<CallEngineOptions> = {}, lang: string | null = 'en', refuseMicrophone = false, width = 320) {
-  const { agent, customer } = engines2(options, refuseMicrophone);
+  const { agent, customer, hub } = engines2(options, refuseMicrophone);
   const wrapper = await fixture<HTMLDivElement>(html`
     <div lang=${lang ?? nothing} style="width: ${width}px">
       <chat-call-panel participant="agent" .engine=${agent}></chat-call-panel>
@@ -61,7 +61,7 @@ export async function panels(options: Partial<CallEngineOptions> = {}, lang: str
   const [agentPanel, customerPanel] = [...wrapper.querySelectorAll('chat-call-panel')] as ChatCallPanel[];
   await customer.connect();
   await agent.connect();
-  return { agent, customer, agentPanel: agentPanel!, customerPanel: customerPanel!, wrapper };
+  return { agent, customer, hub, agentPanel: agentPanel!, customerPanel: customerPanel!, wrapper };
 }
 
 export const $ = <T extends Element = HTMLElement>(el: Element, selector: string) => el.shadowRoot!.querySelector<T>(selector);

@@ -1,14 +1,9 @@
 // Test harness: one CallEngine per page, driven by the Node tests through `window.harness`.
 // It only observes the browser (records tracks, stats, frames); every call goes through the SDK.
 import { CallEngine, WebSocketTransport } from '/dist/chat-call-kit.esm.js';
+import { recordCapturedTracks, selectedPairs } from './webrtc-recording.js';
 
-const captured = [];
-const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-navigator.mediaDevices.getUserMedia = async (constraints) => {
-  const stream = await getUserMedia(constraints);
-  captured.push(...stream.getTracks());
-  return stream;
-};
+const captured = recordCapturedTracks();
 
 const peerConnections = [];
 const NativePeerConnection = window.RTCPeerConnection;
@@ -38,7 +33,7 @@ RTCDataChannel.prototype.send = function send(data) {
 const now = () => performance.timeOrigin + performance.now();
 const video = document.getElementById('remote');
 
-const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [], connection: [] };
+const log = { phases: [], endReason: undefined, remoteMedia: [], events: [], errors: [], transport: [], connection: [], supervisor: [], presence: [] };
 let engine;
 let firstFrameAt;
 
@@ -72,6 +67,9 @@ window.harness = {
     transport.on('statechange', (state) => log.transport.push(state));
     engine.on('error', (error) => log.errors.push(error.code));
     engine.on('connectionstate', (state) => log.connection.push(state));
+    engine.on('supervisor', (state) => log.supervisor.push(state));
+    transport.on('presence', ({ role, present }) => log.presence.push({ role, present }));
+    transport.on('joined', ({ members }) => log.presence.push(...members.map(({ role }) => ({ role, present: true, joined: true }))));
     for (const name of ['incoming', 'ringing', 'videofallback']) {
       engine.on(name, (detail) => log.events.push({ name, code: detail?.code }));
     }
@@ -113,11 +111,16 @@ window.harness = {
   log: () => structuredClone(log),
   localMediaState: () => ({ ...engine.localMediaState }),
 
-  /** Bytes received and sent so far per media kind, and video frames decoded, from the peer connection's own statistics. */
+  /**
+   * Bytes received and sent so far per media kind, and video frames decoded, from the peer
+   * connection's own statistics. Not media: the SFU's bandwidth probation stream (mediasoup-client's
+   * `probator` receiver, padding the SFU sends while it forwards video, paused or not).
+   */
   async bytes() {
     const result = { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 }, framesDecoded: 0 };
     const stats = await engine.getStats();
     stats?.forEach((report) => {
+      if (report.type === 'inbound-rtp' && (report.mid === 'probator' || report.trackIdentifier === 'probator')) return;
       if (report.type === 'inbound-rtp') {
         result.inbound[report.kind] += report.bytesReceived ?? 0;
         if (report.kind === 'video') result.framesDecoded += report.framesDecoded ?? 0;
@@ -173,6 +176,18 @@ window.harness = {
       remote: { type: remote?.candidateType, protocol: remote?.protocol },
     };
   },
+  /** Bytes received so far on each inbound audio stream (one per sender: the other side, a supervisor who barged in). */
+  async inboundAudioStreams() {
+    const streams = {};
+    (await engine.getStats())?.forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') streams[report.id] = report.bytesReceived ?? 0;
+    });
+    return streams;
+  },
+  supervisor: () => engine.supervisor,
+  remoteAudioTracks: () => engine.remoteStream?.getAudioTracks().length ?? 0,
+  /** Every open peer connection's selected candidate pair: both ends' address and port. */
+  selectedPairs: () => selectedPairs(peerConnections.map(({ pc }) => pc)),
   /** Every candidate type this side gathered or received, from the statistics. */
   async candidateTypes() {
     const stats = await engine.getStats();

@@ -5,17 +5,24 @@
  *
  * `CCK_E2E_PAIRS` picks the browser pairs (`agent>customer`, comma separated; default all three:
  * `chromium>chromium,chromium>firefox,firefox>chromium`). `CCK_E2E_MEDIA` picks the media modes
- * (default `p2p`; the SFU mode plugs in here).
+ * (default `p2p,sfu`): `p2p`, browsers send media to each other; `sfu`, the reference server in SFU
+ * mode with the real mediasoup worker, pages configured from `GET /api/config` so their engines pick
+ * the SFU session themselves. The SFU mode skips with the reason where mediasoup cannot run, and
+ * fails instead in CI (see test/support/sfu.ts).
  */
+import { networkInterfaces } from 'node:os';
 import { chromium, type Browser as PlaywrightBrowser, type LaunchOptions, type Page as PlaywrightPage } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser } from 'puppeteer-core';
+import type { ServerOverrides } from '../../../server/config.js';
+import type { MediaServerOverrides } from '../../../server/server.js';
 import { chromiumArgs, chromiumExecutable } from '../../support/chromium.mjs';
 import { firefoxExecutable, firefoxPrefs } from '../../support/firefox.mjs';
+import { sfuUnavailableReason } from '../../support/sfu.js';
 import { playwrightLike } from './firefox-page.js';
 import { startXvfb, type XDisplay } from './xvfb.js';
 
 export type BrowserName = 'chromium' | 'firefox';
-export type MediaMode = 'p2p';
+export type MediaMode = 'p2p' | 'sfu';
 
 export interface BrowserPair {
   agent: BrowserName;
@@ -25,7 +32,7 @@ export interface BrowserPair {
 }
 
 const BROWSER_NAMES: readonly BrowserName[] = ['chromium', 'firefox'];
-const MEDIA_MODES_KNOWN: readonly MediaMode[] = ['p2p'];
+const MEDIA_MODES_KNOWN: readonly MediaMode[] = ['p2p', 'sfu'];
 const DEFAULT_PAIRS = 'chromium>chromium,chromium>firefox,firefox>chromium';
 
 function title(name: BrowserName): string {
@@ -53,7 +60,35 @@ function parseModes(spec: string): MediaMode[] {
 /** The browser pairs every two-browser suite runs for. */
 export const BROWSER_PAIRS: readonly BrowserPair[] = parsePairs(process.env.CCK_E2E_PAIRS ?? DEFAULT_PAIRS);
 /** The media modes the call suite runs for. */
-export const MEDIA_MODES: readonly MediaMode[] = parseModes(process.env.CCK_E2E_MEDIA ?? 'p2p');
+export const MEDIA_MODES: readonly MediaMode[] = parseModes(process.env.CCK_E2E_MEDIA ?? 'p2p,sfu');
+
+/** Why `mode` cannot run here (undefined when it can; throws in CI, where it must). */
+export async function mediaModeUnavailable(mode: MediaMode): Promise<string | undefined> {
+  return mode === 'sfu' ? sfuUnavailableReason() : undefined;
+}
+
+/**
+ * Where the suites' SFU listens: this machine's own IPv4 address, loopback only when it has none.
+ * Firefox gathers no loopback candidate (even with `media.peerconnection.ice.loopback`) and pairs
+ * none with a loopback one, so an SFU on 127.0.0.1 is unreachable from it.
+ */
+function sfuListenIp(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    const own = addresses?.find((address) => address.family === 'IPv4' && !address.internal);
+    if (own) return own.address;
+  }
+  return '127.0.0.1';
+}
+
+/** The server options of a mode (one SFU worker is plenty for two pages). */
+export function serverOptionsFor(mode: MediaMode): Pick<ServerOverrides, 'deployment'> & MediaServerOverrides {
+  return mode === 'sfu' ? { deployment: { media: 'sfu' }, sfu: { workers: 1, listenIp: sfuListenIp() } } : {};
+}
+
+/** What the pages' engines are configured with: in SFU mode as a host would, from `GET /api/config`. */
+export function joinOptionsFor(mode: MediaMode): Record<string, unknown> {
+  return mode === 'sfu' ? { fromServerConfig: true } : {};
+}
 
 export interface WaitOptions {
   timeout?: number;

@@ -3,7 +3,7 @@
  * CallEngine from the built SDK against the reference server. Every method goes through the page's
  * `window.harness`.
  */
-import type { Browser as PlaywrightBrowser } from 'playwright-core';
+import type { Browser as PlaywrightBrowser, Page as PlaywrightPage } from 'playwright-core';
 import { wrapChromium, type TestBrowser, type TestPage } from './browser.js';
 
 type Kind = 'audio' | 'video';
@@ -20,6 +20,8 @@ export interface HarnessLog {
   errors: string[];
   transport: string[];
   connection: string[];
+  supervisor: Array<string | null>;
+  presence: Array<{ role: string; present: boolean; joined?: boolean }>;
 }
 
 interface Harness {
@@ -51,6 +53,11 @@ interface Harness {
   engineOptions(): { calling: string; allowVideo: boolean; iceServers: RTCIceServer[] };
   selectedCandidatePair(): Promise<CandidatePair | undefined>;
   candidateTypes(): Promise<{ local: string[]; remote: string[] }>;
+  /** Bytes received so far per inbound audio stream, by statistics id. */
+  inboundAudioStreams(): Promise<Record<string, number>>;
+  supervisor(): string | null;
+  remoteAudioTracks(): number;
+  selectedPairs(): Promise<Array<{ local: { address: string; port: number }; remote: { address: string; port: number } }>>;
 }
 
 export interface CandidatePair {
@@ -74,13 +81,7 @@ export class Side {
   }
 
   run<R>(fn: (harness: Harness, arg: unknown) => R | Promise<R>, arg?: unknown): Promise<R> {
-    return this.page.evaluate(
-      ([source, argument]) => {
-        const call = new Function('harness', 'arg', `return (${source})(harness, arg);`) as (h: Harness, a: unknown) => R;
-        return call(window.harness, argument);
-      },
-      [fn.toString(), arg] as const,
-    );
+    return runInPage<Harness, R>(this.page, fn, arg);
   }
 
   join(options: Record<string, unknown>) {
@@ -127,6 +128,43 @@ export class Side {
   close() {
     return this.page.close();
   }
+}
+
+/**
+ * Runs `fn` in `page` with the page's `window.harness` (whatever harness that page loads): the
+ * function's source is sent, so it must not close over anything but `arg`.
+ */
+export function runInPage<H, R>(page: TestPage | PlaywrightPage, fn: (harness: H, arg: unknown) => R | Promise<R>, arg?: unknown): Promise<R> {
+  // Both drivers' `evaluate` take (function, argument); TestPage's signature is the narrower one.
+  return (page as TestPage).evaluate(
+    ([source, argument]: readonly [string, unknown]) => {
+      const harness = (window as unknown as { harness: H }).harness;
+      return (new Function('harness', 'arg', `return (${source})(harness, arg);`) as (h: H, a: unknown) => R)(harness, argument);
+    },
+    [fn.toString(), arg] as const,
+  );
+}
+
+/**
+ * An agent and a customer page in a call that both see `active`: joined with `join` options (e.g.
+ * `fromServerConfig: true`), rung, answered with the same kind. Pages are added to `open` for closing.
+ */
+export async function activeCall(
+  browser: TestBrowser | PlaywrightBrowser,
+  baseUrl: string,
+  open: Side[],
+  options: { video: boolean; label: string; join?: Record<string, unknown> },
+): Promise<{ agent: Side; customer: Side; conversation: string }> {
+  const conversation = uniqueConversation(options.label);
+  const [agent, customer] = await Promise.all([openSide(browser, baseUrl), openSide(browser, baseUrl)]);
+  open.push(agent, customer);
+  await customer.join({ role: 'customer', conversation, ...options.join });
+  await agent.join({ role: 'agent', conversation, ...options.join });
+  await agent.run((h, v) => h.startCall({ video: v as boolean }), options.video);
+  await customer.waitForPhase('incoming');
+  await customer.run((h, v) => h.accept({ video: v as boolean }), options.video);
+  await Promise.all([agent.waitForPhase('active', 20_000), customer.waitForPhase('active', 20_000)]);
+  return { agent, customer, conversation };
 }
 
 export async function openSide(launched: TestBrowser | PlaywrightBrowser, baseUrl: string): Promise<Side> {
