@@ -16,6 +16,7 @@ import { benchBundleSize } from './bundle-size.js';
 import { benchCobrowse } from './cobrowse.js';
 import { benchCobrowsePages, type FixturePage } from './cobrowse-pages.js';
 import { benchSignaling } from './signaling.js';
+import { benchCrossNode } from './cross-node.js';
 import { benchHygiene } from './hygiene.js';
 import { benchSfuForwarding } from './sfu-forwarding.js';
 import { fmt, table } from './stats.js';
@@ -255,6 +256,18 @@ await section('signaling', async () => {
             : [x.label, `FAILED: ${x.error}`],
         ),
       ),
+  );
+});
+
+await section('signaling', async () => {
+  const r = await benchCrossNode({ conversations: int('BENCH_CROSS_CONVERSATIONS', 1_000), rounds: int('BENCH_ROUNDS', 3), repeats: int('BENCH_CROSS_REPEATS', 2), timeLimitMs: 60_000, log });
+  results.signalingCrossNode = r;
+  const row = (label: string, x: typeof r.same) =>
+    x.ok ? [label, x.latency!.p50, x.latency!.p99, x.messagesPerSecond!, x.rssMiBPer1000Sockets!.join(' / ')] : [label, `FAILED: ${x.error}`];
+  sections.push(
+    `## 4b. Signaling across nodes (state in Redis; ${r.conversations} conversations = ${r.sockets} sockets, ${r.rounds} call setups; least disturbed of ${r.repeats} interleaved runs)\n` +
+      table(['mode', 'p50 ms', 'p99 ms', 'msg/s', 'RSS MiB / 1,000 sockets, per node'], [row('one node (both members on it)', r.same), row('two nodes (relay through Redis)', r.cross)]) +
+      (r.ratios ? `\ncross-node / one node: p50 x${r.ratios.latencyP50}, p99 x${r.ratios.latencyP99}, msg/s x${r.ratios.throughput} (target p50 <= x${r.target.latencyP50})` : ''),
   );
 });
 

@@ -13,7 +13,8 @@ import { io, type Socket } from 'socket.io-client';
 import { issueToken } from '../server/auth.js';
 
 const [kind, portText, conversationsText, roundsText, timeLimitText] = process.argv.slice(2);
-const port = Number(portText);
+// `port`, or `customerPort,agentPort`: the cross-node row puts each member on its own node.
+const [customerPort, agentPort = customerPort] = portText.split(',').map(Number);
 const conversations = Number(conversationsText);
 const rounds = Number(roundsText);
 const timeLimitMs = Number(timeLimitText);
@@ -60,6 +61,7 @@ interface Endpoint {
 }
 
 async function open(conversation: string, role: 'agent' | 'customer'): Promise<Endpoint> {
+  const port = role === 'agent' ? agentPort : customerPort;
   if (kind === 'socketio') {
     const socket: Socket = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], query: { c: conversation }, reconnection: false, forceNew: true });
     await new Promise<void>((resolve, reject) => {

@@ -41,11 +41,11 @@ export interface RelayResult {
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-function child(script: string, args: string[], env: Record<string, string>): ChildProcess {
+export function child(script: string, args: string[], env: Record<string, string>): ChildProcess {
   return fork(here(script), args, { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
-function next<T>(proc: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+export function next<T>(proc: ChildProcess, type: string, timeoutMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();

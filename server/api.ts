@@ -13,9 +13,10 @@ import { accessRefusal, type AccessRefusal } from './conversation-access.js';
 import { publicConfig, type DeploymentConfig } from './deployment.js';
 import { HttpError, readJsonBody, sendError, sendJson } from './json.js';
 import type { ParticipantRole } from '../src/signaling/protocol.js';
-import { KeyedRateLimiter } from './limits/keyed-rate-limiter.js';
 import { offsetPage, pageRequest } from './pagination.js';
-import type { ConversationStatus, ConversationView, Router, RoutingErrorCode } from './routing.js';
+import type { ConversationStatus, ConversationView, Router, RoutingErrorCode, RoutingResult } from './routing.js';
+import { LocalRateLimitStore, type RateLimit, type RateLimitStore } from './stores/rate-limit-store.js';
+import type { RoutingStore } from './stores/routing-store.js';
 import type { Supervision } from './supervision.js';
 import { turnCredential } from './turn-credentials.js';
 
@@ -23,7 +24,8 @@ export const API_PREFIX = '/api/';
 const MAX_BODY_BYTES = 16 * 1024;
 
 export interface ApiOptions {
-  router: Router;
+  /** Agents, conversations and the queue (in this process, or shared by several nodes). */
+  routing: RoutingStore;
   /** Calls in progress and supervisors on them. */
   supervision: Supervision;
   deployment: DeploymentConfig;
@@ -37,6 +39,8 @@ export interface ApiOptions {
   turn?: TurnOptions;
   /** Chat requests one customer may make: per minute, and in a burst. */
   conversationRequests?: { perMinute: number; burst: number };
+  /** Where the chat-request buckets live (shared by every node with Redis); default in this process. */
+  rateLimits?: (name: string, limit: RateLimit) => RateLimitStore;
 }
 
 interface Context {
@@ -76,13 +80,14 @@ const STATUSES: readonly ConversationStatus[] = ['queued', 'assigned', 'ended'];
 export type ApiHandler = (request: IncomingMessage, response: ServerResponse, pathname: string, query: URLSearchParams) => Promise<void>;
 
 export function createApiHandler(options: ApiOptions): ApiHandler {
-  const { router } = options;
+  const { routing } = options;
   const lifetimes = options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES;
   const requests = options.conversationRequests ?? { perMinute: 6, burst: 3 };
-  const requestLimiter = new KeyedRateLimiter({ ratePerSecond: requests.perMinute / 60, burst: requests.burst });
+  const requestLimit = { ratePerSecond: requests.perMinute / 60, burst: requests.burst };
+  const requestLimiter = options.rateLimits?.('conversation-requests', requestLimit) ?? new LocalRateLimitStore(requestLimit);
   const ok = (body: unknown, status = 200) => ({ status, body });
-  const conversationFor = (claims: ApiClaims, id: string): ConversationView => {
-    const conversation = router.get(id);
+  const conversationFor = async (claims: ApiClaims, id: string): Promise<ConversationView> => {
+    const conversation = await routing.read((router) => router.get(id));
     if (!conversation) throw new HttpError(404, 'not-found', `no conversation ${id}`);
     const allowed =
       claims.role === 'supervisor' ||
@@ -93,8 +98,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
     if (!allowed) throw new HttpError(403, 'forbidden', `this token is not for conversation ${id}`);
     return conversation;
   };
-  const conversationToken = (role: ParticipantRole, conversationId: string, subject: string) => {
-    const version = router.tokenVersion(conversationId, role);
+  const conversationToken = async (role: ParticipantRole, conversationId: string, subject: string) => {
+    const version = await routing.read((router) => router.tokenVersion(conversationId, role));
     return issueToken(
       { role, conversationId, subject, expiresIn: options.conversationTokenTtlS ?? 15 * 60, ...(version === undefined ? {} : { version }) },
       options.signingSecret,
@@ -119,9 +124,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'POST',
       pattern: /^agents\/sign-in$/,
       roles: ['agent'],
-      handle: ({ claims, body }) => {
+      handle: async ({ claims, body }) => {
         const { capacity, name } = parse(SignInBody, body);
-        const agent = router.signIn(claims.subject, { ...(capacity === undefined ? {} : { capacity }), ...(name === undefined ? {} : { name }) });
+        const details = { ...(capacity === undefined ? {} : { capacity }), ...(name === undefined ? {} : { name }) };
+        const agent = await routing.change((router) => router.signIn(claims.subject, details));
         return ok({ agent, presenceTimeoutMs: options.agentPresenceTimeoutMs });
       },
     },
@@ -129,9 +135,9 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'POST',
       pattern: /^agents\/sign-out$/,
       roles: ['agent'],
-      handle: ({ claims, body }) => {
+      handle: async ({ claims, body }) => {
         parse(Empty, body);
-        const agent = router.signOut(claims.subject);
+        const agent = await routing.change((router) => router.signOut(claims.subject));
         if (!agent) throw new HttpError(404, 'agent-not-found', 'this agent never signed in');
         return ok({ agent });
       },
@@ -141,10 +147,12 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^agents\/me$/,
       roles: ['agent'],
       handle: async ({ claims }) => {
-        router.touch(claims.subject);
-        const agent = router.agents.view(claims.subject) ?? null;
+        const { agent, assigned } = await routing.change((router) => {
+          router.touch(claims.subject);
+          return { agent: router.agents.view(claims.subject) ?? null, assigned: router.list({ agentId: claims.subject, status: 'assigned' }) };
+        });
         const conversations = await Promise.all(
-          router.list({ agentId: claims.subject, status: 'assigned' }).map(async (conversation) => ({
+          assigned.map(async (conversation) => ({
             ...conversation,
             token: await conversationToken('agent', conversation.id, claims.subject),
           })),
@@ -156,8 +164,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^agents$/,
       roles: ['supervisor'],
-      handle: ({ query }) => {
-        const { items, next } = offsetPage(router.listAgents(), pageRequest(query));
+      handle: async ({ query }) => {
+        const { items, next } = offsetPage(await routing.change((router) => router.listAgents()), pageRequest(query));
         return ok({ agents: items, next });
       },
     },
@@ -165,8 +173,8 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^queue$/,
       roles: ['supervisor'],
-      handle: ({ query }) => {
-        const { items, next } = offsetPage(router.queue(), pageRequest(query));
+      handle: async ({ query }) => {
+        const { items, next } = offsetPage(await routing.read((router) => router.queue()), pageRequest(query));
         return ok({ queue: items, next });
       },
     },
@@ -176,14 +184,14 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       roles: ['customer'],
       handle: async ({ claims, body }) => {
         parse(Empty, body);
-        if (!router.openConversationOf(claims.subject)) {
-          const decision = requestLimiter.take(claims.subject);
+        if (!(await routing.read((router) => router.openConversationOf(claims.subject)))) {
+          const decision = await requestLimiter.take(claims.subject);
           if (!decision.ok) {
             const seconds = Math.ceil(decision.retryAfterMs / 1_000);
             throw new HttpError(429, 'rate-limited', `too many chat requests; try again in ${seconds} s`, { 'Retry-After': String(seconds) });
           }
         }
-        const { created, conversation } = router.request(claims.subject);
+        const { created, conversation } = await routing.change((router) => router.request(claims.subject));
         const token = await conversationToken('customer', conversation.id, claims.subject);
         return ok({ conversation, token }, created ? 201 : 200);
       },
@@ -192,12 +200,14 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       method: 'GET',
       pattern: /^conversations$/,
       roles: ['supervisor'],
-      handle: ({ query }) => {
+      handle: async ({ query }) => {
         const status = query.get('status');
         if (status !== null && !(STATUSES as readonly string[]).includes(status)) {
           throw new HttpError(400, 'bad-request', `status must be one of ${STATUSES.join(', ')}`);
         }
-        const { items, next } = router.page(status === null ? {} : { status: status as ConversationStatus }, pageRequest(query));
+        const filter = status === null ? {} : { status: status as ConversationStatus };
+        const request = pageRequest(query);
+        const { items, next } = await routing.read((router) => router.page(filter, request));
         return ok({ conversations: items, next });
       },
     },
@@ -206,15 +216,15 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^conversations\/([^/]+)$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'own',
-      handle: ({ claims, params }) => ok({ conversation: conversationFor(claims, params[0]) }),
+      handle: async ({ claims, params }) => ok({ conversation: await conversationFor(claims, params[0]) }),
     },
     {
       method: 'POST',
       pattern: /^conversations\/([^/]+)\/assign$/,
       roles: ['supervisor'],
-      handle: ({ params, body }) => {
+      handle: async ({ params, body }) => {
         const { agentId } = parse(AssignBody, body);
-        return routingAnswer(router.assign(params[0], agentId));
+        return routingAnswer(await routing.change((router) => router.assign(params[0], agentId)));
       },
     },
     {
@@ -244,10 +254,10 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       pattern: /^conversations\/([^/]+)\/end$/,
       roles: ['agent', 'customer', 'supervisor'],
       conversationTokens: 'own',
-      handle: ({ claims, params, body }) => {
+      handle: async ({ claims, params, body }) => {
         parse(Empty, body);
-        conversationFor(claims, params[0]);
-        return routingAnswer(router.end(params[0], `ended-by-${claims.role}`));
+        await conversationFor(claims, params[0]);
+        return routingAnswer(await routing.change((router) => router.end(params[0], `ended-by-${claims.role}`)));
       },
     },
   ];
@@ -268,7 +278,7 @@ export function createApiHandler(options: ApiOptions): ApiHandler {
       const params = match.slice(1).map((segment) => decodeSegment(segment));
       const claims = await authenticate(request, options.signingSecret, lifetimes);
       authorize(route, claims, params);
-      const access = conversationAccess(claims, router);
+      const access = await routing.read((router) => conversationAccess(claims, router));
       const body = route.method === 'POST' ? await readJsonBody(request, MAX_BODY_BYTES) : {};
       const result = await route.handle({ claims, access, params, query, body });
       sendJson(response, result.status, result.body);
@@ -312,7 +322,7 @@ function conversationAccess(claims: ApiClaims, router: Router): AccessRefusal | 
   return refusal;
 }
 
-function routingAnswer(result: ReturnType<Router['assign']>): { status: number; body: unknown } {
+function routingAnswer(result: RoutingResult): { status: number; body: unknown } {
   if (!result.ok) throw new HttpError(ROUTING_STATUS[result.code], result.code, result.message);
   return { status: 200, body: { conversation: result.conversation } };
 }

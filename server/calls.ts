@@ -10,24 +10,34 @@
 import type { SignalingMessage } from '../src/signaling/protocol.js';
 import type { Member, RegistryOptions } from './conversations.js';
 import { callRefusal, type DeploymentConfig } from './deployment.js';
+import type { ServerLog } from './config.js';
 import type { Router } from './routing.js';
 import type { Refusal, SignalingHooks } from './signaling.js';
+import type { RoutingStore } from './stores/routing-store.js';
 
 export interface CallHooks {
   signaling: SignalingHooks;
   registry: Required<Pick<RegistryOptions, 'onJoined' | 'onRemoved'>>;
 }
 
-export function createCallHooks(router: Router, deployment: DeploymentConfig): CallHooks {
+/**
+ * `routing` may be shared by several nodes, so its changes are asynchronous: signaling does not wait
+ * for them (the frame is relayed already); a failed change is logged.
+ */
+export function createCallHooks(routing: RoutingStore, deployment: DeploymentConfig, log: ServerLog): CallHooks {
+  const apply = (change: (router: Router) => unknown) => {
+    routing.change(change).catch((error: unknown) => log('internal-error', { message: error instanceof Error ? error.message : String(error) }));
+  };
   return {
     signaling: {
       checkRelay: (_member, message) => callRefusal(deployment.calling, message),
-      relayed: (member, message) => relayed(router, member, message),
-      notice: (member, message) => notice(router, deployment, member, message),
+      relayed: (member, message) => relayed(apply, member, message),
+      notice: (member, message) => notice(apply, deployment, member, message),
     },
     registry: {
-      onJoined: (member) => joined(router, member),
-      onRemoved: (member, reason, conversationEmpty) => router.memberRemoved(member.conversationId, member.role, reason, conversationEmpty),
+      onJoined: (member) => apply((router) => joined(router, member)),
+      onRemoved: (member, reason, conversationEmpty) =>
+        apply((router) => router.memberRemoved(member.conversationId, member.role, reason, conversationEmpty)),
     },
   };
 }
@@ -40,18 +50,26 @@ function joined(router: Router, member: Member): void {
   else router.callEnded(member.conversationId, undefined, 'agent-announced-no-call');
 }
 
-function relayed(router: Router, member: Member, message: SignalingMessage): void {
+type Apply = (change: (router: Router) => unknown) => void;
+
+function relayed(apply: Apply, member: Member, message: SignalingMessage): void {
   if (message.type === 'call-end' || message.type === 'call-reject' || message.type === 'call-cancel') {
-    router.callEnded(member.conversationId, message.payload.callId, `${member.role}-${message.type}`);
+    const { callId } = message.payload;
+    apply((router) => router.callEnded(member.conversationId, callId, `${member.role}-${message.type}`));
   }
 }
 
-function notice(router: Router, deployment: DeploymentConfig, member: Member, message: SignalingMessage): Refusal | null {
+function notice(apply: Apply, deployment: DeploymentConfig, member: Member, message: SignalingMessage): Refusal | null {
   if (message.type !== 'call-started' && message.type !== 'call-ended') return null;
   if (member.role !== 'agent') return { code: 'forbidden', detail: `only the agent reports its calls, not the ${member.role}` };
   const refusal = callRefusal(deployment.calling, message);
   if (refusal) return refusal;
-  if (message.type === 'call-started') router.callStarted(member.conversationId, message.payload.callId, message.payload.video);
-  else router.callEnded(member.conversationId, message.payload.callId);
+  const { callId } = message.payload;
+  if (message.type === 'call-started') {
+    const { video } = message.payload;
+    apply((router) => router.callStarted(member.conversationId, callId, video));
+  } else {
+    apply((router) => router.callEnded(member.conversationId, callId));
+  }
   return null;
 }

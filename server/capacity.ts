@@ -43,6 +43,25 @@ export interface CapacityOptions {
   now?: () => number;
 }
 
+/** An agent's whole record, as a store shared by several nodes keeps it (see `AgentRegistry.snapshot`). */
+export interface AgentSnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly signedIn: boolean;
+  readonly capacity: number;
+  readonly conversations: readonly string[];
+  readonly calls: readonly AgentCall[];
+  readonly signInSeq: number;
+  readonly lastSeenAt: number;
+  readonly lastAssignedSeq: number;
+}
+
+export interface AgentRegistrySnapshot {
+  readonly seq: number;
+  readonly assignments: number;
+  readonly agents: readonly AgentSnapshot[];
+}
+
 interface AgentRecord {
   readonly id: string;
   name: string;
@@ -216,6 +235,40 @@ export class AgentRegistry {
     if (!agent || !call || (callId !== undefined && call.callId !== callId)) return false;
     agent.calls.delete(conversationId);
     return true;
+  }
+
+  /** Everything the registry holds, as plain data (JSON-safe). */
+  snapshot(): AgentRegistrySnapshot {
+    return {
+      seq: this.#seq,
+      assignments: this.#assignments,
+      agents: [...this.#agents.values()].map((agent) => ({
+        id: agent.id,
+        name: agent.name,
+        signedIn: agent.signedIn,
+        capacity: agent.capacity,
+        conversations: [...agent.conversations],
+        calls: [...agent.calls.values()],
+        signInSeq: agent.signInSeq,
+        lastSeenAt: agent.lastSeenAt,
+        lastAssignedSeq: agent.lastAssignedSeq,
+      })),
+    };
+  }
+
+  /** A registry holding what `snapshot()` returned (the same rules then apply to it). */
+  static fromSnapshot(options: CapacityOptions, snapshot: AgentRegistrySnapshot): AgentRegistry {
+    const registry = new AgentRegistry(options);
+    registry.#seq = snapshot.seq;
+    registry.#assignments = snapshot.assignments;
+    for (const agent of snapshot.agents) {
+      registry.#agents.set(agent.id, {
+        ...agent,
+        conversations: new Set(agent.conversations),
+        calls: new Map(agent.calls.map((call) => [call.conversationId, call])),
+      });
+    }
+    return registry;
   }
 
   #require(id: string): AgentRecord {

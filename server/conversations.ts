@@ -71,7 +71,8 @@ export interface RegistryOptions {
  * nodes (Redis) implements the same shape and relays across nodes.
  */
 export interface SeatRegistry {
-  join(request: JoinRequest, connection: MemberConnection): JoinOutcome;
+  /** Seats `connection` (asynchronous when the seats are shared by several nodes). */
+  join(request: JoinRequest, connection: MemberConnection): JoinOutcome | Promise<JoinOutcome>;
   /** Sends `frame` to every other member of `member`'s conversation that is connected now. */
   relay(member: Member, connection: MemberConnection, frame: string | Uint8Array): void;
   /** Sends `text` to one member of a conversation, if it is connected now. */

@@ -34,7 +34,7 @@ export interface HttpOptions {
   allowedOrigins: AllowedOrigins;
   tokenLifetimes?: TokenLifetimes;
   /** The token version a demo token of a routed conversation must carry to join it. */
-  tokenVersion?(conversationId: string, role: 'agent' | 'customer'): number | undefined;
+  tokenVersion?(conversationId: string, role: 'agent' | 'customer'): Promise<number | undefined>;
 }
 
 export function createRequestListener(options: HttpOptions): RequestListener {
@@ -138,7 +138,7 @@ async function demoToken(params: URLSearchParams, options: HttpOptions, response
     badRequest('subject must be 1-256 characters');
     return;
   }
-  const version = options.tokenVersion?.(conversationId, role);
+  const version = await options.tokenVersion?.(conversationId, role);
   const expiresIn = (options.tokenLifetimes ?? DEFAULT_TOKEN_LIFETIMES).maxConversationTokenS;
   const token = await issueToken({ role, conversationId, subject, expiresIn, ...(version === undefined ? {} : { version }) }, options.signingSecret);
   sendJson(response, 200, { token });

@@ -26,6 +26,7 @@ try {
   const media = publicConfig(deployment);
   const region = media.region === media.mediaRegion ? media.region : `${media.region} -> ${media.mediaRegion}`;
   console.log(`calls: ${deployment.calling}, visual engagement: ${deployment.visualProvider}, media region: ${region}, media: ${deployment.media === 'sfu' ? `through the SFU (${server.sfu?.workerCount ?? 0} mediasoup workers)` : 'peer-to-peer'}`);
+  if (server.stores === 'redis') console.log('state: shared in Redis (CCK_REDIS_URL): this node is one of a deployment');
   if (!existsSync(join(rootDir, 'dist'))) console.log('note: dist/ is missing; run `npm run build` to serve the SDK');
 
   let stopping = false;

@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ParticipantRole } from '../src/signaling/protocol.js';
-import type { AgentRegistry, AgentView } from './capacity.js';
+import { AgentRegistry, type AgentRegistrySnapshot, type AgentView, type CapacityOptions } from './capacity.js';
 import type { ServerLog } from './config.js';
 import type { Page, PageRequest } from './pagination.js';
-import { MemoryTokenVersions, versionOf, type TokenVersions } from './token-versions.js';
+import { MemoryTokenVersions, versionOf, type TokenVersions, type TokenVersionsSnapshot } from './token-versions.js';
 
 export type ConversationStatus = 'queued' | 'assigned' | 'ended';
 
@@ -38,7 +38,17 @@ export type RoutingResult =
   | { ok: true; conversation: ConversationView }
   | { ok: false; code: RoutingErrorCode; message: string };
 
-interface ConversationRecord {
+/** Agents, conversations, the queue and token versions as plain data: what a store shared by several nodes keeps. */
+export interface RouterSnapshot {
+  readonly agents: AgentRegistrySnapshot;
+  readonly conversations: readonly ConversationRecord[];
+  readonly queue: readonly string[];
+  /** The last conversation `seq` handed out. */
+  readonly seq: number;
+  readonly tokenVersions: TokenVersionsSnapshot;
+}
+
+export interface ConversationRecord {
   /** Creation order: the cursor of paginated lists. */
   readonly seq: number;
   readonly id: string;
@@ -342,6 +352,31 @@ export class Router {
   listAgents(): AgentView[] {
     this.#expireSilentAgents();
     return this.agents.list();
+  }
+
+  /** Everything the router holds, as plain data (JSON-safe). */
+  snapshot(): RouterSnapshot {
+    if (!(this.tokenVersions instanceof MemoryTokenVersions)) throw new Error('only a router with in-memory token versions has a snapshot');
+    return {
+      agents: this.agents.snapshot(),
+      conversations: [...this.#conversations.values()].map((c) => ({ ...c })),
+      queue: [...this.#queue],
+      seq: this.#seq,
+      tokenVersions: this.tokenVersions.snapshot(),
+    };
+  }
+
+  /** A router holding what `snapshot()` returned: the same rules then apply to it. */
+  static fromSnapshot(snapshot: RouterSnapshot, options: RouterOptions & CapacityOptions): Router {
+    const tokenVersions = MemoryTokenVersions.fromSnapshot(snapshot.tokenVersions, options.now);
+    const router = new Router(AgentRegistry.fromSnapshot(options, snapshot.agents), { ...options, tokenVersions });
+    router.#seq = snapshot.seq;
+    for (const record of snapshot.conversations) {
+      router.#conversations.set(record.id, { ...record });
+      if (record.status !== 'ended' && record.customerId !== '') router.#openByCustomer.set(record.customerId, record.id);
+    }
+    router.#queue.push(...snapshot.queue);
+    return router;
   }
 
   #drain(): void {

@@ -8,21 +8,20 @@ import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api.js';
 import { createCallHooks } from './calls.js';
 import { accessRefusal } from './conversation-access.js';
-import { AgentRegistry } from './capacity.js';
 import { resolveOptions } from './config.js';
 import type { ServerOptions, ServerOverrides } from './config.js';
-import { ConversationRegistry } from './conversations.js';
 import { peerToPeerMedia, type MediaHandlerFactory } from './media-hooks.js';
-import { Router } from './routing.js';
 import { createRequestListener } from './http.js';
 import { createMessage } from '../src/signaling/protocol.js';
 import { SIGNALING_PATH, attachSignaling } from './signaling.js';
-import { PinService } from './visual-pins.js';
 import { resolveSfuOptions, type SfuOverrides } from './sfu/sfu-options.js';
 import { SfuService } from './sfu/sfu-service.js';
 import { sfuMedia } from './sfu/sfu-media.js';
 import { Supervision, withSupervision } from './supervision.js';
 import type { PinServiceOptions } from './visual-pins.js';
+import { createStores, type RedisStoreOptions } from './stores/stores.js';
+import { LiveRoutingStore, type RoutingStore } from './stores/routing-store.js';
+import type { Router } from './routing.js';
 import type { ConnectionFilter } from './signaling.js';
 import { createUpgradeGuard } from './upgrade-guard.js';
 
@@ -33,6 +32,11 @@ export type { MediaHandlerFactory, MediaRequestHandler, MediaReply, ServerMediaP
 /** Visual engagement: the PIN service's options (also read from `CCK_PIN_TTL_MS`, `CCK_PIN_LENGTH`). */
 export interface VisualServerOverrides {
   pins?: Partial<PinServiceOptions>;
+}
+
+/** Scale-out: keep the state in Redis (default from `CCK_REDIS_URL`; `null` keeps it in memory whatever the environment says). */
+export interface ClusterServerOverrides {
+  redis?: RedisStoreOptions | null;
 }
 
 /** Media: the server-side media session (an SFU) that answers `media-request`s. Default: peer-to-peer. */
@@ -50,8 +54,15 @@ export interface RunningServer {
   signalingUrl: string;
   /** The resolved options, including the signing secret (tests issue tokens with it). */
   options: ServerOptions;
-  /** Agents, conversations and the queue (what the REST API reads and changes). */
-  router: Router;
+  /** Agents, conversations and the queue (what the REST API reads and changes), in memory or in Redis. */
+  routing: RoutingStore;
+  /**
+   * The live router when the state is in this process (tests read it synchronously). With Redis
+   * there is no live router: reading this throws; use `routing`.
+   */
+  readonly router: Router;
+  /** `memory`, or `redis` when the state is shared with other nodes. */
+  readonly stores: 'memory' | 'redis';
   /** The SFU carrying the calls' media in SFU mode; undefined in peer-to-peer mode. */
   sfu: SfuService | undefined;
   /** Terminates matching signaling connections abruptly, like a network failure. Returns how many. */
@@ -64,38 +75,41 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides = {}): Promise<RunningServer> {
+export async function startServer(
+  overrides: ServerOverrides & VisualServerOverrides & MediaServerOverrides & ClusterServerOverrides = {},
+): Promise<RunningServer> {
   const options = resolveOptions(overrides);
   const sfuOptions = options.deployment.media === 'sfu' ? resolveSfuOptions(options.deployment, options.mode === 'production', overrides.sfu) : undefined;
-  const pins = new PinService(overrides.pins, process.env);
   // Before listening: a server that cannot carry its calls (mediasoup or its worker missing) does not start.
-  const sfu = sfuOptions ? await SfuService.start({ ...sfuOptions, log: options.log, notify: () => {} }).catch((error: unknown) => (pins.dispose(), Promise.reject(error))) : undefined;
-  const agents = new AgentRegistry({
-    defaultCapacity: options.agentCapacity,
-    conversationUnits: options.conversationUnits,
-    presenceTimeoutMs: options.agentPresenceTimeoutMs,
-  });
+  const sfu = sfuOptions ? await SfuService.start({ ...sfuOptions, log: options.log, notify: () => {} }) : undefined;
   const { limits } = options;
-  const router = new Router(agents, {
-    log: options.log,
-    retentionMs: limits.conversationRetentionMs,
-    tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
-    // Revoked access closes the seats at once, it does not wait for the tokens to expire. (The
-    // registry is made below; the router only calls this once requests arrive.)
-    onAccessRevoked: (conversationId, roles, reason) =>
-      registry.revoke(
-        conversationId,
-        roles,
-        reason === 'ended' ? 'conversation-ended' : 'token-revoked',
-        reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
-      ),
+  const stores = await createStores(options, {
+    ...(overrides.redis === undefined ? {} : { redis: overrides.redis }),
+    ...(overrides.pins ? { pins: overrides.pins } : {}),
+    routing: {
+      retentionMs: limits.conversationRetentionMs,
+      tokenLifetimeMs: options.tokenLifetimes.maxConversationTokenS * 1_000,
+      // Revoked access closes the seats at once, it does not wait for the tokens to expire. (The
+      // registry is made below; the router only calls this once requests arrive.)
+      onAccessRevoked: (conversationId, roles, reason) =>
+        registry.revoke(
+          conversationId,
+          roles,
+          reason === 'ended' ? 'conversation-ended' : 'token-revoked',
+          reason === 'ended' ? 'the conversation has ended' : 'the conversation was assigned to another agent',
+        ),
+    },
+  }).catch(async (error: unknown) => {
+    await sfu?.close();
+    throw error;
   });
+  const { routing, pins } = stores;
   // Supervision reaches members through the registry, which exists by the time anything is told.
   const supervision = new Supervision({ registry: { sendTo: (...target) => registry.sendTo(...target) }, log: options.log });
-  const hooks = withSupervision(createCallHooks(router, options.deployment), supervision);
+  const hooks = withSupervision(createCallHooks(routing, options.deployment, options.log), supervision);
   // The media handler is made once the registry exists: it reaches members through it.
   const handlerRef: { current?: ReturnType<MediaHandlerFactory> } = {};
-  const registry = new ConversationRegistry({
+  const registry = stores.seats({
     resumeGraceMs: options.resumeGraceMs,
     log: options.log,
     onJoined: hooks.registry.onJoined,
@@ -110,7 +124,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
   });
   handlerRef.current = media;
   const api = createApiHandler({
-    router,
+    routing,
     supervision,
     deployment: options.deployment,
     signingSecret: options.signingSecret,
@@ -119,9 +133,10 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     conversationTokenTtlS: options.conversationTokenTtlS,
     turn: options.turn,
     conversationRequests: { perMinute: limits.conversationRequestsPerMinute, burst: limits.conversationRequestBurst },
+    rateLimits: stores.rateLimits,
   });
   const httpServer = createServer(
-    createRequestListener({ ...options, api, tokenVersion: (conversationId, role) => router.tokenVersion(conversationId, role) }),
+    createRequestListener({ ...options, api, tokenVersion: (conversationId, role) => routing.read((router) => router.tokenVersion(conversationId, role)) }),
   );
   const signaling = attachSignaling(httpServer, {
     registry,
@@ -129,7 +144,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     wsCompression: options.wsCompression,
     log: options.log,
-    hooks: { ...hooks.signaling, checkJoin: (claims) => accessRefusal(claims, router) },
+    hooks: { ...hooks.signaling, checkJoin: (claims) => routing.read((router) => accessRefusal(claims, router)) },
     pins,
     media,
     limits,
@@ -154,9 +169,9 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
   } catch (error) {
     await signaling.close();
     registry.dispose();
-    pins.dispose();
     await media.close?.();
     await sfu?.close();
+    await stores.close();
     throw error;
   }
   httpServer.on('error', (error) => options.log('http-error', { message: error.message }));
@@ -171,7 +186,12 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
     port,
     signalingUrl: `ws://${host}:${port}${SIGNALING_PATH}`,
     options: { ...options, port },
-    router,
+    routing,
+    get router(): Router {
+      if (routing instanceof LiveRoutingStore) return routing.router;
+      throw new Error('the routing state is shared in Redis: read it through `routing`');
+    },
+    stores: stores.kind,
     sfu,
     dropConnections: (filter) => signaling.dropConnections(filter),
     get acceptedConnections() {
@@ -184,7 +204,6 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
       closing ??= (async () => {
         await signaling.close();
         registry.dispose();
-        pins.dispose();
         await media.close?.();
         await sfu?.close();
         await new Promise<void>((resolve) => {
@@ -192,6 +211,7 @@ export async function startServer(overrides: ServerOverrides & VisualServerOverr
           // Keep-alive HTTP connections would otherwise hold close() open.
           httpServer.closeAllConnections();
         });
+        await stores.close();
       })();
       return closing;
     },

@@ -29,7 +29,7 @@ import { ConnectionGuard, type ConnectionLimitOptions } from './limits/connectio
 import type { MediaRequestHandler } from './media-hooks.js';
 import { refusalResponse, type UpgradeGuard } from './upgrade-guard.js';
 import { handleVisualRequest, isVisualRequest } from './visual-signaling.js';
-import type { PinService } from './visual-pins.js';
+import type { PinStore } from './stores/pin-store.js';
 
 export const SIGNALING_PATH = '/signaling';
 
@@ -49,7 +49,7 @@ export interface SignalingOptions {
   log: ServerLog;
   hooks?: SignalingHooks;
   /** The visual-engagement PIN service (`ve-pin-*` requests); without it they are refused. */
-  pins?: PinService;
+  pins?: PinStore;
   /** Answers `media-request`s (an SFU). Without it they are refused with `media-unavailable`. */
   media?: MediaRequestHandler;
   /** Per-connection limits (join deadline, rates, inbound queue, outbound backlog). */
@@ -77,7 +77,7 @@ export interface SignalingHooks {
   /** A notice for the server itself (`NOTICE_TYPES`). A refusal answers it with an error. */
   notice?(member: Member, message: SignalingMessage): Refusal | null;
   /** Checked after the token verified, before the seat is taken (revocation, assignment, ended). */
-  checkJoin?(claims: TokenClaims): Refusal | null;
+  checkJoin?(claims: TokenClaims): Refusal | null | Promise<Refusal | null>;
 }
 
 export interface ConnectionFilter {
@@ -366,7 +366,8 @@ class Connection implements MemberConnection {
         break;
     }
     if (isVisualRequest(message)) {
-      handleVisualRequest(message, {
+      // Later frames wait for the answer, like a join: PIN attempts are applied in the order sent.
+      return handleVisualRequest(message, {
         member,
         pins: this.#options.pins,
         reply: (reply) => this.sendText(JSON.stringify(reply)),
@@ -374,7 +375,6 @@ class Connection implements MemberConnection {
         refuse: (code, detail) => this.#refuse(code, detail, refs),
         log: this.#options.log,
       });
-      return undefined;
     }
     if (NOTICE_TYPES.has(message.type)) {
       const refusal = hooks?.notice?.(member, message) ?? null;
@@ -407,14 +407,19 @@ class Connection implements MemberConnection {
     }
     const verified = await verifyToken(token, this.#options.signingSecret, this.#options.tokenLifetimes);
     if (this.#closed) return;
-    const refusal = verified.ok ? this.#joinRefusal(verified.claims, message) : { code: verified.code, detail: verified.detail };
+    const refusal = verified.ok ? await this.#joinRefusal(verified.claims, message) : { code: verified.code, detail: verified.detail };
+    if (this.#closed) return;
     if (refusal) {
       this.#refuse(refusal.code, refusal.detail, refs);
       this.#guard.joinFailed();
       return;
     }
     const { claims } = verified as { ok: true; claims: TokenClaims };
-    const outcome = this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
+    const outcome = await this.#options.registry.join({ conversationId, role, subject: claims.subject, instance, ...(call ? { call } : {}) }, this);
+    if (this.#closed) {
+      if (outcome.ok) this.#options.registry.disconnect(outcome.member, this);
+      return;
+    }
     if (!outcome.ok) {
       this.#refuse('conversation-full', `the conversation already has another ${role}`, refs);
       this.#guard.joinFailed();
@@ -427,7 +432,7 @@ class Connection implements MemberConnection {
     this.sendText(JSON.stringify(joined));
   }
 
-  #joinRefusal(claims: TokenClaims, message: MessageOf<'join'>): Refusal | null {
+  async #joinRefusal(claims: TokenClaims, message: MessageOf<'join'>): Promise<Refusal | null> {
     if (claims.conversationId !== message.payload.conversationId) return { code: 'forbidden', detail: 'the token is for another conversation' };
     if (claims.role !== message.payload.role) return { code: 'forbidden', detail: `the token is for the ${claims.role} role` };
     return this.#options.hooks?.checkJoin?.(claims) ?? null;

@@ -35,6 +35,9 @@ interface Stored {
   keepUntil: number;
 }
 
+/** Every entry as plain data (JSON-safe: `keepUntil` of an open entry is null). */
+export type TokenVersionsSnapshot = ReadonlyArray<readonly [string, { versions: Record<string, number>; closed: boolean; keepUntil: number | null }]>;
+
 const SWEEP_INTERVAL_MS = 60_000;
 
 export class MemoryTokenVersions implements TokenVersions {
@@ -83,5 +86,16 @@ export class MemoryTokenVersions implements TokenVersions {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Every entry, for a store that keeps the router's state as a document. */
+  snapshot(): TokenVersionsSnapshot {
+    return [...this.#entries].map(([id, entry]) => [id, { versions: { ...entry.versions }, closed: entry.closed, keepUntil: Number.isFinite(entry.keepUntil) ? entry.keepUntil : null }]);
+  }
+
+  static fromSnapshot(snapshot: TokenVersionsSnapshot, now: () => number = Date.now): MemoryTokenVersions {
+    const store = new MemoryTokenVersions(now);
+    for (const [id, entry] of snapshot) store.#entries.set(id, { versions: { ...entry.versions }, closed: entry.closed, keepUntil: entry.keepUntil ?? Infinity });
+    return store;
   }
 }

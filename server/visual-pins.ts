@@ -9,7 +9,8 @@
  *   (the right PIN no longer works) until the agent creates a new one;
  * - compared in constant time: SHA-256 of both sides, then `timingSafeEqual`, so neither the
  *   position of the first wrong digit nor the length leaks through timing.
- * Everything is in memory, like the rest of the reference server.
+ * The policy is the functions at the end of this file; `PinService` keeps their state in memory, and
+ * `DocumentPinStore` (stores/pin-store.ts) in a store several nodes share.
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { PayloadOf } from '../src/signaling/protocol.js';
@@ -41,14 +42,16 @@ export interface CreatedPin {
 }
 
 interface PendingPin {
-  readonly digest: Buffer;
+  /** SHA-256 of the PIN, hex (JSON-safe: a shared store keeps this state as a document). */
+  readonly digest: string;
   readonly expiresAt: number;
   readonly session: VisualSessionInfo;
   /** The agent gave the session up: the PIN no longer works (but still reads as expired once its time is over). */
   revoked: boolean;
 }
 
-interface ConversationPins {
+/** One conversation's PIN state: the policy below applies to it wherever it is stored. */
+export interface ConversationPins {
   pending: PendingPin | undefined;
   failures: number;
   locked: boolean;
@@ -100,15 +103,7 @@ export class PinService {
    */
   create(conversationId: string, session: VisualSessionInfo, ttlMs?: number): CreatedPin {
     const now = this.options.now();
-    const pin = this.#generate();
-    const lifetime = Math.min(this.options.ttlMs, ttlMs ?? this.options.ttlMs);
-    const expiresAt = now + lifetime;
-    const state = this.#state(conversationId, now);
-    state.pending = { digest: digest(pin), expiresAt, session: { ...session, capabilities: { ...session.capabilities } }, revoked: false };
-    state.failures = 0;
-    state.locked = false;
-    state.lockedSessionId = undefined;
-    return { sessionId: session.sessionId, pin, expiresAt };
+    return createPin(this.#state(conversationId, now), this.options, session, ttlMs);
   }
 
   /**
@@ -118,29 +113,7 @@ export class PinService {
    */
   redeem(conversationId: string, input: string): RedeemOutcome & { lockedSessionId?: string } {
     const now = this.options.now();
-    const state = this.#state(conversationId, now);
-    if (state.locked) return { ok: false, code: 'pin-locked' };
-    const candidate = digest(normalizePin(input));
-    const pending = state.pending;
-    // Always one comparison of equal-length digests, whether or not a PIN is pending.
-    const matches = timingSafeEqual(candidate, pending?.digest ?? EMPTY_DIGEST) && pending !== undefined;
-    if (matches && pending.expiresAt <= now) {
-      state.pending = undefined;
-      return { ok: false, code: 'pin-expired' };
-    }
-    if (matches && !pending.revoked) {
-      state.pending = undefined;
-      state.failures = 0;
-      return { ok: true, session: pending.session };
-    }
-    state.failures += 1;
-    if (state.failures >= this.options.maxAttempts) {
-      state.locked = true;
-      state.lockedSessionId = pending?.session.sessionId;
-      state.pending = undefined;
-      return pending ? { ok: false, code: 'pin-locked', lockedSessionId: pending.session.sessionId } : { ok: false, code: 'pin-locked' };
-    }
-    return { ok: false, code: 'pin-invalid', attemptsLeft: this.options.maxAttempts - state.failures };
+    return redeemPin(this.#state(conversationId, now), this.options, input);
   }
 
   /**
@@ -149,10 +122,8 @@ export class PinService {
    * that revokes at expiry does not turn the customer's message into "wrong PIN".)
    */
   revoke(conversationId: string, sessionId: string): boolean {
-    const pending = this.#conversations.get(conversationId)?.pending;
-    if (pending?.session.sessionId !== sessionId || pending.revoked) return false;
-    pending.revoked = true;
-    return true;
+    const state = this.#conversations.get(conversationId);
+    return state !== undefined && revokePin(state, sessionId);
   }
 
   /** Forgets conversations with nothing pending that were idle for longer than a PIN lifetime. */
@@ -177,24 +148,76 @@ export class PinService {
   #state(conversationId: string, now: number): ConversationPins {
     let state = this.#conversations.get(conversationId);
     if (!state) {
-      state = { pending: undefined, failures: 0, locked: false, lockedSessionId: undefined, touchedAt: now };
+      state = emptyPins(now);
       this.#conversations.set(conversationId, state);
     }
     state.touchedAt = now;
     return state;
   }
+}
 
-  #generate(): string {
-    let pin = '';
-    for (let i = 0; i < this.options.length; i += 1) pin += String(this.options.randomInt(10));
-    return pin;
+/** A conversation with no PIN history. */
+export function emptyPins(now: number): ConversationPins {
+  return { pending: undefined, failures: 0, locked: false, lockedSessionId: undefined, touchedAt: now };
+}
+
+/**
+ * A new PIN for a session: it replaces the pending one, if any, and clears the wrong-attempt count
+ * and lock (the agent started over). Changes `state` in place.
+ */
+export function createPin(state: ConversationPins, options: PinServiceOptions, session: VisualSessionInfo, ttlMs?: number): CreatedPin {
+  const now = options.now();
+  let pin = '';
+  for (let i = 0; i < options.length; i += 1) pin += String(options.randomInt(10));
+  const expiresAt = now + Math.min(options.ttlMs, ttlMs ?? options.ttlMs);
+  state.pending = { digest: digest(pin), expiresAt, session: { ...session, capabilities: { ...session.capabilities } }, revoked: false };
+  state.failures = 0;
+  state.locked = false;
+  state.lockedSessionId = undefined;
+  state.touchedAt = now;
+  return { sessionId: session.sessionId, pin, expiresAt };
+}
+
+/** One redeem attempt against `state` (changed in place): the policy of `PinService.redeem`. */
+export function redeemPin(state: ConversationPins, options: PinServiceOptions, input: string): RedeemOutcome & { lockedSessionId?: string } {
+  const now = options.now();
+  state.touchedAt = now;
+  if (state.locked) return { ok: false, code: 'pin-locked' };
+  const candidate = Buffer.from(digest(normalizePin(input)), 'hex');
+  const pending = state.pending;
+  // Always one comparison of equal-length digests, whether or not a PIN is pending.
+  const matches = timingSafeEqual(candidate, pending ? Buffer.from(pending.digest, 'hex') : EMPTY_DIGEST) && pending !== undefined;
+  if (matches && pending.expiresAt <= now) {
+    state.pending = undefined;
+    return { ok: false, code: 'pin-expired' };
   }
+  if (matches && !pending.revoked) {
+    state.pending = undefined;
+    state.failures = 0;
+    return { ok: true, session: pending.session };
+  }
+  state.failures += 1;
+  if (state.failures >= options.maxAttempts) {
+    state.locked = true;
+    state.lockedSessionId = pending?.session.sessionId;
+    state.pending = undefined;
+    return pending ? { ok: false, code: 'pin-locked', lockedSessionId: pending.session.sessionId } : { ok: false, code: 'pin-locked' };
+  }
+  return { ok: false, code: 'pin-invalid', attemptsLeft: options.maxAttempts - state.failures };
+}
+
+/** The agent gave the session up: its pending PIN stops working. Returns whether one was revoked. */
+export function revokePin(state: ConversationPins, sessionId: string): boolean {
+  const pending = state.pending;
+  if (pending?.session.sessionId !== sessionId || pending.revoked) return false;
+  pending.revoked = true;
+  return true;
 }
 
 const EMPTY_DIGEST = createHash('sha256').update('\u0000no pin pending').digest();
 
-function digest(pin: string): Buffer {
-  return createHash('sha256').update(pin, 'utf8').digest();
+function digest(pin: string): string {
+  return createHash('sha256').update(pin, 'utf8').digest('hex');
 }
 
 function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -7,7 +7,7 @@ import { createMessage } from '../src/signaling/protocol.js';
 import type { MessageType, ProtocolErrorCode, SignalingMessage } from '../src/signaling/protocol.js';
 import type { ServerLog } from './config.js';
 import type { Member } from './conversations.js';
-import type { PinService } from './visual-pins.js';
+import type { PinStore } from './stores/pin-store.js';
 
 /** The PIN service's requests (`ve-pin-create`, `ve-pin-redeem`, answered with `replyTo` = their `id`) and notice (`ve-pin-revoke`). */
 export const VISUAL_REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>(['ve-pin-create', 've-pin-redeem', 've-pin-revoke']);
@@ -15,7 +15,7 @@ export const VISUAL_REQUEST_TYPES: ReadonlySet<MessageType> = new Set<MessageTyp
 export interface VisualRequestContext {
   member: Member;
   /** Absent when the server runs without a PIN service: requests are then refused. */
-  pins: PinService | undefined;
+  pins: PinStore | undefined;
   /** Sends to the requesting connection. */
   reply(message: SignalingMessage): void;
   /** Sends to the other member of the conversation, if it is connected now. */
@@ -28,7 +28,8 @@ export function isVisualRequest(message: SignalingMessage): boolean {
   return VISUAL_REQUEST_TYPES.has(message.type);
 }
 
-export function handleVisualRequest(message: SignalingMessage, context: VisualRequestContext): void {
+/** Resolves once the request is answered (PIN state may live in a store shared by several nodes). */
+export async function handleVisualRequest(message: SignalingMessage, context: VisualRequestContext): Promise<void> {
   const { member, pins } = context;
   if (!pins) {
     context.refuse('forbidden', 'this server has no visual-engagement PIN service');
@@ -43,7 +44,7 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
         return;
       }
       const { sessionId, provider, kind, capabilities, ttlMs } = message.payload;
-      const created = pins.create(conversationId, { sessionId, provider, kind, capabilities }, ttlMs);
+      const created = await pins.create(conversationId, { sessionId, provider, kind, capabilities }, ttlMs);
       context.log('ve-pin-created', { conversationId, sessionId, provider, expiresAt: created.expiresAt });
       context.reply(createMessage('ve-pin', { sessionId, pin: created.pin, expiresAt: created.expiresAt }, replyTo));
       return;
@@ -53,7 +54,7 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
         context.refuse('forbidden', 'only the customer redeems a visual-engagement PIN');
         return;
       }
-      const outcome = pins.redeem(conversationId, message.payload.pin);
+      const outcome = await pins.redeem(conversationId, message.payload.pin);
       context.log('ve-pin-redeem', { conversationId, outcome: outcome.ok ? 'ok' : outcome.code });
       const payload = outcome.ok
         ? { outcome: 'ok' as const, session: outcome.session }
@@ -72,7 +73,7 @@ export function handleVisualRequest(message: SignalingMessage, context: VisualRe
         context.refuse('forbidden', 'only the agent revokes a visual-engagement PIN');
         return;
       }
-      pins.revoke(conversationId, message.payload.sessionId);
+      await pins.revoke(conversationId, message.payload.sessionId);
       return;
     }
     default:

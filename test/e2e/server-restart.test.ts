@@ -12,10 +12,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
 import { uniqueConversation } from './support/call-pair.js';
-import { closeAll, framesAdvance, inCall, openDemoPair, status, videoCall, type DemoPair } from './support/demo-pages.js';
+import { closeAll, framesAdvance, inCall, openDemoPair, shows, status, toggle, videoCall, type DemoPair } from './support/demo-pages.js';
 import { ServerProcess } from './support/server-process.js';
 
 const RECONNECTING = 'Reconnecting to the call service…';
@@ -29,17 +29,6 @@ async function serverProcess(env: Record<string, string>): Promise<ServerProcess
   const server = await ServerProcess.start({ XDG_CACHE_HOME: cache, ...env });
   processes.push(server);
   return server;
-}
-
-/** Clicks the toggle named `from` and waits for it to read `to`. */
-async function toggle(page: Page, from: string, to: string): Promise<void> {
-  await page.getByRole('button', { name: from, exact: true }).click();
-  await page.getByRole('button', { name: to, exact: true }).waitFor();
-}
-
-/** What `page` shows about the other side: waits until `text` is (or is not) shown. */
-async function shows(page: Page, text: string, present: boolean, timeoutMs = 10_000): Promise<void> {
-  await page.getByText(text).first().waitFor({ state: present ? 'visible' : 'detached', timeout: timeoutMs });
 }
 
 /** After the outage: mute and camera, each way, reach the other side. */

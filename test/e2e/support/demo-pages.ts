@@ -77,3 +77,14 @@ export async function inCall(page: Page): Promise<boolean> {
 export async function closeAll(...pages: Page[]): Promise<void> {
   await Promise.all(pages.map((page) => page.context().close().catch(() => {})));
 }
+
+/** Clicks the toggle named `from` and waits for it to read `to`. */
+export async function toggle(page: Page, from: string, to: string): Promise<void> {
+  await page.getByRole('button', { name: from, exact: true }).click();
+  await page.getByRole('button', { name: to, exact: true }).waitFor();
+}
+
+/** What `page` shows about the other side: waits until `text` is (or is not) shown. */
+export async function shows(page: Page, text: string, present: boolean, timeoutMs = 10_000): Promise<void> {
+  await page.getByText(text).first().waitFor({ state: present ? 'visible' : 'detached', timeout: timeoutMs });
+}

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { childReady } from '../../support/child-ready.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const running = new Set<ChildProcess>();
@@ -67,27 +68,7 @@ export class ServerProcess {
     this.#child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`the server did not start within ${timeoutMs} ms:\n${this.#output}`)), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        this.#output += chunk.toString();
-        if (this.#output.includes(`reference server on http://localhost:${this.port}/`)) done();
-      };
-      const onExit = (code: number | null) => fail(new Error(`the server exited (${code}) before listening:\n${this.#output}`));
-      const done = () => {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve();
-      };
-      const fail = (error: Error) => {
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        reject(error);
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
-      child.once('exit', onExit);
-    });
+    await childReady(child, `reference server on http://localhost:${this.port}/`, 'the server', timeoutMs, (text) => (this.#output += text));
   }
 
   /** SIGKILL: no shutdown, no goodbye to any socket, all memory gone. Resolves once the process is gone. */
