@@ -118,8 +118,8 @@ export function resolveOptions(overrides: ServerOverrides = {}, env: NodeJS.Proc
   const configuredSecret = overrides.signingSecret ?? (env.CCK_SIGNING_SECRET || undefined);
   const tokenLifetimes = resolveTokenLifetimes(overrides.tokenLifetimes, env);
   const conversationTokenTtlS = overrides.conversationTokenTtlS ?? integerFromEnv(env, 'CCK_CONVERSATION_TOKEN_TTL_S', CONVERSATION_TOKEN_TTL_S);
-  if (!Number.isInteger(conversationTokenTtlS) || conversationTokenTtlS < 30 || conversationTokenTtlS > tokenLifetimes.maxConversationTokenS) {
-    throw new ConfigError(`CCK_CONVERSATION_TOKEN_TTL_S must be 30-${tokenLifetimes.maxConversationTokenS} seconds, got ${conversationTokenTtlS}`);
+  if (!Number.isInteger(conversationTokenTtlS) || conversationTokenTtlS < 10 || conversationTokenTtlS > tokenLifetimes.maxConversationTokenS) {
+    throw new ConfigError(`CCK_CONVERSATION_TOKEN_TTL_S must be 10-${tokenLifetimes.maxConversationTokenS} seconds, got ${conversationTokenTtlS}`);
   }
   const deployment = resolveDeployment(overrides.deployment, env);
   const allowedOrigins = parseAllowedOrigins(overrides.allowedOrigins ?? env.CCK_ALLOWED_ORIGINS);

@@ -1,5 +1,5 @@
 /**
- * A conversation token expires (15 minutes on the reference server; 30 s here, through
+ * A conversation token expires (15 minutes on the reference server; 12 s here, through
  * `CCK_CONVERSATION_TOKEN_TTL_S`) while the page stays open, and a rejoin after a network drop needs
  * a valid one. A <chat-call-panel> given a `tokenProvider` rejoins with a fresh token after its
  * original one expired; replacing the function does not rebuild the engine; a panel holding only the
@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { launchChromium } from './support/browser.js';
 
-const TTL_S = 30;
+const TTL_S = 12;
 let server: RunningServer;
 let browser: Browser;
 const pageDir = mkdtempSync(join(tmpdir(), 'cck-token-refresh-'));
