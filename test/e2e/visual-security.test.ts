@@ -117,6 +117,8 @@ describe('co-browse under attack (issue #10)', { timeout: 240_000 }, () => {
   });
 
   after(async () => {
+    // The customer pages are still open and keep their connections to the beacon alive.
+    beacon?.server.closeAllConnections();
     await new Promise((resolve) => beacon?.server.close(resolve));
   });
 
