@@ -37,14 +37,16 @@ export function harnessSuite<Opened extends { close(): Promise<void> }>(
   const closeOpened = () => Promise.all(opened.splice(0).map((side) => side.close().catch(() => {})));
   // Idle pages of finished calls would only compete for the two cores with the next test.
   if (options.closeAfterEach) afterEach(closeOpened);
+  // Every media mode's server is the same demo server (development mode, the harness pages, the suite's limits).
+  const serverOptions = {
+    mode: 'development',
+    port: 0,
+    host: '127.0.0.1',
+    staticMounts: { '/test-harness/': harnessDir },
+    ...(options.limits ? { limits: options.limits } : {}),
+  } as const;
   before(async () => {
-    server = await startServer({
-      mode: 'development',
-      port: 0,
-      host: '127.0.0.1',
-      staticMounts: { '/test-harness/': harnessDir },
-      ...(options.limits ? { limits: options.limits } : {}),
-    });
+    server = await startServer(serverOptions);
   });
   after(async () => {
     await closeOpened();
@@ -56,7 +58,7 @@ export function harnessSuite<Opened extends { close(): Promise<void> }>(
     if (mode === 'p2p') return Promise.resolve(handle.server);
     let other = others.get(mode);
     if (!other) {
-      other = startServer({ mode: 'development', port: 0, host: '127.0.0.1', staticMounts: { '/test-harness/': harnessDir }, ...(options.limits ? { limits: options.limits } : {}), ...serverOptionsFor(mode) });
+      other = startServer({ ...serverOptions, ...serverOptionsFor(mode) });
       others.set(mode, other);
     }
     return other;
