@@ -23,6 +23,10 @@ export async function startWireCounter(target: { host: string; port: number }): 
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const remote = connect(target.port, target.host);
+    // As nginx (`tcp_nodelay on`) and browsers do: without it Nagle's algorithm holds a message's
+    // last, short segment until the previous one is acknowledged (tens of ms on loopback).
+    client.setNoDelay(true);
+    remote.setNoDelay(true);
     sockets.add(client).add(remote);
     let websocket: boolean | undefined;
     client.on('data', (data: Buffer) => {

@@ -95,6 +95,33 @@ describe('<cobrowse-launcher> agent', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('invited: the co-browse view is prepared out of sight, and shown once the customer accepts', async () => {
+    const { el, agent } = await launcher('agent');
+    button(el, 'Co-browse')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    expect(part(el, 'screen')).to.equal(null, 'no view before anyone joined');
+    agent.fire('joined');
+    await settle(el);
+    const screen = part(el, 'screen')!;
+    expect(screen.hidden).to.equal(true);
+    expect(agent.view).to.equal(screen, 'the session already renders into it');
+    expect(getComputedStyle(screen).display).to.equal('none', 'nothing of it shows, nor reaches screen readers');
+    await expect(el).to.be.accessible();
+    agent.fire('accepted');
+    await settle(el);
+    expect(part(el, 'screen')).to.equal(screen, 'the same view, not a new one');
+    expect(screen.hidden).to.equal(false);
+  });
+
+  it('screen share: no view before the customer accepts', async () => {
+    const { el, agent } = await launcher('agent', 'screen-share');
+    button(el, 'Share screen')!.click();
+    await waitUntil(() => part(el, 'pin'));
+    agent.fire('joined');
+    await settle(el);
+    expect(part(el, 'screen')).to.equal(null);
+  });
+
   it("the replica's field editor keeps normal letter spacing (the PIN box's is its own)", async () => {
     const { el, agent } = await launcher('agent');
     button(el, 'Co-browse')!.click();

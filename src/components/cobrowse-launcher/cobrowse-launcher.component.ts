@@ -382,6 +382,9 @@ export class CobrowseLauncher extends CallKitElement {
     const canStart = phase === 'idle' || phase === 'ended';
     const showPin = (phase === 'waiting' || phase === 'invited') && state?.pin;
     const showScreen = phase === 'connecting' || phase === 'active';
+    // Once the customer has joined, a co-browse view is prepared out of sight (its replayer made),
+    // so the page shows as soon as it arrives after the accept.
+    const prepareScreen = phase === 'invited' && kind === 'cobrowse' && Boolean(state?.sessionId);
     const status = statusForAgent(strings, state);
     const laser = Boolean(state?.laserPointer);
     const control = Boolean(state?.remoteControl);
@@ -399,10 +402,11 @@ export class CobrowseLauncher extends CallKitElement {
             </div>
             ${state?.expiresAt ? html`<span class="hint">${visual.pinExpires(formatTime(state.expiresAt, this.localize.lang))}</span>` : nothing}`
           : nothing}
-        ${showScreen
+        ${showScreen || prepareScreen
           ? html`<div
               part="screen"
               class="screen"
+              ?hidden=${!showScreen}
               role="region"
               aria-label=${visual.customerScreen}
               tabindex=${keyboard ? '0' : nothing}

@@ -29,6 +29,8 @@ import { CustomerOverlay } from './laser.js';
 import { CobrowseMirror } from './mirror.js';
 import { PrivacyRules, type PrivacyOptions } from './privacy.js';
 import { Recorder } from './record.js';
+import { warmUpRecorder } from './record-warm-up.js';
+import { warmUpMirror } from './mirror-warm-up.js';
 import { loadRrweb } from './rrweb-runtime.js';
 
 async function loadRrwebOrFail(): Promise<void> {
@@ -109,11 +111,15 @@ export class CobrowseProvider implements VisualProviderAdapter {
       }),
       loadRrwebOrFail(),
     ]);
+    // While the PIN is on its way to the customer.
+    setTimeout(() => warmUpMirror(context.document), 0);
     return new AgentCobrowseSession(context, pins, grant.sessionId, grant.pin, grant.expiresAt);
   }
 
   async joinByPin(pin: string, context: ProviderContext): Promise<Invitation> {
     const [redeemed] = await Promise.all([redeemFor(this.#pins(context), pin, this.id, this.capabilities), loadRrwebOrFail()]);
+    // In the task after the consent prompt is shown, long before the customer can answer it.
+    setTimeout(() => warmUpRecorder(context.document), 0);
     return builtinInvitation(context, redeemed, this.kind, async () => {
       const session = new CustomerCobrowseSession(context, this.id, redeemed.sessionId, redeemed.capabilities, this.#privacy);
       session.start({ resumed: false, controlled: false });
@@ -398,7 +404,9 @@ class CustomerCobrowseSession extends TypedEmitter<CustomerSessionEvents> implem
     this.#snapshot();
     // Control the customer allowed on the previous page of the tab goes on (the customer's own record).
     if (controlled && this.#capabilities.remoteControl) this.#setControl(true);
-    this.#save();
+    // After the snapshot's batch is sent (a microtask queued by the recording): a tab's first
+    // storage write can take milliseconds, and the first view waits for nothing.
+    queueMicrotask(() => this.#save());
   }
 
   takeBackControl(): void {

@@ -70,6 +70,11 @@ export interface NodeMirror {
 /** rrweb records one page at a time: starting a recorder stops the one before. */
 const current: { recorder: Recorder | undefined } = { recorder: undefined };
 
+/** Whether a recorder of this page is recording (rrweb's recording is one per page). */
+export function recorderRunning(): boolean {
+  return current.recorder?.recording === true;
+}
+
 export class Recorder {
   readonly #options: RecorderOptions;
   #stop: (() => void) | undefined;
@@ -83,6 +88,9 @@ export class Recorder {
   #rules: RuleRepair | undefined;
   #fontsTimer: ReturnType<typeof setTimeout> | undefined;
   #hasCanvas = false;
+  /** Just after a snapshot: DOM changes wait for `#settleTimer` (see `#settle`). */
+  #settling = false;
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RecorderOptions) {
     this.#options = options;
@@ -124,31 +132,16 @@ export class Recorder {
     const canvases = canvasFps > 0 ? canvasesOf(this.#options.document) : [];
     this.#hasCanvas = canvases.length > 0;
     const module = rrweb();
-    const stop = withoutCanvasPixels(canvases, () => module.record({
-      emit: (event) => this.#enqueue(writer, event),
-      // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
-      blockSelector: privacy.blockSelector,
-      slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaSocial: true, headMetaRobots: true, headMetaVerification: true },
-      sampling: {
-        mousemove: this.#options.mousemoveMs ?? 50,
-        scroll: this.#options.scrollMs ?? 100,
-        // Focus and blur only: the replica shows focus styles; clicks and the like are not replayed.
-        mouseInteraction: { Focus: true, Blur: true, Click: false, ContextMenu: false, DblClick: false, MouseDown: false, MouseUp: false, TouchStart: false, TouchEnd: false, TouchCancel: false },
-        media: 800,
-        ...(canvasFps > 0 ? { canvas: canvasFps } : {}),
-      },
-      // Sampled: a few encoded frames a second of the canvases that changed (masked ones are removed by blockSelector).
-      recordCanvas: canvasFps > 0,
-      dataURLOptions: { type: 'image/webp', quality: 0.8 },
-      collectFonts: false,
-      inlineImages: false,
-      recordCrossOriginIframes: false,
-      recordAfter: 'DOMContentLoaded',
-      errorHandler: (error) => {
-        this.#options.onError?.(error);
-        return true;
-      },
-    }));
+    const stop = withoutCanvasPixels(canvases, () =>
+      module.record({
+        ...recordOptions(this.#options, canvasFps),
+        emit: (event) => this.#enqueue(writer, event),
+        // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
+        blockSelector: privacy.blockSelector,
+      }),
+    );
+    // The snapshot goes at the next microtask; what rrweb adds to it in tasks of its own waits for them all.
+    this.#settle(writer);
     const doc = this.#options.document;
     this.#unwatchBoxes = watchRemovedBoxes(doc, privacy.blockSelector, (node) => module.record.mirror.getId(node), (box) => {
       if (writer === this.#writer) module.record.addCustomEvent(REMOVED_BOX_EVENT, box);
@@ -172,6 +165,8 @@ export class Recorder {
     this.#unwatchBoxes?.();
     this.#unwatchBoxes = undefined;
     clearTimeout(this.#fontsTimer);
+    clearTimeout(this.#settleTimer);
+    this.#settling = false;
     if (this.#writer) this.#flush(this.#writer);
     this.#writer = undefined;
     if (current.recorder === this) current.recorder = undefined;
@@ -194,12 +189,28 @@ export class Recorder {
       }, this.#options.batchWindowMs ?? 400);
       return;
     }
+    if (this.#settling) return;
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     queueMicrotask(() => {
       this.#flushScheduled = false;
       this.#flush(writer);
     });
+  }
+
+  /**
+   * rrweb adds each shadow root's adopted stylesheets in a task of its own after the snapshot (a
+   * Shoelace page: some 35), queued while it took the snapshot. The snapshot goes at once; DOM
+   * changes that follow it wait for a task queued after those, and go as one batch, instead of one
+   * message per shadow root for the agent's page to handle before it can show the replica.
+   */
+  #settle(writer: ChunkWriter): void {
+    this.#settling = true;
+    clearTimeout(this.#settleTimer);
+    this.#settleTimer = setTimeout(() => {
+      this.#settling = false;
+      this.#flush(writer);
+    }, 0);
   }
 
   #schemeEvent(): eventWithTime {
@@ -230,6 +241,34 @@ export class Recorder {
     }
     for (const chunk of writer.write(text)) this.#options.send(chunk);
   }
+}
+
+type RrwebRecordOptions = NonNullable<Parameters<ReturnType<typeof rrweb>['record']>[0]>;
+
+/** How the recorder runs rrweb (and the warm-up, so that it runs the same code): all but `emit` and `blockSelector`. */
+export function recordOptions(options: Pick<RecorderOptions, 'mousemoveMs' | 'scrollMs' | 'onError'>, canvasFps: number): RrwebRecordOptions {
+  return {
+    slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaSocial: true, headMetaRobots: true, headMetaVerification: true },
+    sampling: {
+      mousemove: options.mousemoveMs ?? 50,
+      scroll: options.scrollMs ?? 100,
+      // Focus and blur only: the replica shows focus styles; clicks and the like are not replayed.
+      mouseInteraction: { Focus: true, Blur: true, Click: false, ContextMenu: false, DblClick: false, MouseDown: false, MouseUp: false, TouchStart: false, TouchEnd: false, TouchCancel: false },
+      media: 800,
+      ...(canvasFps > 0 ? { canvas: canvasFps } : {}),
+    },
+    // Sampled: a few encoded frames a second of the canvases that changed (masked ones are removed by blockSelector).
+    recordCanvas: canvasFps > 0,
+    dataURLOptions: { type: 'image/webp', quality: 0.8 },
+    collectFonts: false,
+    inlineImages: false,
+    recordCrossOriginIframes: false,
+    recordAfter: 'DOMContentLoaded',
+    errorHandler: (error) => {
+      options.onError?.(error);
+      return true;
+    },
+  };
 }
 
 /**

@@ -143,7 +143,17 @@ export async function mirrorHas(agent: VisualSide, selector: string, text: strin
 
 /** Agent: a real mouse click on the replica's element `selector`. */
 export async function clickMirrored(agent: VisualSide, selector: string): Promise<void> {
-  const point = await agent.page.evaluate((s) => (window as unknown as VisualHarnessWindow).harness.pointOf(s), selector);
+  const pointOf = () => agent.page.evaluate((s) => (window as unknown as VisualHarnessWindow).harness.pointOf(s), selector);
+  // Where the element is once the replica holds still: what arrives after the snapshot (the page's
+  // fonts, sampled canvases) can still move it, and a click computed before that lands elsewhere.
+  let point = await pointOf();
+  for (let tries = 0; tries < 20; tries += 1) {
+    await agent.page.waitForTimeout(50);
+    const again = await pointOf();
+    const still = point && again && point.x === again.x && point.y === again.y;
+    point = again;
+    if (still) break;
+  }
   assert.ok(point, `${selector} is in the agent's mirror`);
   await agent.page.mouse.click(point.x, point.y);
 }
