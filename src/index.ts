@@ -38,6 +38,7 @@ export {
   type ReplyOf,
   type PresenceEvent,
   type JoinInfo,
+  LOCAL_CLOSE_REASON,
 } from './signaling/transport.js';
 export { WebSocketTransport, type WebSocketTransportOptions, type WebSocketConstructor } from './signaling/websocket-transport.js';
 export { DefaultReconnectPolicy, type ReconnectPolicy, type ReconnectContext, type DefaultReconnectOptions } from './signaling/reconnect-policy.js';

@@ -14,7 +14,7 @@ import { createMediaSession, isWebRtcSessionFactory } from '../media/default-ses
 import { resolveMediaRegion, type MediaRegionMap, type ResolvedMediaRegion } from '../media/regions.js';
 import type { CallAnnouncement, MessageType, ParticipantRole, PayloadOf, SignalingMessage } from '../signaling/protocol.js';
 import { randomId } from '../signaling/protocol.js';
-import { TransportError, type JoinInfo, type PresenceEvent, type SignalingTransport, type TransportErrorEvent, type TransportState } from '../signaling/transport.js';
+import { LOCAL_CLOSE_REASON, TransportError, type JoinInfo, type PresenceEvent, type SignalingTransport, type TransportErrorEvent, type TransportState } from '../signaling/transport.js';
 import { CallMemory, type CallMemoryStorage } from './call-memory.js';
 import { canTransition, IDLE, isInCall, type CallState, type EndReason } from './call-state.js';
 import { resolveCalling, type CallingOption } from './calling.js';
@@ -551,8 +551,15 @@ export class CallEngine extends TypedEmitter<CallEngineEvents> {
   }
 
   #onTransportClosed(reason: string): void {
-    if (this.#disposed || !isInCall(this.#state.phase)) return;
-    this.#fail(CallError.signaling(`signaling closed: ${reason}`));
+    if (this.#disposed) return;
+    if (isInCall(this.#state.phase)) {
+      this.#fail(CallError.signaling(`signaling closed: ${reason}`));
+      return;
+    }
+    // Closed for good with no call running (the server refused to let us back in, or another page
+    // took our seat): no call can be made or received any more, and the user should know now, not
+    // at the next click. A transport closed with `close()` ends as the integrator asked: no error.
+    if (reason !== LOCAL_CLOSE_REASON) this.emit('error', CallError.signaling(`signaling closed: ${reason}`));
   }
 
   #onPageExit(): void {

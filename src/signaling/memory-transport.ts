@@ -14,7 +14,7 @@ import { TypedEmitter } from '../internal/typed-emitter.js';
 import { MemberSession, otherRole } from './member-session.js';
 import { RELAYED_TYPES, REPLY_TYPES, REQUEST_TYPES, SERVER_TYPES, createMessage, parseMessage, randomId } from './protocol.js';
 import type { CallAnnouncement, MemberInfo, MessageType, ParticipantRole, PayloadOf, ProtocolErrorCode, RequestType, SignalingMessage } from './protocol.js';
-import { TransportError } from './transport.js';
+import { LOCAL_CLOSE_REASON, TransportError } from './transport.js';
 import type {
   JoinInfo,
   OutgoingMessage,
@@ -441,7 +441,7 @@ export class MemoryTransport extends TypedEmitter<TransportEvents> implements Si
   close(): void {
     if (this.#state === 'closed') return;
     this.#link.leave();
-    this.#shutDown('closed', new TransportError('invalid-state', 'the transport was closed'));
+    this.#shutDown(LOCAL_CLOSE_REASON, new TransportError('invalid-state', 'the transport was closed'));
   }
 
   #open(): void {

@@ -105,6 +105,9 @@ export interface TransportErrorEvent {
   seq?: number;
 }
 
+/** The `close` event's reason when the transport's own `close()` closed it. */
+export const LOCAL_CLOSE_REASON = 'closed';
+
 export type TransportEvents = {
   /** A message from another member (once, in order) or one the server pushed (`from` absent). */
   message: [SignalingMessage];
@@ -118,7 +121,10 @@ export type TransportEvents = {
    * delivered). Without: a problem of the connection itself. Request errors reject their `request()`.
    */
   error: [TransportErrorEvent];
-  /** Closed for good: `close()` was called, or the server refused to let us join. */
+  /**
+   * Closed for good: `close()` was called (`reason` is `LOCAL_CLOSE_REASON`), or the server refused
+   * to let us join, or another connection took our seat, or reconnecting gave up.
+   */
   close: [{ reason: string }];
 };
 

@@ -18,7 +18,7 @@ import { MemberSession, otherRole, type MemberSessionTimings } from './member-se
 import { CLOSE_CODES, PROTOCOL_VERSION, randomId } from './protocol.js';
 import type { CallAnnouncement, ParticipantRole, ProtocolErrorCode, RequestType } from './protocol.js';
 import { DefaultReconnectPolicy, type ReconnectPolicy } from './reconnect-policy.js';
-import { TransportError } from './transport.js';
+import { LOCAL_CLOSE_REASON, TransportError } from './transport.js';
 import type {
   JoinInfo,
   OutgoingMessage,
@@ -189,7 +189,7 @@ export class WebSocketTransport extends TypedEmitter<TransportEvents> implements
     if (this.#state === 'closed') return;
     const socket = this.#socket;
     if (socket && this.#session.joined && socket.readyState === OPEN) socket.send(this.#session.leaveFrame());
-    this.#shutDown('closed', new TransportError('invalid-state', 'the transport was closed'));
+    this.#shutDown(LOCAL_CLOSE_REASON, new TransportError('invalid-state', 'the transport was closed'));
   }
 
   async #open(): Promise<void> {

@@ -48,11 +48,36 @@ const statusOf = async (panel: ChatCallPanel) => {
   return panel.shadowRoot!.querySelector('[part~="status"]')?.textContent?.trim();
 };
 
-for (const [lang, reconnecting, inCall, failedThere] of [
-  ['en', 'Reconnecting to the call service…', 'In a call', 'The call failed on the other side'],
-  ['pt-BR', 'Reconectando ao serviço de chamadas…', 'Em chamada', 'A chamada falhou do outro lado'],
+const alertOf = async (panel: ChatCallPanel) => {
+  await panel.updateComplete;
+  return [...panel.shadowRoot!.querySelectorAll('[role="alert"]')].map((alert) => alert.textContent ?? '').join(' ').replace(/\s+/g, ' ').trim();
+};
+
+for (const [lang, reconnecting, inCall, failedThere, lost] of [
+  ['en', 'Reconnecting to the call service…', 'In a call', 'The call failed on the other side', 'The connection to the call service was lost.'],
+  ['pt-BR', 'Reconectando ao serviço de chamadas…', 'Em chamada', 'A chamada falhou do outro lado', 'A conexão com o serviço de chamadas foi perdida.'],
 ] as const) {
   describe(`<chat-call-panel> and the call's signaling (${lang})`, () => {
+    it('says the call service is lost when the signaling closed for good with no call running (another tab took the seat)', async () => {
+      const hub = new MemoryHub();
+      const conversationId = `signaling-panel-${++count}`;
+      // One customer (one subject) in two tabs.
+      const tab = () => new CallEngine({ transport: hub.createTransport({ conversationId, role: 'customer', subject: 'customer-1' }), mediaSessionFactory: createFakeMediaSessions().factory, callMemory: null });
+      const first = tab();
+      const second = tab();
+      engines.push(first, second);
+      const panel = await fixture<ChatCallPanel>(html`<chat-call-panel lang=${lang} participant="customer" .engine=${first}></chat-call-panel>`);
+      await first.connect();
+      expect(await alertOf(panel)).to.equal('');
+      await second.connect();
+      await waitUntil(async () => (await alertOf(panel)).includes(lost), 'the loss is shown');
+      // Closing on purpose says nothing.
+      const quiet = await fixture<ChatCallPanel>(html`<chat-call-panel lang=${lang} participant="customer" .engine=${second}></chat-call-panel>`);
+      second.transport.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await alertOf(quiet)).to.equal('');
+    });
+
     it('says the call service is being reconnected while signaling is down, and stays in the call', async () => {
       const { hub, conversationId, customer, customerPanel } = await activeCall(lang);
       hub.disconnect('customer', conversationId);

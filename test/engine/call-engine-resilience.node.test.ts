@@ -310,6 +310,32 @@ describe('CallEngine in Node: telling the truth', { timeout: 30_000 }, () => {
     assert.equal(agent.engine.state.endReason, 'remote-failed');
   });
 
+  it('signaling closed for good with no call running (another page took the seat) is an error at once, not at the next click', async () => {
+    const srv = await server();
+    const conversationId = freshConversation('seat');
+    const first = await side('customer', conversationId, srv.signalingUrl);
+    // The same customer opens the conversation in another tab: it takes the seat, the first page's transport closes for good.
+    await side('customer', conversationId, srv.signalingUrl);
+    await waitFor(() => first.transport.state === 'closed', 'the first page is closed out');
+    await waitFor(() => first.errors.length > 0, 'the first page says so');
+    assert.equal(first.errors[0]!.code, 'signaling-failed');
+    assert.equal(first.engine.state.phase, 'idle');
+    assert.equal(first.signaling.at(-1), 'closed');
+  });
+
+  it("a transport closed with its own close() (the integrator's choice) is no error, nor is the engine's dispose", async () => {
+    const srv = await server();
+    const conversationId = freshConversation('closed');
+    const closed = await side('customer', conversationId, srv.signalingUrl);
+    const disposed = await side('agent', conversationId, srv.signalingUrl);
+    closed.transport.close();
+    disposed.engine.dispose();
+    await sleep(100);
+    assert.equal(closed.transport.state, 'closed');
+    assert.deepEqual(closed.errors, []);
+    assert.deepEqual(disposed.errors, []);
+  });
+
   it('errors reach only the party whose message caused them: a refused message of another component is not the call\'s error', async () => {
     const srv = await server({ deployment: { calling: 'voice-only' } });
     const conversationId = freshConversation('errors');
