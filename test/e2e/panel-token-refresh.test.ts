@@ -89,7 +89,7 @@ describe('<chat-call-panel> tokenProvider: rejoining after the token expired', {
         ['provider', 'fixed'].every((id) => (document.getElementById(id) as HTMLElement & { engine?: { transport: { state: string } } }).engine?.transport.state === 'open'),
       );
       const connectionsBefore = server.acceptedConnections;
-      // What each transport is told by the server (an idle panel's engine has no call to fail).
+      // What each transport is told by the server.
       await page.evaluate(() => {
         for (const id of ['provider', 'fixed']) {
           const panel = document.getElementById(id) as HTMLElement & { engine: { transport: { on(event: 'error', listener: (e: { code: string }) => void): void } } };
@@ -130,7 +130,9 @@ describe('<chat-call-panel> tokenProvider: rejoining after the token expired', {
         undefined,
         { timeout: 20_000 },
       );
-      assert.deepEqual(await stateOf(page, 'fixed'), { state: 'closed', errors: ['token-expired'] }, 'the fixed-token panel was refused for good');
+      // Refused for good with no call running: the panel tells its user at once (a call-error), not at the next click.
+      await page.waitForFunction(() => ((window as unknown as { errors: Record<string, string[]> }).errors.fixed ?? []).length >= 2, undefined, { timeout: 5_000 });
+      assert.deepEqual(await stateOf(page, 'fixed'), { state: 'closed', errors: ['token-expired', 'call-error:signaling-failed'] }, 'the fixed-token panel was refused for good, and says so');
     } finally {
       await page.close();
     }
