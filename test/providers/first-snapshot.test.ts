@@ -100,6 +100,40 @@ describe('the first snapshot', () => {
     expect(batches()[count]!.some((event) => event.type === FULL_SNAPSHOT)).to.equal(true);
     expect(batches()[count + 1]!.filter((event) => event.data.source === ADOPTED_STYLE_SHEET)).to.have.length(5);
   });
+
+  it("is taken without rrweb's canvas worker on a page with no canvas; a canvas added later starts a fresh snapshot, and its frames follow", async () => {
+    const Native = window.Worker;
+    let workers = 0;
+    window.Worker = class extends Native {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        workers += 1;
+      }
+    };
+    cleanups.push(() => (window.Worker = Native));
+    const { batches } = await recordBatches();
+    await waitUntil(() => batches().length > 0);
+    const snapshots = () => batches().filter((batch) => batch.some((event) => event.type === FULL_SNAPSHOT)).length;
+    expect(workers).to.equal(0);
+    const canvas = document.createElement('canvas');
+    canvas.width = 40;
+    canvas.height = 20;
+    document.body.append(canvas);
+    cleanups.push(() => canvas.remove());
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = 'rgb(200, 0, 0)';
+    context.fillRect(0, 0, 40, 20);
+    await waitUntil(() => snapshots() === 2, 'a fresh snapshot');
+    expect(workers).to.equal(1);
+    const CANVAS_MUTATION = 9;
+    await waitUntil(() => batches().flat().some((event) => event.type === INCREMENTAL && event.data.source === CANVAS_MUTATION), 'a frame of the canvas', { timeout: 5_000 });
+    // And only once: further canvases come with the recording as it is.
+    const another = document.createElement('canvas');
+    document.body.append(another);
+    cleanups.push(() => another.remove());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(snapshots()).to.equal(2);
+  });
 });
 
 /** Records what happens to this page's body while `run` runs (the warm-up works in one task). */

@@ -88,6 +88,9 @@ export class Recorder {
   #rules: RuleRepair | undefined;
   #fontsTimer: ReturnType<typeof setTimeout> | undefined;
   #hasCanvas = false;
+  /** Recording without canvas frames, until a canvas is added (see `start`). */
+  #watchingForCanvas = false;
+  #canvasSeen = false;
   /** Just after a snapshot: DOM changes wait for `#settleTimer` (see `#settle`). */
   #settling = false;
   #settleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -130,11 +133,16 @@ export class Recorder {
     watching = true;
     const canvasFps = this.#options.canvasFps ?? 2;
     const canvases = canvasFps > 0 ? canvasesOf(this.#options.document) : [];
-    this.#hasCanvas = canvases.length > 0;
+    this.#hasCanvas = canvases.length > 0 || this.#canvasSeen;
+    // rrweb's sampled canvas recording starts a Worker with every recording (5 ms before the
+    // snapshot can go): a page with no canvas yet is recorded without it, and starts over with it
+    // (a fresh snapshot) when a canvas appears.
+    // Once one appeared (also one a selector cannot find: in a same-origin frame), always with it.
+    this.#watchingForCanvas = canvasFps > 0 && canvases.length === 0 && !this.#canvasSeen;
     const module = rrweb();
     const stop = withoutCanvasPixels(canvases, () =>
       module.record({
-        ...recordOptions(this.#options, canvasFps),
+        ...recordOptions(this.#options, this.#watchingForCanvas ? 0 : canvasFps),
         emit: (event) => this.#enqueue(writer, event),
         // rrweb skips what is removed; everything else is masked by `sanitizeEvents`, before sending.
         blockSelector: privacy.blockSelector,
@@ -180,6 +188,13 @@ export class Recorder {
 
   #enqueue(writer: ChunkWriter, event: eventWithTime): void {
     if (writer !== this.#writer) return;
+    if (this.#watchingForCanvas && addsCanvas(event)) {
+      this.#watchingForCanvas = false;
+      this.#canvasSeen = true;
+      setTimeout(() => {
+        if (writer === this.#writer) this.start();
+      }, 0);
+    }
     this.#pending.push(event);
     if (event.type === EventType.FullSnapshot) this.#pending.push(this.#schemeEvent());
     if (isHeld(event)) {
@@ -269,6 +284,15 @@ export function recordOptions(options: Pick<RecorderOptions, 'mousemoveMs' | 'sc
       return true;
     },
   };
+}
+
+/** Whether a DOM change adds a `<canvas>` (in the page, a shadow root or a same-origin frame). */
+function addsCanvas(event: eventWithTime): boolean {
+  if (event.type !== EventType.IncrementalSnapshot || event.data.source !== IncrementalSource.Mutation) return false;
+  const hasCanvas = (node: serializedNodeWithId): boolean =>
+    (node.type === NodeType.Element && (node.tagName === 'canvas' || node.childNodes.some(hasCanvas))) ||
+    (node.type === NodeType.Document && node.childNodes.some(hasCanvas));
+  return event.data.adds.some((add) => hasCanvas(add.node));
 }
 
 /**
