@@ -384,7 +384,7 @@ export class CobrowseLauncher extends CallKitElement {
     const showScreen = phase === 'connecting' || phase === 'active';
     // Once the customer has joined, a co-browse view is prepared out of sight (its replayer made),
     // so the page shows as soon as it arrives after the accept.
-    const prepareScreen = phase === 'invited' && kind === 'cobrowse' && Boolean(state?.sessionId);
+    const prepareScreen = phase === 'invited' && kind === 'cobrowse';
     const status = statusForAgent(strings, state);
     const laser = Boolean(state?.laserPointer);
     const control = Boolean(state?.remoteControl);

@@ -133,12 +133,12 @@ export class Recorder {
     watching = true;
     const canvasFps = this.#options.canvasFps ?? 2;
     const canvases = canvasFps > 0 ? canvasesOf(this.#options.document) : [];
+    // Once one appeared (also one a selector cannot find: in a same-origin frame), always with canvases.
     this.#hasCanvas = canvases.length > 0 || this.#canvasSeen;
     // rrweb's sampled canvas recording starts a Worker with every recording (5 ms before the
     // snapshot can go): a page with no canvas yet is recorded without it, and starts over with it
     // (a fresh snapshot) when a canvas appears.
-    // Once one appeared (also one a selector cannot find: in a same-origin frame), always with it.
-    this.#watchingForCanvas = canvasFps > 0 && canvases.length === 0 && !this.#canvasSeen;
+    this.#watchingForCanvas = canvasFps > 0 && !this.#hasCanvas;
     const module = rrweb();
     const stop = withoutCanvasPixels(canvases, () =>
       module.record({
